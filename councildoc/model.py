@@ -1,0 +1,271 @@
+"""The document model: frozen dataclasses, numbered once by the transforms.
+
+Parsing builds this tree with every number left ``None``; the numbering
+transforms return a new tree with the numbers filled in; writers only read.
+Every node that an author wrote carries its :class:`SourcePos`.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Union
+
+from .diagnostics import SourcePos
+
+# --------------------------------------------------------------------------
+# Inlines
+
+
+@dataclass(frozen=True)
+class Text:
+    """Plain text; spaces and soft line breaks are folded into it."""
+
+    text: str
+    """The characters, as the author typed them."""
+
+
+@dataclass(frozen=True)
+class Emphasis:
+    """Italics (``*…*``)."""
+
+    children: tuple[Inline, ...]
+    """What is emphasised."""
+
+
+@dataclass(frozen=True)
+class Strong:
+    """Bold (``**…**``)."""
+
+    children: tuple[Inline, ...]
+    """What is in bold."""
+
+
+@dataclass(frozen=True)
+class Code:
+    """Literal text (`` `…` ``)."""
+
+    text: str
+    """The characters, untouched."""
+
+
+@dataclass(frozen=True)
+class Link:
+    """A hyperlink; the build never fetches it."""
+
+    children: tuple[Inline, ...]
+    """The link text."""
+    url: str
+    """Where it points."""
+
+
+@dataclass(frozen=True)
+class LineBreak:
+    """A hard line break."""
+
+
+@dataclass(frozen=True)
+class Span:
+    """A run of text in another language (``[…]{lang=en}``)."""
+
+    children: tuple[Inline, ...]
+    """The text."""
+    lang: str
+    """Its BCP 47 language tag."""
+
+
+@dataclass(frozen=True)
+class NoteCall:
+    """The place where a footnote is called (``[^label]``)."""
+
+    label: str
+    """The note's label, as written between ``[^`` and ``]``."""
+    pos: SourcePos
+    """Where the call is."""
+    number: int | None = None
+    """The note's number in its part, set by ``number_notes``."""
+
+
+@dataclass(frozen=True)
+class CrossRef:
+    """A reference by label (``@note:x``, ``@para:x``, ``@sec:x``, ``@annex:x``)."""
+
+    kind: str
+    """``note``, ``para``, ``sec`` or ``annex``."""
+    name: str
+    """The label without its kind, e.g. ``compendio`` for ``@note:compendio``."""
+    pos: SourcePos
+    """Where the reference is."""
+    text: str | None = None
+    """What it prints (a number, a designation or a title), set by ``resolve_references``."""
+    anchor: str | None = None
+    """The id of its target in the HTML, set by ``resolve_references``."""
+
+    @property
+    def label(self) -> str:
+        return f"{self.kind}:{self.name}"
+
+
+Inline = Union[Text, Emphasis, Strong, Code, Link, LineBreak, Span, NoteCall, CrossRef]
+
+# --------------------------------------------------------------------------
+# Blocks
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A paragraph; in the body and the annexes it is numbered unless marked."""
+
+    inlines: tuple[Inline, ...]
+    """Its text."""
+    pos: SourcePos
+    """Where it starts."""
+    label: str | None = None
+    """``para:…`` label, for ``@para:`` references."""
+    numbered: bool = True
+    """False for ``{.unnumbered}`` paragraphs and for text inside lists, quotes and notes."""
+    term: tuple[Inline, ...] | None = None
+    """The lead-in of an annex entry (``[Angola]{.entry}``), printed in bold with a separator."""
+    attachments: tuple[Block, ...] = ()
+    """Lists and block quotes that follow it and belong to it."""
+    number: int | None = None
+    """Its number in its part, set by ``number_paragraphs``."""
+    anchor: str | None = None
+    """Its HTML id, set by ``number_paragraphs``."""
+
+
+@dataclass(frozen=True)
+class ListBlock:
+    """A bulleted or ordered list attached to a paragraph."""
+
+    ordered: bool
+    """True for an ordered list."""
+    items: tuple[tuple[Block, ...], ...]
+    """Each item's blocks (unnumbered paragraphs and nested lists)."""
+    pos: SourcePos
+    """Where it starts."""
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A block quotation attached to a paragraph."""
+
+    blocks: tuple[Block, ...]
+    """What it quotes."""
+    pos: SourcePos
+    """Where it starts."""
+
+
+@dataclass(frozen=True)
+class Section:
+    """A heading and everything under it up to the next heading of its level."""
+
+    level: int
+    """1 for ``#``, 2 for ``##``…"""
+    title: tuple[Inline, ...]
+    """The heading's text, as written (styles may set it in capitals)."""
+    pos: SourcePos
+    """Where the heading is."""
+    children: tuple[Block | Section, ...]
+    """Its paragraphs and sub-sections."""
+    label: str | None = None
+    """``sec:…`` label."""
+    numbered: bool = True
+    """False when the author opted out, and for annex headings not marked ``.numbered``."""
+    number: str | None = None
+    """``IV``, ``B``, ``3``…, set by ``number_sections``."""
+    anchor: str | None = None
+    """Its HTML id, set by ``number_sections``."""
+
+
+Block = Union[Paragraph, ListBlock, Quote]
+
+
+@dataclass(frozen=True)
+class Note:
+    """A footnote: its text and where it is defined."""
+
+    label: str
+    """Its label (``title`` for the note hanging on the document title)."""
+    blocks: tuple[Block, ...]
+    """Its text."""
+    pos: SourcePos
+    """Where it is defined."""
+    call_pos: SourcePos
+    """Where it is called."""
+    number: int | None = None
+    """Its number in its part, set by ``number_notes``."""
+    anchor: str | None = None
+    """The HTML id of the note text, set by ``number_notes``."""
+    call_anchor: str | None = None
+    """The HTML id of the note call, set by ``number_notes``."""
+
+
+@dataclass(frozen=True)
+class Part:
+    """The body or one annex: numbering of paragraphs and notes restarts in each."""
+
+    kind: str
+    """``body`` or ``annex``."""
+    children: tuple[Block | Section, ...]
+    """Paragraphs before the first heading, then sections."""
+    notes: tuple[Note, ...]
+    """The notes called in this part, in call order."""
+    pos: SourcePos
+    """Where the part starts."""
+    lang: str
+    """The language of its text (an annex may differ from the edition)."""
+    label: str | None = None
+    """``annex:…`` label of an annex."""
+    title: tuple[Inline, ...] | None = None
+    """An annex's title."""
+    number: str | None = None
+    """An annex's number (``I``, ``II``…; empty when it is the only one), set by ``number_annexes``."""
+    anchor: str | None = None
+    """Its HTML id, set by ``number_annexes``."""
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """What the masthead says; language-independent fields come from ``document.yaml``."""
+
+    symbol: str
+    """The document symbol, ``MC/INF/298``: the same in every edition."""
+    date: datetime.date
+    """The date of issue."""
+    session: int
+    """The session number (98 for the ninety-eighth session)."""
+    original_lang: str
+    """The language the document was written in."""
+    lang: str
+    """This edition's language."""
+    title: tuple[Inline, ...]
+    """The title, as written (the masthead sets it in capitals)."""
+    subtitle: tuple[Inline, ...] | None = None
+    """The subtitle."""
+    session_title: str | None = None
+    """The session line (``Nonagésima octava reunión``), until a library spells ordinals."""
+    title_note: str | None = None
+    """Label of the body note that hangs on the title, if any."""
+
+
+@dataclass(frozen=True)
+class Document:
+    """One edition of one council document."""
+
+    name: str
+    """The document's folder name under ``source/``, e.g. ``mc-inf-298``."""
+    path: str
+    """The edition's source file, relative to the project."""
+    meta: Metadata
+    """The masthead."""
+    parts: tuple[Part, ...] = field(default_factory=tuple)
+    """The body first, then the annexes."""
+
+    @property
+    def body(self) -> Part:
+        return self.parts[0]
+
+    @property
+    def annexes(self) -> tuple[Part, ...]:
+        return self.parts[1:]

@@ -1,0 +1,646 @@
+"""PARSING: metadata by YAML, text by Pandoc, both into the model with positions.
+
+Pandoc reads the Markdown (``commonmark_x`` with ``sourcepos``), so authors get
+Pandoc's syntax; its AST keeps no footnote labels, so the label of each note is
+read back from the source at the position Pandoc gives for the call.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import pypandoc
+import yaml
+
+from . import languages
+from .diagnostics import Diagnostic, SourcePos, error
+from .model import (
+    Block,
+    Code,
+    CrossRef,
+    Document,
+    Emphasis,
+    Inline,
+    LineBreak,
+    Link,
+    ListBlock,
+    Metadata,
+    Note,
+    NoteCall,
+    Paragraph,
+    Part,
+    Quote,
+    Section,
+    Span,
+    Strong,
+    Text,
+)
+from .read import SourceText
+
+PANDOC_READER = (
+    "commonmark_x"
+    "-smart"  # keep the author's characters: quotes and dashes are typed as printed
+    "-gfm_auto_identifiers-implicit_header_references"  # labels are explicit
+    "-emoji-tex_math_dollars-task_lists-alerts-subscript-superscript-strikeout"
+    "+sourcepos"
+)
+"""The Markdown dialect: CommonMark with Pandoc's extensions, positions on."""
+
+REFERENCE_KINDS = {"note": "note", "para": "paragraph", "sec": "section", "annex": "annex"}
+"""Reference prefixes (pandoc-crossref style) and what they name in messages."""
+
+_REFERENCE = re.compile(r"@([A-Za-z]+):(\w+(?:[-.:/]\w+)*)")
+_UNDEFINED_NOTE = re.compile(r"\[\^([^\]\s]+)\]")
+_NOTE_DEFINITION = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:")
+_FENCE = re.compile(r"^ {0,3}(```|~~~)")
+_DATA_POS = re.compile(r"(\d+):(\d+)-(\d+):(\d+)$")
+
+EDITION_FIELDS = {
+    "lang": "the edition's language",
+    "title": "the document title",
+    "subtitle": "the subtitle",
+    "session-title": "the session line",
+    "title-note": "a note hanging on the title",
+}
+DOCUMENT_FIELDS = {
+    "symbol": "the document symbol",
+    "date": "the date of issue (YYYY-MM-DD)",
+    "session": "the session number",
+    "original-language": "the language of the original",
+}
+REQUIRED_EDITION_FIELDS = ("lang", "title")
+TITLE_NOTE_LABEL = "title"
+"""The label of the note hanging on the title (``@note:title``)."""
+
+
+# --------------------------------------------------------------------------
+# YAML metadata
+
+
+@dataclass
+class _Field:
+    value: Any
+    pos: SourcePos
+    tag: str
+
+
+def _yaml_fields(
+    source: SourceText, text: str, first_line: int, known: dict[str, str]
+) -> tuple[dict[str, _Field], list[Diagnostic]]:
+    """The keys of a YAML mapping with their scalar values and positions."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        pos = source.pos(first_line + mark.line, mark.column + 1) if mark else source.pos(first_line)
+        problem = getattr(exc, "problem", None) or str(exc)
+        return {}, [error(pos, f"invalid YAML: {problem}")]
+    if root is None:
+        return {}, []
+    if not isinstance(root, yaml.MappingNode):
+        return {}, [error(source.pos(first_line), "metadata must be a mapping of keys to values")]
+    fields: dict[str, _Field] = {}
+    diagnostics: list[Diagnostic] = []
+    for key_node, value_node in root.value:
+        key = str(key_node.value)
+        pos = source.pos(first_line + key_node.start_mark.line, key_node.start_mark.column + 1)
+        if key not in known:
+            close = difflib.get_close_matches(key, known, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else "known keys: " + ", ".join(known)
+            diagnostics.append(error(pos, f"unknown metadata key '{key}'", hint))
+            continue
+        if key in fields:
+            diagnostics.append(error(pos, f"metadata key '{key}' given twice"))
+            continue
+        value_pos = source.pos(first_line + value_node.start_mark.line, value_node.start_mark.column + 1)
+        if not isinstance(value_node, yaml.ScalarNode):
+            diagnostics.append(error(value_pos, f"'{key}' must be a single value, not a list or mapping"))
+            continue
+        fields[key] = _Field(value_node.value, value_pos, value_node.tag)
+    return fields, diagnostics
+
+
+def _string(fields: dict[str, _Field], key: str, diagnostics: list[Diagnostic]) -> str | None:
+    item = fields.get(key)
+    if item is None:
+        return None
+    if not item.tag.endswith(":str") or not str(item.value).strip():
+        diagnostics.append(error(item.pos, f"'{key}' must be text"))
+        return None
+    return str(item.value).strip()
+
+
+def _language(
+    fields: dict[str, _Field], key: str, diagnostics: list[Diagnostic], *, need_data: bool
+) -> str | None:
+    code = _string(fields, key, diagnostics)
+    if code is None:
+        return None
+    if need_data and code not in languages.available():
+        diagnostics.append(
+            error(
+                fields[key].pos,
+                f"unknown language '{code}'",
+                "languages with data: " + ", ".join(languages.available()),
+            )
+        )
+        return None
+    if not need_data and not languages.is_cldr_language(code):
+        diagnostics.append(error(fields[key].pos, f"unknown language '{code}'"))
+        return None
+    return code
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    """What ``document.yaml`` says: the same for every edition."""
+
+    symbol: str
+    date: datetime.date
+    session: int
+    original_lang: str
+
+
+def parse_document_info(source: SourceText) -> tuple[DocumentInfo | None, list[Diagnostic]]:
+    """Read and check ``document.yaml``."""
+    fields, diagnostics = _yaml_fields(source, source.text, 1, DOCUMENT_FIELDS)
+    if diagnostics:
+        return None, diagnostics
+    for key in DOCUMENT_FIELDS:
+        if key not in fields:
+            diagnostics.append(error(source.pos(1, 1), f"missing metadata '{key}' ({DOCUMENT_FIELDS[key]})"))
+    symbol = _string(fields, "symbol", diagnostics)
+    original = _language(fields, "original-language", diagnostics, need_data=False)
+    date = session = None
+    if "date" in fields:
+        item = fields["date"]
+        try:
+            date = datetime.date.fromisoformat(str(item.value))
+        except ValueError:
+            diagnostics.append(error(item.pos, f"invalid date '{item.value}'", "write it as YYYY-MM-DD"))
+    if "session" in fields:
+        item = fields["session"]
+        if item.tag.endswith(":int") and int(item.value) > 0:
+            session = int(item.value)
+        else:
+            diagnostics.append(error(item.pos, "'session' must be a positive whole number"))
+    if diagnostics:
+        return None, diagnostics
+    assert symbol and date and session and original
+    return DocumentInfo(symbol, date, session, original), []
+
+
+def _split_front_matter(source: SourceText) -> tuple[str, int] | None:
+    """The YAML text between the ``---`` lines and the line after the closing one."""
+    lines = source.text.split("\n")
+    if not lines or lines[0].rstrip() != "---":
+        return None
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in ("---", "..."):
+            return "\n".join(lines[1:index]), index + 2
+    return None
+
+
+# --------------------------------------------------------------------------
+# Pandoc AST → model
+
+
+def _attr(node: dict) -> tuple[str, list[str], dict[str, str]]:
+    identifier, classes, pairs = node["c"][0] if node["t"] in ("Div", "Span") else node["c"][1]
+    return identifier, classes, dict(pairs)
+
+
+@dataclass
+class _TextRun:
+    """Consecutive text with the source position of each piece, for finding references."""
+
+    pieces: list[tuple[str, SourcePos]] = field(default_factory=list)
+
+
+class _Converter:
+    """Walks Pandoc's JSON AST once, building model nodes and collecting notes in call order."""
+
+    def __init__(self, source: SourceText, lang: str) -> None:
+        self.source = source
+        self.lines = source.text.split("\n")
+        self.lang = lang
+        self.diagnostics: list[Diagnostic] = []
+        self.notes: list[Note] = []
+        self.in_note = False
+
+    # -- positions ------------------------------------------------------
+
+    def pos_of(self, attrs: dict[str, str], fallback: SourcePos) -> SourcePos:
+        match = _DATA_POS.search(attrs.get("data-pos", ""))
+        return self.source.pos(int(match[1]), int(match[2])) if match else fallback
+
+    def slice(self, attrs: dict[str, str]) -> str:
+        """The source text that a ``data-pos`` range covers, on one line."""
+        match = _DATA_POS.search(attrs.get("data-pos", ""))
+        if not match or match[1] != match[3]:
+            return ""
+        line = self.lines[int(match[1]) - 1] if int(match[1]) <= len(self.lines) else ""
+        return line[int(match[2]) - 1 : int(match[4]) - 1]
+
+    def unsupported(self, what: str, pos: SourcePos, hint: str | None = None) -> None:
+        self.diagnostics.append(error(pos, f"{what} is not supported", hint))
+
+    # -- inlines ----------------------------------------------------------
+
+    def inlines(self, nodes: list[dict], pos: SourcePos) -> tuple[Inline, ...]:
+        out: list[Inline | _TextRun] = []
+        self._inlines(nodes, pos, out)
+        return tuple(self._finish(out))
+
+    def _text(self, out: list, text: str, pos: SourcePos) -> None:
+        if out and isinstance(out[-1], _TextRun):
+            out[-1].pieces.append((text, pos))
+        else:
+            out.append(_TextRun([(text, pos)]))
+
+    def _inlines(self, nodes: list[dict], pos: SourcePos, out: list) -> None:
+        for node in nodes:
+            kind = node["t"]
+            if kind == "Span":
+                identifier, classes, attrs = _attr(node)
+                here = self.pos_of(attrs, pos)
+                if attrs.get("wrapper") == "1" and not identifier and not classes:
+                    self._inlines(node["c"][1], here, out)
+                elif "lang" in attrs and not identifier and not classes:
+                    out.append(Span(self.inlines(node["c"][1], here), attrs["lang"]))
+                elif "entry" in classes:
+                    self.diagnostics.append(
+                        error(here, "an entry lead-in must open its paragraph", "start the paragraph with [Term]{.entry}")
+                    )
+                else:
+                    self.unsupported("this span", here, "only [text]{lang=xx} and [Term]{.entry} are known")
+            elif kind == "Str":
+                self._text(out, node["c"], pos)
+            elif kind in ("Space", "SoftBreak"):
+                self._text(out, " ", pos)
+            elif kind == "LineBreak":
+                out.append(LineBreak())
+            elif kind == "Emph":
+                out.append(Emphasis(self.inlines(node["c"], pos)))
+            elif kind == "Strong":
+                out.append(Strong(self.inlines(node["c"], pos)))
+            elif kind == "Code":
+                out.append(Code(node["c"][1]))
+            elif kind == "Link":
+                out.append(Link(self.inlines(node["c"][1], pos), node["c"][2][0]))
+            elif kind == "Note":
+                out.append(self.note(node, pos))
+            elif kind == "Image":
+                self.unsupported("an image", pos, "councildoc documents carry no images yet")
+            elif kind == "RawInline":
+                self.unsupported(f"raw {node['c'][0]} ('{node['c'][1].strip()[:40]}')", pos, "write plain text")
+            elif kind == "Math":
+                self.unsupported("math", pos)
+            else:
+                self.unsupported(f"{kind} markup", pos)
+
+    def note(self, node: dict, pos: SourcePos) -> NoteCall:
+        label = self._call_label(pos)
+        if self.in_note:
+            self.diagnostics.append(error(pos, f"note [^{label}] is called inside another note"))
+            return NoteCall(label, pos)
+        self.in_note = True
+        blocks = self.note_blocks(node["c"], pos)
+        self.in_note = False
+        first = _first_pos(node["c"])
+        definition = self.source.pos(first.line if first else pos.line, 1) if first else pos
+        self.notes.append(Note(label, blocks, definition, pos))
+        return NoteCall(label, pos)
+
+    def _call_label(self, pos: SourcePos) -> str:
+        line = self.lines[pos.line - 1] if pos.line <= len(self.lines) else ""
+        match = re.match(r"\[\^([^\]]+)\]", line[pos.column - 1 :])
+        return match[1] if match else "?"
+
+    def note_blocks(self, nodes: list[dict], pos: SourcePos) -> tuple[Block, ...]:
+        blocks: list[Block] = []
+        for node, attrs, here in self.unwrap_all(nodes, pos):
+            if node["t"] in ("Para", "Plain"):
+                blocks.append(Paragraph(self.inlines(node["c"], here), here, numbered=False))
+            elif node["t"] in ("BulletList", "OrderedList", "BlockQuote"):
+                blocks.append(self.attachment(node, here))
+            else:
+                self.unsupported(f"{node['t']} in a note", here)
+        return tuple(blocks)
+
+    def _finish(self, out: list[Inline | _TextRun]) -> list[Inline]:
+        """Merge text runs and split out the ``@kind:label`` references in them."""
+        result: list[Inline] = []
+        for item in out:
+            if not isinstance(item, _TextRun):
+                result.append(item)
+                continue
+            text = "".join(piece for piece, _ in item.pieces)
+            starts, offset = [], 0
+            for piece, pos in item.pieces:
+                starts.append((offset, pos))
+                offset += len(piece)
+
+            def position(index: int) -> SourcePos:
+                start, pos = max((s for s in starts if s[0] <= index), key=lambda s: s[0])
+                return pos.shifted(index - start)
+
+            for match in _UNDEFINED_NOTE.finditer(text):
+                self.diagnostics.append(
+                    error(position(match.start()), f"note [^{match[1]}] is called but never defined")
+                )
+            last = 0
+            for match in _REFERENCE.finditer(text):
+                kind, name = match[1], match[2]
+                if kind not in REFERENCE_KINDS:
+                    self.diagnostics.append(
+                        error(
+                            position(match.start()),
+                            f"unknown reference kind '@{kind}:'",
+                            "references are @" + ", @".join(f"{k}:" for k in REFERENCE_KINDS),
+                        )
+                    )
+                    continue
+                if match.start() > last:
+                    result.append(Text(text[last : match.start()]))
+                result.append(CrossRef(kind, name, position(match.start())))
+                last = match.end()
+            if last < len(text):
+                result.append(Text(text[last:]))
+        return result
+
+    # -- blocks -------------------------------------------------------------
+
+    def unwrap_all(self, nodes: list[dict], pos: SourcePos):
+        """Each block with its attributes and position, Pandoc's wrapper divs removed."""
+        for node in nodes:
+            yield self.unwrap(node, pos)
+
+    def unwrap(self, node: dict, pos: SourcePos) -> tuple[dict, dict[str, Any], SourcePos]:
+        if node["t"] == "Div":
+            identifier, classes, attrs = _attr(node)
+            if attrs.get("wrapper") == "1" and len(node["c"][1]) == 1:
+                inner, inner_attrs, _ = self.unwrap(node["c"][1][0], pos)
+                merged = {"id": identifier or inner_attrs.get("id", ""), "classes": classes + inner_attrs.get("classes", [])}
+                return inner, merged | {k: v for k, v in attrs.items() if k not in ("wrapper", "data-pos")}, self.pos_of(attrs, pos)
+            return node, {"id": identifier, "classes": classes, **attrs}, self.pos_of(attrs, pos)
+        if node["t"] == "Header":
+            identifier, classes, attrs = _attr(node)
+            return node, {"id": identifier, "classes": classes, **attrs}, self.pos_of(attrs, pos)
+        return node, {"id": "", "classes": []}, pos
+
+    def attachment(self, node: dict, pos: SourcePos) -> Block:
+        if node["t"] == "BlockQuote":
+            return Quote(self.note_blocks(node["c"], pos), pos)
+        items = node["c"] if node["t"] == "BulletList" else node["c"][1]
+        return ListBlock(
+            node["t"] == "OrderedList", tuple(self.note_blocks(item, pos) for item in items), pos
+        )
+
+    def paragraph(self, node: dict, attrs: dict[str, Any], pos: SourcePos) -> Paragraph:
+        nodes = node["c"]
+        term = None
+        first, first_attrs, _ = self._first_inline(nodes)
+        if first is not None and first["t"] == "Span" and "entry" in _attr(first)[1]:
+            term = self.inlines(first["c"][1], self.pos_of(first_attrs, pos))
+            nodes = self._without_first(nodes)
+        label = attrs.get("id") or None
+        if label and not label.startswith("para:"):
+            self.diagnostics.append(error(pos, f"a paragraph's label must start with 'para:', not '{label}'"))
+            label = None
+        inlines = self.inlines(nodes, pos)
+        if inlines and isinstance(inlines[0], Text) and term is not None:
+            inlines = (Text(inlines[0].text.lstrip()), *inlines[1:])
+        return Paragraph(inlines, pos, label, "unnumbered" not in attrs.get("classes", []), term)
+
+    def _first_inline(self, nodes: list[dict]) -> tuple[dict | None, dict[str, str], None]:
+        """The first inline, looking through Pandoc's position wrappers."""
+        if not nodes:
+            return None, {}, None
+        node = nodes[0]
+        if node["t"] == "Span":
+            identifier, classes, attrs = _attr(node)
+            if attrs.get("wrapper") == "1" and not classes and node["c"][1]:
+                inner, _, _ = self._first_inline(node["c"][1])
+                return inner, attrs, None
+            return node, attrs, None
+        return node, {}, None
+
+    @staticmethod
+    def _without_first(nodes: list[dict]) -> list[dict]:
+        return nodes[1:]
+
+    def part_children(self, nodes: list[dict], pos: SourcePos, *, annex: bool) -> tuple[Block | Section, ...]:
+        """Paragraphs and nested sections from a flat run of blocks."""
+        top: list[Block | Section] = []
+        # open sections: (level, fields, children)
+        stack: list[tuple[int, dict[str, Any], list]] = []
+
+        def close_to(level: int) -> None:
+            while stack and stack[-1][0] >= level:
+                lvl, info, children = stack.pop()
+                section = Section(lvl, info["title"], info["pos"], tuple(children), info["label"], info["numbered"])
+                (stack[-1][2] if stack else top).append(section)
+
+        def current() -> list:
+            return stack[-1][2] if stack else top
+
+        for node, attrs, here in self.unwrap_all(nodes, pos):
+            kind = node["t"]
+            if kind == "Header":
+                level = node["c"][0]
+                label = attrs.get("id") or None
+                if label and not label.startswith("sec:"):
+                    self.diagnostics.append(error(here, f"a heading's label must start with 'sec:', not '{label}'"))
+                    label = None
+                classes = attrs.get("classes", [])
+                numbered = ("numbered" in classes) if annex else ("unnumbered" not in classes)
+                close_to(level)
+                title = self.inlines(node["c"][2], here)
+                stack.append((level, {"title": title, "pos": here, "label": label, "numbered": numbered}, []))
+            elif kind in ("Para", "Plain"):
+                current().append(self.paragraph(node, attrs, here))
+            elif kind in ("BulletList", "OrderedList", "BlockQuote"):
+                siblings = current()
+                if siblings and isinstance(siblings[-1], Paragraph):
+                    previous = siblings[-1]
+                    siblings[-1] = Paragraph(
+                        previous.inlines, previous.pos, previous.label, previous.numbered, previous.term,
+                        (*previous.attachments, self.attachment(node, here)),
+                    )
+                else:
+                    what = "a block quote" if kind == "BlockQuote" else "a list"
+                    self.diagnostics.append(
+                        error(here, f"{what} must follow the paragraph it belongs to", "write the paragraph before it")
+                    )
+            elif kind == "Div" and "annex" in attrs.get("classes", []):
+                self.diagnostics.append(error(here, "an annex must stand at the top level, after the body"))
+            elif kind == "RawBlock":
+                self.unsupported(f"a raw {node['c'][0]} block", here, "write plain text")
+            elif kind == "Div":
+                self.unsupported("this fenced div", here, "only ::: {.annex} divs are known")
+            else:
+                self.unsupported(_BLOCK_NAMES.get(kind, kind), here)
+        close_to(1)
+        return tuple(top)
+
+
+_BLOCK_NAMES = {
+    "CodeBlock": "a code block",
+    "Table": "a table",
+    "HorizontalRule": "a horizontal rule",
+    "DefinitionList": "a definition list",
+    "LineBlock": "a line block",
+    "Figure": "a figure",
+}
+
+
+def _first_pos(nodes: list[dict]) -> SourcePos | None:
+    """The first ``data-pos`` inside ``nodes`` (a note's definition)."""
+    text = json.dumps(nodes)
+    match = re.search(r'"data-pos", "(\d+):(\d+)-', text)
+    return SourcePos("", int(match[1]), int(match[2])) if match else None
+
+
+# --------------------------------------------------------------------------
+# Edition
+
+
+def run_pandoc(text: str) -> tuple[dict | None, str]:
+    """Pandoc's JSON AST of ``text``, or the message Pandoc gave."""
+    try:
+        output = pypandoc.convert_text(text, "json", format=PANDOC_READER, extra_args=["--sandbox"])
+    except (RuntimeError, OSError) as exc:
+        return None, str(exc).strip()
+    return json.loads(output), ""
+
+
+def parse_edition(
+    source: SourceText, info: DocumentInfo, name: str, expected_lang: str
+) -> tuple[Document | None, list[Diagnostic]]:
+    """One edition's source → an unnumbered :class:`Document`."""
+    split = _split_front_matter(source)
+    if split is None:
+        return None, [error(source.pos(1, 1), "missing YAML front matter", "start the file with a '---' block")]
+    yaml_text, body_line = split
+    fields, diagnostics = _yaml_fields(source, yaml_text, 2, EDITION_FIELDS)
+    if diagnostics:
+        return None, diagnostics
+    for key in REQUIRED_EDITION_FIELDS:
+        if key not in fields:
+            diagnostics.append(error(source.pos(1, 1), f"missing metadata '{key}' ({EDITION_FIELDS[key]})"))
+    lang = _language(fields, "lang", diagnostics, need_data=True)
+    if lang and lang != expected_lang:
+        diagnostics.append(
+            error(fields["lang"].pos, f"'lang' is '{lang}' but the file is named for '{expected_lang}'")
+        )
+    for key in ("title", "subtitle", "session-title", "title-note"):
+        _string(fields, key, diagnostics)
+    if diagnostics:
+        return None, diagnostics
+    assert lang
+
+    ast, message = run_pandoc(source.text)
+    if ast is None:
+        return None, [error(source.pos(body_line), f"Pandoc could not read the file: {message}")]
+
+    converter = _Converter(source, lang)
+    meta = ast.get("meta", {})
+
+    def meta_inlines(key: str) -> tuple[Inline, ...] | None:
+        if key not in fields:
+            return None
+        value = meta.get(key, {})
+        nodes = value.get("c", []) if value.get("t") == "MetaInlines" else []
+        if value.get("t") == "MetaBlocks":
+            nodes = [i for block in value["c"] for i in block.get("c", [])]
+        return converter.inlines(nodes, fields[key].pos)
+
+    title = meta_inlines("title") or ()
+    subtitle = meta_inlines("subtitle")
+    if "title-note" in fields:
+        note_pos = fields["title-note"].pos
+        converter.in_note = True
+        note_text = meta_inlines("title-note") or ()
+        converter.in_note = False
+        converter.notes.append(
+            Note(TITLE_NOTE_LABEL, (Paragraph(note_text, note_pos, numbered=False),), note_pos, fields["title"].pos)
+        )
+
+    body_nodes: list[dict] = []
+    annex_nodes: list[tuple[dict, dict[str, Any], SourcePos]] = []
+    for node, attrs, here in converter.unwrap_all(ast["blocks"], source.pos(body_line)):
+        if node["t"] == "Div" and "annex" in attrs.get("classes", []):
+            annex_nodes.append((node, attrs, here))
+        elif annex_nodes:
+            converter.diagnostics.append(
+                error(here, "body text after an annex", "annexes come last: move this before the first annex")
+            )
+        else:
+            body_nodes.append(node)
+
+    body_children = converter.part_children(body_nodes, source.pos(body_line), annex=False)
+    parts = [Part("body", body_children, tuple(converter.notes), source.pos(body_line), lang)]
+    for node, attrs, here in annex_nodes:
+        converter.notes = []
+        annex_lang = attrs.get("lang", lang)
+        if not languages.is_cldr_language(annex_lang):
+            converter.diagnostics.append(error(here, f"unknown language '{annex_lang}'"))
+            annex_lang = lang
+        label = attrs.get("id") or None
+        if label and not label.startswith("annex:"):
+            converter.diagnostics.append(error(here, f"an annex's label must start with 'annex:', not '{label}'"))
+            label = None
+        inner = node["c"][1]
+        annex_title = None
+        if inner:
+            first, _, first_pos = converter.unwrap(inner[0], here)
+            if first["t"] == "Header" and first["c"][0] == 1:
+                annex_title = converter.inlines(first["c"][2], first_pos)
+                inner = inner[1:]
+        children = converter.part_children(inner, here, annex=True)
+        parts.append(Part("annex", children, tuple(converter.notes), here, annex_lang, label, annex_title))
+
+    diagnostics = converter.diagnostics + _check_note_definitions(source, parts)
+    metadata = Metadata(
+        symbol=info.symbol,
+        date=info.date,
+        session=info.session,
+        original_lang=info.original_lang,
+        lang=lang,
+        title=title,
+        subtitle=subtitle,
+        session_title=fields["session-title"].value.strip() if "session-title" in fields else None,
+        title_note=TITLE_NOTE_LABEL if "title-note" in fields else None,
+    )
+    return Document(name, source.path, metadata, tuple(parts)), diagnostics
+
+
+def _check_note_definitions(source: SourceText, parts: list[Part]) -> list[Diagnostic]:
+    """Pandoc silently drops notes defined but never called, and keeps the first of two definitions."""
+    called = {note.label for part in parts for note in part.notes}
+    seen: dict[str, int] = {}
+    diagnostics = []
+    in_fence = False
+    for number, line in enumerate(source.text.split("\n"), start=1):
+        if _FENCE.match(line):
+            in_fence = not in_fence
+        match = None if in_fence else _NOTE_DEFINITION.match(line)
+        if not match:
+            continue
+        label = match[1]
+        column = line.index("[^") + 1
+        if label in seen:
+            diagnostics.append(
+                error(source.pos(number, column), f"note [^{label}] is defined twice", f"first defined on line {seen[label]}")
+            )
+        else:
+            seen[label] = number
+            if label not in called:
+                diagnostics.append(error(source.pos(number, column), f"note [^{label}] is defined but never called"))
+    return diagnostics
