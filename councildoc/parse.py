@@ -47,6 +47,7 @@ PANDOC_READER = (
     "-smart"  # keep the author's characters: quotes and dashes are typed as printed
     "-gfm_auto_identifiers-implicit_header_references"  # labels are explicit
     "-emoji-tex_math_dollars-task_lists-alerts-subscript-superscript-strikeout"
+    "-fancy_lists"  # "B. Smith said…" must stay a paragraph, not become a list item
     "+sourcepos"
 )
 """The Markdown dialect: CommonMark with Pandoc's extensions, positions on."""
@@ -96,10 +97,12 @@ def _yaml_fields(
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        # The context ("while scanning a quoted scalar") points where the trouble starts.
+        mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
         pos = source.pos(first_line + mark.line, mark.column + 1) if mark else source.pos(first_line)
         problem = getattr(exc, "problem", None) or str(exc)
-        return {}, [error(pos, f"invalid YAML: {problem}")]
+        context = getattr(exc, "context", None)
+        return {}, [error(pos, f"invalid YAML: {context + ', ' if context else ''}{problem}")]
     if root is None:
         return {}, []
     if not isinstance(root, yaml.MappingNode):
@@ -266,6 +269,8 @@ class _Converter:
     def _inlines(self, nodes: list[dict], pos: SourcePos, out: list) -> None:
         for node in nodes:
             kind = node["t"]
+            if kind in ("Image", "Link", "Code"):
+                pos = self.pos_of(dict(node["c"][0][2]), pos)
             if kind == "Span":
                 identifier, classes, attrs = _attr(node)
                 here = self.pos_of(attrs, pos)
@@ -392,6 +397,8 @@ class _Converter:
         if node["t"] == "Header":
             identifier, classes, attrs = _attr(node)
             return node, {"id": identifier, "classes": classes, **attrs}, self.pos_of(attrs, pos)
+        if node["t"] in ("CodeBlock", "Table", "Figure"):
+            return node, {"id": "", "classes": []}, self.pos_of(dict(node["c"][0][2]), pos)
         return node, {"id": "", "classes": []}, pos
 
     def attachment(self, node: dict, pos: SourcePos) -> Block:
@@ -574,7 +581,8 @@ def parse_edition(
 
     body_nodes: list[dict] = []
     annex_nodes: list[tuple[dict, dict[str, Any], SourcePos]] = []
-    for node, attrs, here in converter.unwrap_all(ast["blocks"], source.pos(body_line)):
+    for raw in ast["blocks"]:
+        node, attrs, here = converter.unwrap(raw, source.pos(body_line))
         if node["t"] == "Div" and "annex" in attrs.get("classes", []):
             annex_nodes.append((node, attrs, here))
         elif annex_nodes:
@@ -582,7 +590,7 @@ def parse_edition(
                 error(here, "body text after an annex", "annexes come last: move this before the first annex")
             )
         else:
-            body_nodes.append(node)
+            body_nodes.append(raw)
 
     body_children = converter.part_children(body_nodes, source.pos(body_line), annex=False)
     parts = [Part("body", body_children, tuple(converter.notes), source.pos(body_line), lang)]
@@ -622,25 +630,33 @@ def parse_edition(
 
 
 def _check_note_definitions(source: SourceText, parts: list[Part]) -> list[Diagnostic]:
-    """Pandoc silently drops notes defined but never called, and keeps the first of two definitions."""
-    called = {note.label for part in parts for note in part.notes}
-    seen: dict[str, int] = {}
-    diagnostics = []
+    """What Pandoc passes over in silence: notes never called, defined twice, or called inside a note."""
+    definitions: list[tuple[str, int, int, str, int]] = []  # label, line, column, text, end of "[^x]:"
     in_fence = False
     for number, line in enumerate(source.text.split("\n"), start=1):
         if _FENCE.match(line):
             in_fence = not in_fence
         match = None if in_fence else _NOTE_DEFINITION.match(line)
-        if not match:
-            continue
-        label = match[1]
-        column = line.index("[^") + 1
+        if match:
+            definitions.append((match[1], number, line.index("[^") + 1, line, match.end()))
+    diagnostics = []
+    nested: set[str] = set()
+    for _, number, _, line, end in definitions:
+        for inner in _UNDEFINED_NOTE.finditer(line, end):
+            # Pandoc drops a call inside a note without a word: catch it in the source.
+            diagnostics.append(
+                error(source.pos(number, inner.start() + 1), f"note [^{inner[1]}] is called inside another note")
+            )
+            nested.add(inner[1])
+    called = {note.label for part in parts for note in part.notes}
+    seen: dict[str, int] = {}
+    for label, number, column, _, _ in definitions:
         if label in seen:
             diagnostics.append(
                 error(source.pos(number, column), f"note [^{label}] is defined twice", f"first defined on line {seen[label]}")
             )
-        else:
-            seen[label] = number
-            if label not in called:
-                diagnostics.append(error(source.pos(number, column), f"note [^{label}] is defined but never called"))
+            continue
+        seen[label] = number
+        if label not in called and label not in nested:
+            diagnostics.append(error(source.pos(number, column), f"note [^{label}] is defined but never called"))
     return diagnostics

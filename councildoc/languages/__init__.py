@@ -35,8 +35,8 @@ class Language:
     """What follows an annex entry's lead-in (``:`` in English, `` :`` in French)."""
     notes_heading: str
     """The heading over the notes of a part on screen."""
-    contents_of_annex: str
-    """The heading over the list of annex entries by region."""
+    entries_heading: str
+    """The heading over the list of an annex's entries by heading (region)."""
     cldr_locale: str = ""
     """The CLDR locale for dates and names when it is not ``code`` (``en_GB``)."""
 

@@ -1,0 +1,103 @@
+"""The command line: ``build.py [check] [--doc …] [--lang …] [--format …]``.
+
+Exit status: 0 on success, 1 when a source has errors (or warnings with
+``--strict``), 2 on a usage error. Diagnostics go to standard error, one
+``path:line:col: severity: message`` a line, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .diagnostics import Severity
+from .pipeline import AVAILABLE_FORMATS, FORMATS, Project, build
+
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse exits 2 too; keep its message short
+        self.print_usage(sys.stderr)
+        print(f"{self.prog}: error: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def _values(raw: list[str] | None) -> list[str] | None:
+    """``--lang es en``, ``--lang es,en`` and ``--lang all`` alike; None means every one."""
+    if not raw:
+        return None
+    values = [v for item in raw for v in item.split(",") if v]
+    return None if "all" in values else values
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="councildoc",
+        description=(
+            "Build council documents from tagged sources: every section, paragraph and note "
+            "numbered and every cross-reference resolved by the build."
+        ),
+        epilog=(
+            "examples:\n"
+            "  python build.py                          build every document, edition and format\n"
+            "  python build.py --lang es --format html  the Spanish HTML editions\n"
+            "  python build.py check                    validate every source, write nothing\n\n"
+            "Outputs go to output/<document>/<lang>/<document>.<format>. "
+            "Exit status: 0 ok, 1 errors in a source, 2 usage error."
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "command", nargs="?", choices=("build", "check"), default="build",
+        help="build (the default) writes outputs; check validates without writing",
+    )
+    parser.add_argument("--doc", action="append", metavar="NAME",
+                        help="document folder(s) under source/ (default: all)")
+    parser.add_argument("--lang", action="append", metavar="LANG",
+                        help="edition language(s), e.g. es or es,en (default: all)")
+    parser.add_argument("--format", action="append", metavar="FMT",
+                        help=f"output format(s): {', '.join(FORMATS)} (default: all available)")
+    parser.add_argument("--project", type=Path, default=Path.cwd(),
+                        help="the project folder holding source/, templates/ and styles/ (default: .)")
+    parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    return parser
+
+
+def main(argv: list[str] | None = None, *, project_root: Path | None = None) -> int:
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    project = Project((project_root if project_root and args.project == Path.cwd() else args.project).resolve())
+
+    formats = _values(args.format)
+    for fmt in formats or []:
+        if fmt not in FORMATS:
+            parser.error(f"unknown format '{fmt}' (choose from {', '.join(FORMATS)})")
+        if fmt not in AVAILABLE_FORMATS:
+            parser.error(f"--format {fmt} is not available yet: this version writes {', '.join(AVAILABLE_FORMATS)}")
+    if not project.source_dir.is_dir():
+        parser.error(f"no source/ folder in {project.root}")
+    docs = _values(args.doc)
+    known = {d.name for d in project.documents()}
+    for name in docs or []:
+        if name not in known:
+            parser.error(f"unknown document '{name}' (known: {', '.join(sorted(known)) or 'none'})")
+
+    report = build(project, docs, _values(args.lang), formats, write=args.command == "build")
+    for diagnostic in report.diagnostics:
+        print(diagnostic, file=sys.stderr)
+    for path in report.written:
+        print(f"wrote {path.relative_to(project.root)}")
+    errors = sum(d.severity is Severity.ERROR for d in report.diagnostics)
+    warnings = len(report.diagnostics) - errors
+    if args.command == "check" or report.diagnostics:
+        print(f"{report.editions} edition(s) checked: {errors} error(s), {warnings} warning(s)", file=sys.stderr)
+    if errors or (args.strict and warnings):
+        return EXIT_ERRORS
+    return EXIT_OK
+
+
+def run() -> None:
+    """The ``councildoc`` console command."""
+    sys.exit(main())

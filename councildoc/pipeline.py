@@ -1,0 +1,174 @@
+"""The orchestrator: read → parse → transform → write, for every chosen edition.
+
+:func:`build` is the one place where the stages meet (docutils'
+``Publisher.publish``). A document with errors writes nothing, and an output
+is replaced only once it is complete (written to a temporary file, then
+renamed), so earlier outputs stay whole.
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .diagnostics import Diagnostic, SourcePos, error, has_errors, sort_key
+from .model import Document
+from .parse import DocumentInfo, parse_document_info, parse_edition
+from .read import DocumentSources, discover, read_source
+from .transforms import apply_transforms
+from .writers.html import STYLESHEET, make_environment, write_html
+
+FORMATS = ("html", "pdf", "docx")
+"""Every output format councildoc knows."""
+AVAILABLE_FORMATS = ("html",)
+"""The formats this version writes; the others are announced, not faked."""
+
+
+class Phase(enum.Enum):
+    """Where a build is (Sphinx's build phases), for messages and progress."""
+
+    READING = "reading"
+    PARSING = "parsing"
+    TRANSFORMING = "transforming"
+    WRITING = "writing"
+
+
+@dataclass(frozen=True)
+class Project:
+    """A folder with ``source/``, ``templates/``, ``styles/`` and ``output/``."""
+
+    root: Path
+    """The project folder."""
+
+    @property
+    def source_dir(self) -> Path:
+        return self.root / "source"
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.root / "templates"
+
+    @property
+    def styles_dir(self) -> Path:
+        return self.root / "styles"
+
+    @property
+    def output_dir(self) -> Path:
+        return self.root / "output"
+
+    def documents(self) -> list[DocumentSources]:
+        return discover(self.source_dir) if self.source_dir.is_dir() else []
+
+    def output_path(self, document: str, lang: str, fmt: str) -> Path:
+        return self.output_dir / document / lang / f"{document}.{fmt}"
+
+
+@dataclass
+class BuildReport:
+    """What a build did: every diagnostic and every file written."""
+
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+    editions: int = 0
+
+    @property
+    def failed(self) -> bool:
+        return has_errors(self.diagnostics)
+
+
+def load_info(project: Project, sources: DocumentSources) -> tuple[DocumentInfo | None, list[Diagnostic]]:
+    """READING and PARSING of ``document.yaml``."""
+    text, diagnostics = read_source(sources.meta_path, project.root)
+    if text is None:
+        return None, diagnostics
+    info, found = parse_document_info(text)
+    return info, diagnostics + found
+
+
+def load_edition(
+    project: Project, sources: DocumentSources, info: DocumentInfo, lang: str
+) -> tuple[Document | None, list[Diagnostic]]:
+    """READING → PARSING → TRANSFORMING of one edition: a numbered, resolved document."""
+    text, diagnostics = read_source(sources.editions[lang], project.root)
+    if text is None:
+        return None, diagnostics
+    document, found = parse_edition(text, info, sources.name, lang)
+    diagnostics += found
+    if document is None or has_errors(diagnostics):
+        return None, diagnostics
+    document, found = apply_transforms(document)
+    return document, diagnostics + found
+
+
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _current_umask()
+
+
+def write_atomically(path: Path, data: str | bytes) -> None:
+    """Write ``path`` so that it is never seen half-written."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(payload)
+        os.chmod(temporary, 0o666 & ~_UMASK)  # mkstemp makes 0600; outputs are for publishing
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def build(
+    project: Project,
+    documents: list[str] | None = None,
+    langs: list[str] | None = None,
+    formats: list[str] | None = None,
+    *,
+    write: bool = True,
+) -> BuildReport:
+    """Build the chosen documents × editions × formats (all when ``None``).
+
+    With ``write=False`` it only checks: every stage but WRITING runs.
+    """
+    report = BuildReport()
+    formats = formats or list(AVAILABLE_FORMATS)
+    chosen = [d for d in project.documents() if documents is None or d.name in documents]
+    environment = stylesheet = None
+    for sources in chosen:
+        info, diagnostics = load_info(project, sources)
+        report.diagnostics += diagnostics
+        if info is None:
+            continue
+        missing = [] if langs is None else [lang for lang in langs if lang not in sources.editions]
+        for lang in missing:
+            report.diagnostics.append(
+                error(SourcePos(f"source/{sources.name}/{lang}.md", 1, 1), f"no '{lang}' edition of {sources.name}")
+            )
+        for lang in sources.editions:
+            if langs is not None and lang not in langs:
+                continue
+            document, diagnostics = load_edition(project, sources, info, lang)
+            report.diagnostics += diagnostics
+            report.editions += 1
+            if document is None or has_errors(diagnostics) or not write:
+                continue
+            if environment is None:
+                environment = make_environment(project.templates_dir)
+                stylesheet = (project.styles_dir / STYLESHEET).read_text(encoding="utf-8")
+            for fmt in formats:
+                if fmt != "html":  # the CLI refuses formats not in AVAILABLE_FORMATS
+                    raise ValueError(f"no writer for {fmt}")
+                path = project.output_path(sources.name, lang, fmt)
+                write_atomically(path, write_html(document, environment, stylesheet or ""))
+                report.written.append(path)
+    report.diagnostics.sort(key=sort_key)
+    return report

@@ -1,0 +1,74 @@
+"""Shared helpers: compile Markdown in memory, make throw-away projects, read fixture files."""
+
+from __future__ import annotations
+
+import datetime
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from councildoc.diagnostics import Diagnostic
+from councildoc.model import Document
+from councildoc.parse import DocumentInfo, parse_edition
+from councildoc.read import SourceText
+from councildoc.transforms import apply_transforms
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).parent / "fixtures"
+INFO = DocumentInfo("MC/TEST/1", datetime.date(2026, 11, 28), 117, "en")
+
+
+def compile_text(markdown: str, path: str = "doc.md", lang: str = "en") -> tuple[Document | None, list[Diagnostic]]:
+    """Parse and transform ``markdown`` as the edition ``path`` (no file is read)."""
+    document, diagnostics = parse_edition(SourceText(path, markdown), INFO, "doc", lang)
+    if document is None or any(d.severity.name == "ERROR" for d in diagnostics):
+        return document, diagnostics
+    document, found = apply_transforms(document)
+    return document, diagnostics + found
+
+
+@dataclass(frozen=True)
+class Case:
+    """One ``=== name`` case of a fixture file: an input and what it must give."""
+
+    name: str
+    source: str
+    expected: str
+    line: int
+
+
+def read_cases(name: str) -> list[Case]:
+    """Cases separated by ``=== title`` lines, input and expectation by a ``--- …`` line."""
+    text = (FIXTURES / name).read_text(encoding="utf-8")
+    cases = []
+    for match in re.finditer(r"^=== ([^\n]+)\n(.*?)^--- \w+\n(.*?)(?=^=== |\Z)", text, re.S | re.M):
+        line = text.count("\n", 0, match.start()) + 1
+        cases.append(Case(match[1].strip(), match[2], match[3].rstrip("\n") + "\n", line))
+    return cases
+
+
+def case_params(name: str):
+    return [pytest.param(case, id=case.name) for case in read_cases(name)]
+
+
+@pytest.fixture
+def project(tmp_path: Path):
+    """A fresh project folder with the real templates and styles and an empty source/."""
+    shutil.copytree(ROOT / "templates", tmp_path / "templates")
+    shutil.copytree(ROOT / "styles", tmp_path / "styles")
+    (tmp_path / "source").mkdir()
+    return tmp_path
+
+
+def add_document(project: Path, name: str, editions: dict[str, str], meta: str | None = None) -> Path:
+    folder = project / "source" / name
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "document.yaml").write_text(
+        meta or "symbol: MC/TEST/1\ndate: 2026-11-28\nsession: 117\noriginal-language: en\n", encoding="utf-8"
+    )
+    for lang, text in editions.items():
+        (folder / f"{lang}.md").write_text(text, encoding="utf-8")
+    return folder
