@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Set up councildoc on a fresh Debian/Ubuntu machine with Python 3.11+:
+# the Debian packages it needs (when missing), then a virtual environment in .venv
+# with councildoc and its test tools. Safe to run again: it only does what is missing.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+PYTHON=${PYTHON:-python3}
+DEBIAN_PACKAGES=(python3-venv)
+
+missing=()
+if command -v dpkg-query >/dev/null 2>&1; then
+  for package in "${DEBIAN_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+  done
+fi
+# A Python that is not Debian's (pyenv, a container's) has venv built in.
+if [ ${#missing[@]} -gt 0 ] && [ "${missing[*]}" = "python3-venv" ] && "$PYTHON" -m venv --help >/dev/null 2>&1 \
+   && "$PYTHON" -c "import ensurepip" 2>/dev/null; then
+  missing=()
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing Debian packages: ${missing[*]}"
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+if [ ! -x .venv/bin/python ]; then
+  echo "setup: creating .venv"
+  "$PYTHON" -m venv .venv
+fi
+# Reinstall only when the package's declaration changed.
+stamp=.venv/.councildoc-installed
+want=$(sha256sum pyproject.toml | cut -d' ' -f1)
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+  echo "setup: installing councildoc and its test tools into .venv"
+  .venv/bin/python -m pip install --quiet --upgrade pip
+  .venv/bin/python -m pip install --quiet -e '.[test]'
+  echo "$want" > "$stamp"
+fi
