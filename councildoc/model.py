@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from typing import Union
 
 from .diagnostics import SourcePos
 
@@ -106,7 +105,7 @@ class CrossRef:
         return f"{self.kind}:{self.name}"
 
 
-Inline = Union[Text, Emphasis, Strong, Code, Link, LineBreak, Span, NoteCall, CrossRef]
+Inline = Text | Emphasis | Strong | Code | Link | LineBreak | Span | NoteCall | CrossRef
 
 # --------------------------------------------------------------------------
 # Blocks
@@ -178,7 +177,7 @@ class Section:
     """Its HTML id, set by ``number_sections``."""
 
 
-Block = Union[Paragraph, ListBlock, Quote]
+Block = Paragraph | ListBlock | Quote
 
 
 @dataclass(frozen=True)

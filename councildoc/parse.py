@@ -11,6 +11,7 @@ import datetime
 import difflib
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -242,14 +243,6 @@ class _Converter:
         match = _DATA_POS.search(attrs.get("data-pos", ""))
         return self.source.pos(int(match[1]), int(match[2])) if match else fallback
 
-    def slice(self, attrs: dict[str, str]) -> str:
-        """The source text that a ``data-pos`` range covers, on one line."""
-        match = _DATA_POS.search(attrs.get("data-pos", ""))
-        if not match or match[1] != match[3]:
-            return ""
-        line = self.lines[int(match[1]) - 1] if int(match[1]) <= len(self.lines) else ""
-        return line[int(match[2]) - 1 : int(match[4]) - 1]
-
     def unsupported(self, what: str, pos: SourcePos, hint: str | None = None) -> None:
         self.diagnostics.append(error(pos, f"{what} is not supported", hint))
 
@@ -279,9 +272,9 @@ class _Converter:
                 elif "lang" in attrs and not identifier and not classes:
                     out.append(Span(self.inlines(node["c"][1], here), attrs["lang"]))
                 elif "entry" in classes:
-                    self.diagnostics.append(
-                        error(here, "an entry lead-in must open its paragraph", "start the paragraph with [Term]{.entry}")
-                    )
+                    self.diagnostics.append(error(
+                        here, "an entry lead-in must open its paragraph", "start the paragraph with [Term]{.entry}"
+                    ))
                 else:
                     self.unsupported("this span", here, "only [text]{lang=xx} and [Term]{.entry} are known")
             elif kind == "Str":
@@ -329,7 +322,7 @@ class _Converter:
 
     def note_blocks(self, nodes: list[dict], pos: SourcePos) -> tuple[Block, ...]:
         blocks: list[Block] = []
-        for node, attrs, here in self.unwrap_all(nodes, pos):
+        for node, _, here in self.unwrap_all(nodes, pos):
             if node["t"] in ("Para", "Plain"):
                 blocks.append(Paragraph(self.inlines(node["c"], here), here, numbered=False))
             elif node["t"] in ("BulletList", "OrderedList", "BlockQuote"):
@@ -351,9 +344,7 @@ class _Converter:
                 starts.append((offset, pos))
                 offset += len(piece)
 
-            def position(index: int) -> SourcePos:
-                start, pos = max((s for s in starts if s[0] <= index), key=lambda s: s[0])
-                return pos.shifted(index - start)
+            position = _position_finder(starts)
 
             for match in _UNDEFINED_NOTE.finditer(text):
                 self.diagnostics.append(
@@ -391,8 +382,13 @@ class _Converter:
             identifier, classes, attrs = _attr(node)
             if attrs.get("wrapper") == "1" and len(node["c"][1]) == 1:
                 inner, inner_attrs, _ = self.unwrap(node["c"][1][0], pos)
-                merged = {"id": identifier or inner_attrs.get("id", ""), "classes": classes + inner_attrs.get("classes", [])}
-                return inner, merged | {k: v for k, v in attrs.items() if k not in ("wrapper", "data-pos")}, self.pos_of(attrs, pos)
+                # Block attributes written before a paragraph ({#para:x .unnumbered}) sit on the wrapper.
+                merged = {
+                    "id": identifier or inner_attrs.get("id", ""),
+                    "classes": classes + inner_attrs.get("classes", []),
+                    **{k: v for k, v in attrs.items() if k not in ("wrapper", "data-pos")},
+                }
+                return inner, merged, self.pos_of(attrs, pos)
             return node, {"id": identifier, "classes": classes, **attrs}, self.pos_of(attrs, pos)
         if node["t"] == "Header":
             identifier, classes, attrs = _attr(node)
@@ -415,7 +411,7 @@ class _Converter:
         first, first_attrs, _ = self._first_inline(nodes)
         if first is not None and first["t"] == "Span" and "entry" in _attr(first)[1]:
             term = self.inlines(first["c"][1], self.pos_of(first_attrs, pos))
-            nodes = self._without_first(nodes)
+            nodes = nodes[1:]
         label = attrs.get("id") or None
         if label and not label.startswith("para:"):
             self.diagnostics.append(error(pos, f"a paragraph's label must start with 'para:', not '{label}'"))
@@ -437,10 +433,6 @@ class _Converter:
                 return inner, attrs, None
             return node, attrs, None
         return node, {}, None
-
-    @staticmethod
-    def _without_first(nodes: list[dict]) -> list[dict]:
-        return nodes[1:]
 
     def part_children(self, nodes: list[dict], pos: SourcePos, *, annex: bool) -> tuple[Block | Section, ...]:
         """Paragraphs and nested sections from a flat run of blocks."""
@@ -495,6 +487,16 @@ class _Converter:
                 self.unsupported(_BLOCK_NAMES.get(kind, kind), here)
         close_to(1)
         return tuple(top)
+
+
+def _position_finder(starts: list[tuple[int, SourcePos]]) -> Callable[[int], SourcePos]:
+    """Maps an index into merged text back to the source position of that character."""
+
+    def position(index: int) -> SourcePos:
+        start, pos = max((s for s in starts if s[0] <= index), key=lambda s: s[0])
+        return pos.shifted(index - start)
+
+    return position
 
 
 _BLOCK_NAMES = {
@@ -653,7 +655,8 @@ def _check_note_definitions(source: SourceText, parts: list[Part]) -> list[Diagn
     for label, number, column, _, _ in definitions:
         if label in seen:
             diagnostics.append(
-                error(source.pos(number, column), f"note [^{label}] is defined twice", f"first defined on line {seen[label]}")
+                error(source.pos(number, column), f"note [^{label}] is defined twice",
+                      f"first defined on line {seen[label]}")
             )
             continue
         seen[label] = number

@@ -170,28 +170,26 @@ def number_annexes(document: Document) -> tuple[Document, list[Diagnostic]]:
 
 def number_sections(document: Document) -> tuple[Document, list[Diagnostic]]:
     """I, II… for ``#``; A, B… for ``##`` inside each; annex headings only when asked."""
-    parts = []
-    for part in document.parts:
-        prefix = _prefix(part)
-        counters = [0] * 10
-        unnumbered = 0
+    return replace(document, parts=tuple(_number_sections_of(part) for part in document.parts)), []
 
-        def on_section(section: Section) -> Section:
-            nonlocal unnumbered
-            if not section.numbered:
-                unnumbered += 1
-                anchor = _label_anchor(section.label) or f"{prefix}h{unnumbered}"
-                return replace(section, anchor=anchor)
-            level = min(section.level, len(counters) - 1)
-            counters[level] += 1
-            for deeper in range(level + 1, len(counters)):
-                counters[deeper] = 0
-            style = SECTION_NUMBER_STYLES.get(level, str)
-            number = style(counters[level])
-            return replace(section, number=number, anchor=_label_anchor(section.label) or f"{prefix}sec-{number}")
 
-        parts.append(replace(part, children=map_blocks(part.children, lambda p: p, on_section)))
-    return replace(document, parts=tuple(parts)), []
+def _number_sections_of(part: Part) -> Part:
+    prefix = _prefix(part)
+    counters = [0] * 10
+    unnumbered = 0
+
+    def on_section(section: Section) -> Section:
+        nonlocal unnumbered
+        if not section.numbered:
+            unnumbered += 1
+            return replace(section, anchor=_label_anchor(section.label) or f"{prefix}h{unnumbered}")
+        level = min(section.level, len(counters) - 1)
+        counters[level] += 1
+        counters[level + 1 :] = [0] * (len(counters) - level - 1)
+        number = SECTION_NUMBER_STYLES.get(level, str)(counters[level])
+        return replace(section, number=number, anchor=_label_anchor(section.label) or f"{prefix}sec-{number}")
+
+    return replace(part, children=map_blocks(part.children, lambda p: p, on_section))
 
 
 def _label_anchor(label: str | None) -> str | None:
@@ -200,46 +198,48 @@ def _label_anchor(label: str | None) -> str | None:
 
 def number_paragraphs(document: Document) -> tuple[Document, list[Diagnostic]]:
     """1…n through each part, skipping paragraphs marked unnumbered."""
-    parts = []
-    for part in document.parts:
-        prefix = _prefix(part)
-        count = 0
+    return replace(document, parts=tuple(_number_paragraphs_of(part) for part in document.parts)), []
 
-        def on_paragraph(paragraph: Paragraph) -> Paragraph:
-            nonlocal count
-            if not paragraph.numbered:
-                return replace(paragraph, anchor=_label_anchor(paragraph.label))
-            count += 1
-            return replace(paragraph, number=count, anchor=f"{prefix}p{count}")
 
-        parts.append(replace(part, children=map_blocks(part.children, on_paragraph)))
-    return replace(document, parts=tuple(parts)), []
+def _number_paragraphs_of(part: Part) -> Part:
+    prefix = _prefix(part)
+    count = 0
+
+    def on_paragraph(paragraph: Paragraph) -> Paragraph:
+        nonlocal count
+        if not paragraph.numbered:
+            return replace(paragraph, anchor=_label_anchor(paragraph.label))
+        count += 1
+        return replace(paragraph, number=count, anchor=f"{prefix}p{count}")
+
+    return replace(part, children=map_blocks(part.children, on_paragraph))
 
 
 def number_notes(document: Document) -> tuple[Document, list[Diagnostic]]:
     """1…n through each part in the order the notes are called; calls get their note's number."""
-    parts = []
-    for part in document.parts:
-        prefix = _prefix(part)
-        notes = tuple(
-            replace(note, number=n, anchor=f"{prefix}fn{n}", call_anchor=f"{prefix}fnref{n}")
-            for n, note in enumerate(part.notes, start=1)
-        )
-        by_call = {note.call_pos: note.number for note in notes}
+    return replace(document, parts=tuple(_number_notes_of(part) for part in document.parts)), []
 
-        def number_call(inline: Inline) -> Inline:
-            if isinstance(inline, NoteCall):
-                return replace(inline, number=by_call.get(inline.pos))
-            return inline
 
-        children = map_blocks(
-            part.children,
-            lambda p: map_block_inlines(p, number_call),
-            lambda s: replace(s, title=map_inlines(s.title, number_call)),
-        )
-        title = map_inlines(part.title, number_call) if part.title is not None else None
-        parts.append(replace(part, children=children, notes=notes, title=title))
-    return replace(document, parts=tuple(parts)), []
+def _number_notes_of(part: Part) -> Part:
+    prefix = _prefix(part)
+    notes = tuple(
+        replace(note, number=n, anchor=f"{prefix}fn{n}", call_anchor=f"{prefix}fnref{n}")
+        for n, note in enumerate(part.notes, start=1)
+    )
+    by_call = {note.call_pos: note.number for note in notes}
+
+    def number_call(inline: Inline) -> Inline:
+        if isinstance(inline, NoteCall):
+            return replace(inline, number=by_call.get(inline.pos))
+        return inline
+
+    children = map_blocks(
+        part.children,
+        lambda p: map_block_inlines(p, number_call),
+        lambda s: replace(s, title=map_inlines(s.title, number_call)),
+    )
+    title = map_inlines(part.title, number_call) if part.title is not None else None
+    return replace(part, children=children, notes=notes, title=title)
 
 
 def _targets(document: Document) -> dict[str, tuple[str, str, str | None, SourcePos]]:

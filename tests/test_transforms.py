@@ -30,7 +30,7 @@ if os.environ.get("COUNCILDOC_ACCEPT") == "1":
 def test_dump_matches_golden(case):
     document, diagnostics = compile_text(case.source)
     assert [str(d) for d in diagnostics] == []
-    assert dump(document) == case.expected, f"fixtures/transforms.txt:{case.line}: to accept the new output run {ACCEPT}"
+    assert dump(document) == case.expected, f"fixtures/transforms.txt:{case.line}: to accept the output, {ACCEPT}"
 
 
 def test_roman_and_letters():

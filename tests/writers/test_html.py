@@ -165,7 +165,8 @@ def test_seed_reader_sees_the_whole_seed():
 
 
 def test_jinja_looking_text_prints_as_text(project):
-    add_document(project, "doc", {"en": "---\nlang: en\ntitle: T\n---\n\n# S\n\nShow {{ 7*7 }} and {% if x %} as is.\n"})
+    source = "---\nlang: en\ntitle: T\n---\n\n# S\n\nShow {{ 7*7 }} and {% if x %} as is.\n"
+    add_document(project, "doc", {"en": source})
     assert main(["--project", str(project)]) == 0
     page = html.parse(str(project / "output/doc/en/doc.html")).getroot()
     assert text_of(page.xpath("//p[@id='p1']")[0]) == "Show {{ 7*7 }} and {% if x %} as is."
