@@ -53,15 +53,16 @@ def make_parser() -> argparse.ArgumentParser:
         "command", nargs="?", choices=("build", "check"), default="build",
         help="build (the default) writes outputs; check validates without writing",
     )
-    parser.add_argument("--doc", action="append", metavar="NAME",
+    parser.add_argument("--doc", action="extend", nargs="+", metavar="NAME",
                         help="document folder(s) under source/ (default: all)")
-    parser.add_argument("--lang", action="append", metavar="LANG",
+    parser.add_argument("--lang", action="extend", nargs="+", metavar="LANG",
                         help="edition language(s), e.g. es or es,en (default: all)")
-    parser.add_argument("--format", action="append", metavar="FMT",
+    parser.add_argument("--format", action="extend", nargs="+", metavar="FMT",
                         help=f"output format(s): {', '.join(FORMATS)} (default: all available)")
     parser.add_argument("--project", type=Path, default=Path.cwd(),
                         help="the project folder holding source/, templates/ and styles/ (default: .)")
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    parser.add_argument("-v", "--verbose", action="store_true", help="say what each phase is doing")
     return parser
 
 
@@ -84,7 +85,11 @@ def main(argv: list[str] | None = None, *, project_root: Path | None = None) -> 
         if name not in known:
             parser.error(f"unknown document '{name}' (known: {', '.join(sorted(known)) or 'none'})")
 
-    report = build(project, docs, _values(args.lang), formats, write=args.command == "build")
+    def log(phase, what: str) -> None:
+        print(f"{phase.value}: {what}", file=sys.stderr)
+
+    report = build(project, docs, _values(args.lang), formats, write=args.command == "build",
+                   log=log if args.verbose else None)
     for diagnostic in report.diagnostics:
         print(diagnostic, file=sys.stderr)
     for path in report.written:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import enum
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -134,11 +135,14 @@ def build(
     formats: list[str] | None = None,
     *,
     write: bool = True,
+    log: Callable[[Phase, str], None] | None = None,
 ) -> BuildReport:
     """Build the chosen documents × editions × formats (all when ``None``).
 
     With ``write=False`` it only checks: every stage but WRITING runs.
+    ``log`` hears each phase as it starts (``--verbose``).
     """
+    say = log or (lambda phase, what: None)
     report = BuildReport()
     formats = formats or list(AVAILABLE_FORMATS)
     chosen = [d for d in project.documents() if documents is None or d.name in documents]
@@ -156,6 +160,7 @@ def build(
         for lang in sources.editions:
             if langs is not None and lang not in langs:
                 continue
+            say(Phase.READING, f"{sources.name} [{lang}]")
             document, diagnostics = load_edition(project, sources, info, lang)
             report.diagnostics += diagnostics
             report.editions += 1
@@ -168,6 +173,7 @@ def build(
                 if fmt != "html":  # the CLI refuses formats not in AVAILABLE_FORMATS
                     raise ValueError(f"no writer for {fmt}")
                 path = project.output_path(sources.name, lang, fmt)
+                say(Phase.WRITING, path.relative_to(project.root).as_posix())
                 write_atomically(path, write_html(document, environment, stylesheet or ""))
                 report.written.append(path)
     report.diagnostics.sort(key=sort_key)

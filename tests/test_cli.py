@@ -26,6 +26,8 @@ def test_lang_and_format_take_several_values(project):
                                   "es": GOOD.replace("lang: en", "lang: es")})
     assert main(["--lang", "en,fr", "--format", "html", "--project", str(project)]) == 0
     assert sorted(p.parent.name for p in (project / "output/doc").glob("*/doc.html")) == ["en", "fr"]
+    assert main(["--lang", "es", "en", "--project", str(project), "--verbose"]) == 0
+    assert (project / "output/doc/es/doc.html").is_file()
 
 
 def test_errors_are_all_reported_with_positions_and_exit_1(project, capsys):
