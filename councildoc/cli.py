@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .diagnostics import Severity
 from .pipeline import AVAILABLE_FORMATS, FORMATS, Project, build
+from .writers.pdf import PDF_VARIANTS
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
@@ -61,6 +62,8 @@ def make_parser() -> argparse.ArgumentParser:
                         help=f"output format(s): {', '.join(FORMATS)} (default: all available)")
     parser.add_argument("--project", type=Path, default=Path.cwd(),
                         help="the project folder holding source/, templates/ and styles/ (default: .)")
+    parser.add_argument("--pdf-variant", choices=PDF_VARIANTS,
+                        help="write PDFs to a standard: pdf/ua-1 (tagged, accessible) or pdf/a-2b (archival)")
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
     parser.add_argument("-v", "--verbose", action="store_true", help="say what each phase is doing")
     return parser
@@ -89,7 +92,7 @@ def main(argv: list[str] | None = None, *, project_root: Path | None = None) -> 
         print(f"{phase.value}: {what}", file=sys.stderr)
 
     report = build(project, docs, _values(args.lang), formats, write=args.command == "build",
-                   log=log if args.verbose else None)
+                   log=log if args.verbose else None, pdf_variant=args.pdf_variant)
     for diagnostic in report.diagnostics:
         print(diagnostic, file=sys.stderr)
     for path in report.written:

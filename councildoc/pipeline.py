@@ -15,16 +15,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from jinja2 import Environment
+
 from .diagnostics import Diagnostic, SourcePos, error, has_errors, sort_key
 from .model import Document
 from .parse import DocumentInfo, parse_document_info, parse_edition
 from .read import DocumentSources, discover, read_source
 from .transforms import apply_transforms
 from .writers.html import STYLESHEET, make_environment, write_html
+from .writers.pdf import write_pdf
 
 FORMATS = ("html", "pdf", "docx")
 """Every output format councildoc knows."""
-AVAILABLE_FORMATS = ("html",)
+AVAILABLE_FORMATS = ("html", "pdf")
 """The formats this version writes; the others are announced, not faked."""
 
 
@@ -128,6 +131,18 @@ def write_atomically(path: Path, data: str | bytes) -> None:
         raise
 
 
+def render(
+    project: Project, environment: Environment, document: Document, fmt: str, pdf_variant: str | None = None
+) -> tuple[str | bytes | None, list[Diagnostic]]:
+    """One output of one edition, in memory: the bytes to write, or why there are none."""
+    if fmt == "html":
+        stylesheet = (project.styles_dir / STYLESHEET).read_text(encoding="utf-8")
+        return write_html(document, environment, stylesheet), []
+    if fmt == "pdf":
+        return write_pdf(document, environment, project.styles_dir, pdf_variant)
+    raise ValueError(f"no writer for {fmt}")  # the CLI refuses formats not in AVAILABLE_FORMATS
+
+
 def build(
     project: Project,
     documents: list[str] | None = None,
@@ -136,6 +151,7 @@ def build(
     *,
     write: bool = True,
     log: Callable[[Phase, str], None] | None = None,
+    pdf_variant: str | None = None,
 ) -> BuildReport:
     """Build the chosen documents × editions × formats (all when ``None``).
 
@@ -146,7 +162,7 @@ def build(
     report = BuildReport()
     formats = formats or list(AVAILABLE_FORMATS)
     chosen = [d for d in project.documents() if documents is None or d.name in documents]
-    environment = stylesheet = None
+    environment = None
     for sources in chosen:
         info, diagnostics = load_info(project, sources)
         report.diagnostics += diagnostics
@@ -168,13 +184,13 @@ def build(
                 continue
             if environment is None:
                 environment = make_environment(project.templates_dir)
-                stylesheet = (project.styles_dir / STYLESHEET).read_text(encoding="utf-8")
             for fmt in formats:
-                if fmt != "html":  # the CLI refuses formats not in AVAILABLE_FORMATS
-                    raise ValueError(f"no writer for {fmt}")
                 path = project.output_path(sources.name, lang, fmt)
                 say(Phase.WRITING, path.relative_to(project.root).as_posix())
-                write_atomically(path, write_html(document, environment, stylesheet or ""))
-                report.written.append(path)
+                data, problems = render(project, environment, document, fmt, pdf_variant)
+                report.diagnostics += problems
+                if data is not None:
+                    write_atomically(path, data)
+                    report.written.append(path)
     report.diagnostics.sort(key=sort_key)
     return report

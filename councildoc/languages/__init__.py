@@ -30,7 +30,9 @@ class Language:
     original: str
     """The masthead's "Original:" label."""
     page: str
-    """The running head's word for a page."""
+    """The running head's word for a page (``Página 3``)."""
+    page_in_annex: str
+    """The same after an annex's name (``Anexo, página 2``)."""
     entry_separator: str
     """What follows an annex entry's lead-in (``:`` in English, `` :`` in French)."""
     notes_heading: str

@@ -46,6 +46,10 @@ class HtmlContext:
     """The part being rendered (note calls link to its notes)."""
     language: languages.Language
     """The words of the part's language (an annex in English uses English punctuation)."""
+    for_print: bool = False
+    """True for the page WeasyPrint lays out: each note's text then stands at its call."""
+    relaxed: frozenset[str] = frozenset()
+    """Anchors of paragraphs whose widows and orphans the PDF layout relaxes (see writers.pdf)."""
 
 
 def render_inlines(inlines: tuple[Inline, ...], ctx: HtmlContext) -> Markup:
@@ -66,7 +70,7 @@ def render_inlines(inlines: tuple[Inline, ...], ctx: HtmlContext) -> Markup:
         elif isinstance(inline, LineBreak):
             out.append(Markup("<br>"))
         elif isinstance(inline, NoteCall):
-            out.append(note_call(ctx.part, inline.number))
+            out.append(note_call(ctx, inline.number))
         elif isinstance(inline, CrossRef):
             if inline.text is None:
                 out.append(Markup('<span class="unresolved">¿{}?</span>').format(inline.label))
@@ -75,14 +79,28 @@ def render_inlines(inlines: tuple[Inline, ...], ctx: HtmlContext) -> Markup:
     return Markup("").join(out)
 
 
-def note_call(part: Part, number: int | None, *, with_id: bool = True) -> Markup:
-    """The superscript link to note ``number`` of ``part``."""
-    note = next((n for n in part.notes if n.number == number), None)
+def note_call(ctx: HtmlContext, number: int | None, *, with_id: bool = True) -> Markup:
+    """The superscript link to note ``number`` of the part; for print, the note's text follows it.
+
+    WeasyPrint floats that text (``float: footnote``) to the foot of the page
+    that calls it; the link stays the visible, live note call.
+    """
+    note = next((n for n in ctx.part.notes if n.number == number), None)
     if note is None:
         return Markup('<span class="unresolved">¿note?</span>')
     anchor = Markup(' id="{}"').format(note.call_anchor) if with_id else Markup("")
-    return Markup('<a class="note-call" href="#{}"{} role="doc-noteref"><sup>{}</sup></a>').format(
+    call = Markup('<a class="note-call" href="#{}"{} role="doc-noteref"><sup>{}</sup></a>').format(
         note.anchor, anchor, note.number
+    )
+    if not ctx.for_print:
+        return call
+    text = Markup("").join(
+        Markup('<span class="note-para">{}</span>').format(render_inlines(b.inlines, ctx))
+        for b in note.blocks
+        if isinstance(b, Paragraph)
+    )
+    return call + Markup('<span class="footnote" id="{}" data-n="{}" role="note">{}</span>').format(
+        note.anchor, note.number, text
     )
 
 
@@ -111,6 +129,8 @@ def render_paragraph(paragraph: Paragraph, ctx: HtmlContext) -> Markup:
             parts.append(" ")
     parts.append(render_inlines(paragraph.inlines, ctx))
     css = "para entry" if paragraph.term is not None else "para"
+    if paragraph.anchor in ctx.relaxed:
+        css += " relaxed"
     anchor = Markup(' id="{}"').format(paragraph.anchor) if paragraph.anchor else Markup("")
     html = Markup('<p class="{}"{}>{}</p>').format(css, anchor, Markup("").join(parts))
     if paragraph.attachments:
@@ -164,23 +184,26 @@ def entries_by_heading(part: Part, ctx: HtmlContext) -> list[dict]:
     return groups
 
 
-def page_context(document: Document, stylesheet: str) -> dict:
+def page_context(
+    document: Document, stylesheet: str, *, for_print: bool = False, relaxed: frozenset[str] = frozenset()
+) -> dict:
     """Everything the page template shows, already rendered or plain."""
     meta = document.meta
     language = languages.load(meta.lang)
     body = document.body
-    body_ctx = HtmlContext(body, language)
+    body_ctx = HtmlContext(body, language, for_print, relaxed)
     title_note = None
     if meta.title_note:
         note = next(n for n in body.notes if n.label == meta.title_note)
+        # On screen the note hangs on the masthead's title; on paper, on the body's first page.
         title_note = {
-            "call": note_call(body, note.number),
-            "print_call": note_call(body, note.number, with_id=False),
+            "call": Markup("") if for_print else note_call(body_ctx, note.number),
+            "print_call": note_call(body_ctx, note.number) if for_print else Markup(""),
         }
     parts = []
     for part in document.parts:
         part_language = _language_for(part.lang, language)
-        ctx = HtmlContext(part, part_language)
+        ctx = HtmlContext(part, part_language, for_print, relaxed)
         parts.append({
             "kind": part.kind,
             "anchor": part.anchor or "body",
@@ -188,8 +211,9 @@ def page_context(document: Document, stylesheet: str) -> dict:
             "designation": f"{language.annex} {part.number or ''}".strip() if part.kind == "annex" else None,
             "title": render_inlines(part.title, ctx) if part.title else None,
             "content": render_children(part.children, ctx, depth=1),
-            "notes": render_notes(part, ctx) if part.notes else None,
-            "entries": entries_by_heading(part, ctx) if part.kind == "annex" else [],
+            "notes": render_notes(part, ctx) if part.notes and not for_print else None,
+            "entries": entries_by_heading(part, ctx) if part.kind == "annex" and not for_print else [],
+            "page_name": f"annex{len(parts)}" if part.kind == "annex" else "body",
         })
     return {
         "lang": meta.lang,
@@ -205,6 +229,7 @@ def page_context(document: Document, stylesheet: str) -> dict:
         "words": language,
         "parts": parts,
         "stylesheet": Markup(stylesheet),
+        "for_print": for_print,
     }
 
 
@@ -215,8 +240,14 @@ def _language_for(code: str, fallback: languages.Language) -> languages.Language
         return fallback
 
 
+def css_string(value: str) -> Markup:
+    """``value`` as a quoted CSS string, safe inside a ``<style>`` element."""
+    escaped = "".join(ch if ch.isalnum() or ch in " ./:-_()," else f"\\{ord(ch):x} " for ch in value)
+    return Markup(f'"{escaped}"')
+
+
 def make_environment(templates: Path) -> jinja2.Environment:
-    return jinja2.Environment(
+    environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -224,8 +255,18 @@ def make_environment(templates: Path) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    environment.filters["css_string"] = css_string
+    return environment
 
 
-def write_html(document: Document, environment: jinja2.Environment, stylesheet: str) -> str:
-    """The page of one edition, as text."""
-    return environment.get_template(PAGE_TEMPLATE).render(page_context(document, stylesheet))
+def write_html(
+    document: Document,
+    environment: jinja2.Environment,
+    stylesheet: str,
+    *,
+    for_print: bool = False,
+    relaxed: frozenset[str] = frozenset(),
+) -> str:
+    """The page of one edition, as text; ``for_print`` gives the page WeasyPrint lays out."""
+    context = page_context(document, stylesheet, for_print=for_print, relaxed=relaxed)
+    return environment.get_template(PAGE_TEMPLATE).render(context)

@@ -1,0 +1,163 @@
+"""WRITING PDF: WeasyPrint over the page the HTML writer makes, with the print stylesheet.
+
+One HTML truth for screen and paper: the same template and the same rendering
+code, asked for its print form (each note's text at its call, floated to the
+foot of the page). WeasyPrint is imported only when a PDF is written: it costs
+about half a second.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import jinja2
+
+from ..diagnostics import Diagnostic, SourcePos, error
+from ..model import Document, ListBlock, NoteCall, Paragraph, Quote
+from ..transforms import iter_inlines, iter_paragraphs
+from .html import write_html
+
+PRINT_STYLESHEET = "council-print.css"
+FONT_DIR = Path("/usr/share/fonts/truetype/liberation2")
+"""Liberation Serif (Debian's fonts-liberation2, which setup.sh installs): Times New Roman's metrics."""
+FONT_FILES = tuple(
+    FONT_DIR / f"LiberationSerif-{style}.ttf" for style in ("Regular", "Bold", "Italic", "BoldItalic")
+)
+PDF_VARIANTS = ("pdf/ua-1", "pdf/a-2b")
+"""The PDF standards ``--pdf-variant`` offers (tagged and accessible; archival)."""
+
+
+class RefusedResource(Exception):
+    """A stylesheet asked for something outside what a build may read."""
+
+
+def make_url_fetcher(allowed_dirs: tuple[Path, ...]):
+    """A WeasyPrint URL fetcher that serves files under ``allowed_dirs`` and refuses the rest.
+
+    Nothing a source or a style says can make the build fetch a URL or read another file;
+    WeasyPrint logs each refusal, and :func:`write_pdf` turns the log into diagnostics.
+    """
+    from weasyprint.urls import URLFetcher
+
+    roots = tuple(d.resolve() for d in allowed_dirs)
+
+    class ProjectFetcher(URLFetcher):
+        def fetch(self, url: str, headers=None):
+            parsed = urlparse(url)
+            if parsed.scheme == "file":
+                path = Path(unquote(parsed.path)).resolve()
+                if any(path.is_relative_to(root) for root in roots) and path.is_file():
+                    return super().fetch(url, headers)
+            raise RefusedResource(f"refused to load {url}: only the project's styles and fonts may be read")
+
+    return ProjectFetcher(allowed_protocols={"file"})
+
+
+class _Collect(logging.Handler):
+    """WeasyPrint reports what it could not do as log warnings: keep them as diagnostics."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def missing_fonts() -> list[Path]:
+    return [path for path in FONT_FILES if not path.is_file()]
+
+
+MAX_LAYOUT_PASSES = 6
+"""How many times a layout may be redone to bring every note to its call's page."""
+
+
+def call_paragraphs(document: Document) -> dict[str, str]:
+    """Note-call anchor → anchor of the paragraph that holds the call."""
+    found: dict[str, str] = {}
+    for part in document.parts:
+        calls = {note.call_pos: note.call_anchor for note in part.notes}
+        for paragraph in iter_paragraphs(part.children):
+            for block in (paragraph, *paragraph.attachments):
+                for inline in _block_inlines(block):
+                    if isinstance(inline, NoteCall) and inline.pos in calls and paragraph.anchor:
+                        found[calls[inline.pos]] = paragraph.anchor
+    return found
+
+
+def _block_inlines(block):
+    if isinstance(block, Paragraph):
+        yield from iter_inlines((*(block.term or ()), *block.inlines))
+    elif isinstance(block, Quote):
+        for child in block.blocks:
+            yield from _block_inlines(child)
+    elif isinstance(block, ListBlock):
+        for item in block.items:
+            for child in item:
+                yield from _block_inlines(child)
+
+
+def misplaced_notes(rendered, document: Document) -> list[tuple[str, int, int]]:
+    """(call anchor, page of the call, page of the note) for every note off its call's page."""
+    page_of: dict[str, int] = {}
+    for number, page in enumerate(rendered.pages, start=1):
+        for anchor in page.anchors:
+            page_of.setdefault(anchor, number)
+    return [
+        (note.call_anchor, page_of.get(note.call_anchor, 0), page_of.get(note.anchor, 0))
+        for part in document.parts
+        for note in part.notes
+        if page_of.get(note.call_anchor) != page_of.get(note.anchor)
+    ]
+
+
+def write_pdf(
+    document: Document,
+    environment: jinja2.Environment,
+    styles_dir: Path,
+    variant: str | None = None,
+) -> tuple[bytes | None, list[Diagnostic]]:
+    """The PDF of one edition, or the diagnostics that stopped it.
+
+    Every note must stand on the page of its call. WeasyPrint keeps widows and
+    orphans by moving a page's last notes to the next page; where that happens
+    the paragraph holding the call is laid out again with widows and orphans
+    relaxed to one line, and the layout is checked again.
+    """
+    where = SourcePos(document.path, 1, 1)
+    missing = missing_fonts()
+    if missing:
+        hint = "run ./setup.sh (Debian package fonts-liberation2)"
+        return None, [error(where, f"font not installed: {missing[0]}", hint)]
+    from weasyprint import HTML
+
+    stylesheet = (styles_dir / PRINT_STYLESHEET).read_text(encoding="utf-8")
+    paragraphs = call_paragraphs(document)
+    relaxed: frozenset[str] = frozenset()
+    collector = _Collect()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(collector)
+    try:
+        for _ in range(MAX_LAYOUT_PASSES):
+            page = write_html(document, environment, stylesheet, for_print=True, relaxed=relaxed)
+            rendered = HTML(
+                string=page,
+                base_url=styles_dir.resolve().as_uri() + "/",
+                url_fetcher=make_url_fetcher((styles_dir, FONT_DIR)),
+            ).render(pdf_variant=variant)
+            misplaced = misplaced_notes(rendered, document)
+            more = {paragraphs[call] for call, _, _ in misplaced if call in paragraphs} - relaxed
+            if not misplaced or not more:
+                break
+            relaxed |= more
+        pdf = rendered.write_pdf(pdf_variant=variant, uncompressed_pdf=False)
+    except Exception as exc:  # WeasyPrint's failure becomes a diagnostic that quotes it
+        return None, [error(where, f"WeasyPrint could not lay out the PDF: {exc}")]
+    finally:
+        logger.removeHandler(collector)
+    problems = [error(where, f"WeasyPrint: {message}") for message in dict.fromkeys(collector.messages)]
+    for call, call_page, note_page in misplaced:
+        problems.append(error(where, f"note {call} is called on page {call_page} but printed on page {note_page}"))
+    return (None if problems else pdf), problems
