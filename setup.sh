@@ -6,7 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 PYTHON=${PYTHON:-python3}
-DEBIAN_PACKAGES=(python3-venv)
+# python3-venv: the virtual environment; Pango (WeasyPrint's text layout); HarfBuzz's subsetter
+# (embedded fonts, byte-identical PDFs); Liberation Serif, the font of the PDFs (Times New Roman's metrics).
+DEBIAN_PACKAGES=(python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation2)
 
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then
@@ -15,9 +17,9 @@ if command -v dpkg-query >/dev/null 2>&1; then
   done
 fi
 # A Python that is not Debian's (pyenv, a container's) has venv built in.
-if [ ${#missing[@]} -gt 0 ] && [ "${missing[*]}" = "python3-venv" ] && "$PYTHON" -m venv --help >/dev/null 2>&1 \
-   && "$PYTHON" -c "import ensurepip" 2>/dev/null; then
-  missing=()
+if "$PYTHON" -c "import ensurepip, venv" 2>/dev/null; then
+  missing=("${missing[@]/python3-venv}")
+  read -r -a missing <<< "${missing[*]}"
 fi
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing Debian packages: ${missing[*]}"

@@ -113,6 +113,14 @@ def misplaced_notes(rendered, document: Document) -> list[tuple[str, int, int]]:
     ]
 
 
+def last_paragraph_on(rendered, page_number: int, order: dict[str, int]) -> str | None:
+    """The anchor of the last paragraph that starts on page ``page_number``."""
+    if not 1 <= page_number <= len(rendered.pages):
+        return None
+    anchors = [a for a in rendered.pages[page_number - 1].anchors if a in order]
+    return max(anchors, key=order.__getitem__, default=None)
+
+
 def write_pdf(
     document: Document,
     environment: jinja2.Environment,
@@ -135,6 +143,7 @@ def write_pdf(
 
     stylesheet = (styles_dir / PRINT_STYLESHEET).read_text(encoding="utf-8")
     paragraphs = call_paragraphs(document)
+    order = {p.anchor: i for i, p in enumerate(p for part in document.parts for p in iter_paragraphs(part.children))}
     relaxed: frozenset[str] = frozenset()
     collector = _Collect()
     logger = logging.getLogger("weasyprint")
@@ -148,7 +157,13 @@ def write_pdf(
                 url_fetcher=make_url_fetcher((styles_dir, FONT_DIR)),
             ).render(pdf_variant=variant)
             misplaced = misplaced_notes(rendered, document)
-            more = {paragraphs[call] for call, _, _ in misplaced if call in paragraphs} - relaxed
+            more = set()
+            for call, call_page, _ in misplaced:
+                # The note was moved either for its own paragraph's lines or for the
+                # widows of the paragraph that ends the page: relax both.
+                more.add(paragraphs.get(call))
+                more.add(last_paragraph_on(rendered, call_page, order))
+            more = {anchor for anchor in more if anchor} - relaxed
             if not misplaced or not more:
                 break
             relaxed |= more
