@@ -230,3 +230,14 @@ def test_a_stylesheet_cannot_make_the_build_read_other_files(project, capsys):
     assert "refused to load file:///etc/passwd" in err
     assert "refused to load https://example.org/x.png" in err
     assert not (project / "output/doc/en/doc.pdf").exists()
+
+
+def test_no_page_ends_with_a_heading(pdf_path):
+    headings = {"I. INTRODUCCIÓN", "II. MANDATO", "III. ACTIVIDADES", "IV. ASOCIADOS", "V. CONCLUSIÓN",
+                "Africa", "Middle East", "Latin America and the Caribbean", "Asia and Oceania", "Europe",
+                "IOM ACTIVITIES IN THE FIELD", "Anexo"}
+    with pdfplumber.open(pdf_path) as pdf:
+        for number, page in enumerate(pdf.pages[1:], start=2):
+            body = [line for line in page.extract_text_lines()
+                    if line["top"] > MARGIN - 1 and line["chars"][0]["size"] > 11]
+            assert body[-1]["text"].strip() not in headings, f"page {number} ends with a heading"
