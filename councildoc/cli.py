@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from .diagnostics import Severity
-from .pipeline import AVAILABLE_FORMATS, FORMATS, Project, build
+from .pipeline import FORMATS, Project, build
 from .writers.pdf import PDF_VARIANTS
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
@@ -59,7 +59,7 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--lang", action="extend", nargs="+", metavar="LANG",
                         help="edition language(s), e.g. es or es,en (default: all)")
     parser.add_argument("--format", action="extend", nargs="+", metavar="FMT",
-                        help=f"output format(s): {', '.join(FORMATS)} (default: all available)")
+                        help=f"output format(s): {', '.join(FORMATS)} (default: all)")
     parser.add_argument("--project", type=Path, default=Path.cwd(),
                         help="the project folder holding source/, templates/ and styles/ (default: .)")
     parser.add_argument("--pdf-variant", choices=PDF_VARIANTS,
@@ -78,8 +78,6 @@ def main(argv: list[str] | None = None, *, project_root: Path | None = None) -> 
     for fmt in formats or []:
         if fmt not in FORMATS:
             parser.error(f"unknown format '{fmt}' (choose from {', '.join(FORMATS)})")
-        if fmt not in AVAILABLE_FORMATS:
-            parser.error(f"--format {fmt} is not available yet: this version writes {', '.join(AVAILABLE_FORMATS)}")
     if not project.source_dir.is_dir():
         parser.error(f"no source/ folder in {project.root}")
     docs = _values(args.doc)

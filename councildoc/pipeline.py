@@ -22,13 +22,12 @@ from .model import Document
 from .parse import DocumentInfo, parse_document_info, parse_edition
 from .read import DocumentSources, discover, read_source
 from .transforms import apply_transforms
+from .writers.docx import write_docx
 from .writers.html import STYLESHEET, make_environment, write_html
 from .writers.pdf import write_pdf
 
 FORMATS = ("html", "pdf", "docx")
-"""Every output format councildoc knows."""
-AVAILABLE_FORMATS = ("html", "pdf")
-"""The formats this version writes; the others are announced, not faked."""
+"""Every output format councildoc writes."""
 
 
 class Phase(enum.Enum):
@@ -140,7 +139,9 @@ def render(
         return write_html(document, environment, stylesheet), []
     if fmt == "pdf":
         return write_pdf(document, environment, project.styles_dir, pdf_variant)
-    raise ValueError(f"no writer for {fmt}")  # the CLI refuses formats not in AVAILABLE_FORMATS
+    if fmt == "docx":
+        return write_docx(document, project.styles_dir)
+    raise ValueError(f"no writer for {fmt}")  # the CLI refuses formats not in FORMATS
 
 
 def build(
@@ -160,7 +161,7 @@ def build(
     """
     say = log or (lambda phase, what: None)
     report = BuildReport()
-    formats = formats or list(AVAILABLE_FORMATS)
+    formats = formats or list(FORMATS)
     chosen = [d for d in project.documents() if documents is None or d.name in documents]
     environment = None
     for sources in chosen:

@@ -45,7 +45,7 @@ def test_a_failed_document_leaves_its_earlier_outputs_untouched(project):
     folder = add_document(project, "doc", {"en": GOOD})
     assert main(["--project", str(project)]) == 0
     outputs = sorted((project / "output/doc/en").iterdir())
-    assert [p.name for p in outputs] == ["doc.html", "doc.pdf"]
+    assert [p.name for p in outputs] == ["doc.docx", "doc.html", "doc.pdf"]
     before = [p.read_bytes() for p in outputs]
     (folder / "en.md").write_text(BROKEN, encoding="utf-8")
     assert main(["--project", str(project)]) == 1
@@ -68,15 +68,10 @@ def test_check_validates_without_writing(project, capsys):
     assert "1 edition(s) checked: 0 error(s), 0 warning(s)" in capsys.readouterr().err
 
 
-def test_docx_says_plainly_it_is_not_available_yet(project, capsys):
+def test_every_format_by_default(project, capsys):
     add_document(project, "doc", {"en": GOOD})
-    try:
-        main(["--format", "docx", "--project", str(project)])
-        raise AssertionError("no usage error")
-    except SystemExit as stop:
-        assert stop.code == 2
-    assert "--format docx is not available yet" in capsys.readouterr().err
-    assert not (project / "output").exists()
+    assert main(["--project", str(project)]) == 0
+    assert sorted(p.name for p in (project / "output/doc/en").iterdir()) == ["doc.docx", "doc.html", "doc.pdf"]
 
 
 def test_usage_errors_exit_2(project, capsys):

@@ -1,0 +1,440 @@
+"""WRITING DOCX: Pandoc's JSON AST built from the model, one Pandoc run, then OOXML for the rest.
+
+Pandoc (the one pypandoc-binary bundles, always with ``--sandbox``) writes the
+text, the named styles (``custom-style``) and real Word footnotes. What Pandoc
+cannot express is added to its output afterwards: the section breaks (cover,
+body, each annex) with their page-number and footnote restarts, the running
+heads with a PAGE field, and the document properties. The paragraph numbers
+are text (Pandoc drops custom numbering from a reference document).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+import tempfile
+import zipfile
+from pathlib import Path
+from xml.sax.saxutils import escape as xml_escape
+
+import pypandoc
+from lxml import etree
+
+from .. import languages
+from ..diagnostics import Diagnostic, SourcePos, error
+from ..model import (
+    Block,
+    Code,
+    CrossRef,
+    Document,
+    Emphasis,
+    Inline,
+    LineBreak,
+    Link,
+    NoteCall,
+    Paragraph,
+    Part,
+    Quote,
+    Section,
+    Span,
+    Strong,
+    Text,
+)
+from ..transforms import plain_text
+
+DOCX_STYLES = "docx-styles.xml"
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+NS = {"w": W, "r": R}
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+"""Every zip entry's date: the same bytes from the same sources."""
+
+TWIPS_PER_CM = 567
+PAGE = {"width": 11906, "height": 16838}  # A4
+MARGIN = round(2.5 * TWIPS_PER_CM)
+HEADER_DISTANCE = round(1.25 * TWIPS_PER_CM)
+HEADER_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml"
+HEADER_RELATION = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header"
+SECTION_MARK = "councildoc-section-"
+"""Pandoc copies raw OOXML through: a section break is marked, then filled in afterwards."""
+
+
+# --------------------------------------------------------------------------
+# Pandoc's AST, from the model
+
+
+def _attr(identifier: str = "", classes: list[str] | None = None, **pairs: str) -> list:
+    return [identifier, classes or [], [[k.replace("_", "-"), v] for k, v in pairs.items()]]
+
+
+def _div(blocks: list, **pairs: str) -> dict:
+    return {"t": "Div", "c": [_attr(**pairs), blocks]}
+
+
+def _styled(style: str, inlines: list, **pairs: str) -> dict:
+    """One paragraph in a named style."""
+    return _div([{"t": "Para", "c": inlines}], custom_style=style, **pairs)
+
+
+def _str(text: str) -> dict:
+    return {"t": "Str", "c": text}
+
+
+TAB = {"t": "RawInline", "c": ["openxml", "<w:r><w:tab/></w:r>"]}
+
+
+class _AstBuilder:
+    """The model → Pandoc's JSON AST, for one edition."""
+
+    def __init__(self, document: Document) -> None:
+        self.document = document
+        self.language = languages.load(document.meta.lang)
+
+    def inlines(self, inlines: tuple[Inline, ...], part: Part) -> list:
+        out: list = []
+        for inline in inlines:
+            if isinstance(inline, Text):
+                out.append(_str(inline.text))
+            elif isinstance(inline, Emphasis):
+                out.append({"t": "Emph", "c": self.inlines(inline.children, part)})
+            elif isinstance(inline, Strong):
+                out.append({"t": "Strong", "c": self.inlines(inline.children, part)})
+            elif isinstance(inline, Code):
+                out.append({"t": "Code", "c": [_attr(), inline.text]})
+            elif isinstance(inline, Link):
+                out.append({"t": "Link", "c": [_attr(), self.inlines(inline.children, part), [inline.url, ""]]})
+            elif isinstance(inline, Span):
+                out.append({"t": "Span", "c": [_attr(lang=inline.lang), self.inlines(inline.children, part)]})
+            elif isinstance(inline, LineBreak):
+                out.append({"t": "LineBreak"})
+            elif isinstance(inline, NoteCall):
+                out.append(self.note(part, inline.number))
+            elif isinstance(inline, CrossRef):
+                out.append(_str(inline.text if inline.text is not None else f"¿{inline.label}?"))
+        return out
+
+    def note(self, part: Part, number: int | None) -> dict:
+        note = next(n for n in part.notes if n.number == number)
+        blocks = [self.block(b, part) for b in note.blocks]
+        if part.lang != self.document.meta.lang:
+            # A span, not a div: Pandoc puts the note's number into the note's first paragraph
+            # only when that paragraph stands first.
+            for block in blocks:
+                if block["t"] == "Para":
+                    block["c"] = [{"t": "Span", "c": [_attr(lang=part.lang), block["c"]]}]
+        return {"t": "Note", "c": blocks}
+
+    def block(self, block: Block, part: Part) -> dict:
+        if isinstance(block, Paragraph):
+            return {"t": "Para", "c": self.inlines(block.inlines, part)}
+        if isinstance(block, Quote):
+            return {"t": "BlockQuote", "c": [self.block(b, part) for b in block.blocks]}
+        items = [[self._plain(b, part) for b in item] for item in block.items]
+        if block.ordered:
+            return {"t": "OrderedList", "c": [[1, {"t": "Decimal"}, {"t": "Period"}], items]}
+        return {"t": "BulletList", "c": items}
+
+    def _plain(self, block: Block, part: Part) -> dict:
+        converted = self.block(block, part)
+        return {"t": "Plain", "c": converted["c"]} if converted["t"] == "Para" else converted
+
+    def paragraph(self, paragraph: Paragraph, part: Part, language: languages.Language) -> list:
+        inlines: list = []
+        if paragraph.number is not None:
+            inlines += [_str(f"{paragraph.number}."), TAB]
+        if paragraph.term is not None:
+            term = self.inlines(paragraph.term, part) + [_str(language.entry_separator)]
+            inlines.append({"t": "Span", "c": [_attr(custom_style="Entry Term"), term]})
+            if paragraph.inlines and not isinstance(paragraph.inlines[0], NoteCall):
+                inlines.append(_str(" "))
+        inlines += self.inlines(paragraph.inlines, part)
+        if paragraph.term is not None:
+            style = "Annex Entry"
+        elif paragraph.number is not None:
+            style = "Numbered Paragraph"
+        else:
+            style = "Unnumbered Paragraph"
+        blocks = [_styled(style, inlines)]
+        blocks += [self.block(b, part) for b in paragraph.attachments]
+        return blocks
+
+    def children(self, children: tuple, part: Part, language: languages.Language) -> list:
+        blocks: list = []
+        for child in children:
+            if isinstance(child, Section):
+                title = self.inlines(child.title, part)
+                if child.number:
+                    title = [_str(f"{child.number}. "), *title]
+                if part.kind == "annex":
+                    blocks.append(_styled("Annex Region Heading", title))
+                else:
+                    blocks.append({"t": "Header", "c": [min(child.level, 3), _attr(child.anchor or ""), title]})
+                blocks += self.children(child.children, part, language)
+            elif isinstance(child, Paragraph):
+                blocks += self.paragraph(child, part, language)
+            else:
+                blocks.append(self.block(child, part))
+        return blocks
+
+    def masthead(self) -> list:
+        meta, words = self.document.meta, self.language
+        body = self.document.body
+        blocks = [
+            _styled("Masthead Symbol", [_str(meta.symbol)]),
+            _styled("Masthead Line", [_str(f"{words.original} {words.language_name(meta.original_lang)}")]),
+            _styled("Masthead Line", [_str(words.long_date(meta.date))]),
+        ]
+        if meta.session_title:
+            blocks.append(_styled("Session", [_str(meta.session_title)]))
+        blocks.append(_styled("Title", self.inlines(meta.title, body)))
+        if meta.subtitle:
+            blocks.append(_styled("Subtitle", self.inlines(meta.subtitle, body)))
+        return blocks
+
+    def body_title(self) -> dict:
+        meta, body = self.document.meta, self.document.body
+        inlines = self.inlines(meta.title, body)
+        if meta.subtitle:
+            inlines += [{"t": "LineBreak"}, *self.inlines(meta.subtitle, body)]
+        if meta.title_note:
+            note = next(n for n in body.notes if n.label == meta.title_note)
+            inlines.append(self.note(body, note.number))
+        return _styled("Document Title", inlines)
+
+    def ast(self) -> dict:
+        blocks = self.masthead()
+        blocks.append(_section_mark(0))
+        blocks.append(self.body_title())
+        blocks += self.children(self.document.body.children, self.document.body, self.language)
+        for index, part in enumerate(self.document.annexes, start=1):
+            blocks.append(_section_mark(index))
+            language = _language_or(part.lang, self.language)
+            head = [_div([_styled("Annex Heading", [_str(_designation(self.language, part))])],
+                         lang=self.document.meta.lang)]
+            if part.title:
+                head.append(_styled("Annex Title", self.inlines(part.title, part)))
+            content = head + self.children(part.children, part, language)
+            blocks.append(_div(content, lang=part.lang) if part.lang != self.document.meta.lang else _div(content))
+        return {
+            "pandoc-api-version": [1, 23, 1, 1],
+            "meta": {"lang": {"t": "MetaString", "c": self.document.meta.lang}},
+            "blocks": blocks,
+        }
+
+
+def _designation(language: languages.Language, part: Part) -> str:
+    return f"{language.annex} {part.number or ''}".strip()
+
+
+def _language_or(code: str, fallback: languages.Language) -> languages.Language:
+    try:
+        return languages.load(code)
+    except KeyError:
+        return fallback
+
+
+def _section_mark(index: int) -> dict:
+    """Ends section ``index`` (0 is the cover); replaced by its ``w:sectPr`` afterwards."""
+    return {"t": "RawBlock", "c": ["openxml", f"<w:p><w:r><w:t>{SECTION_MARK}{index}</w:t></w:r></w:p>"]}
+
+
+def to_pandoc(document: Document) -> dict:
+    """The edition as Pandoc's JSON AST."""
+    return _AstBuilder(document).ast()
+
+
+# --------------------------------------------------------------------------
+# The reference document
+
+
+def pandoc_default_reference() -> bytes:
+    """Pandoc's own reference.docx, from the Pandoc that pypandoc-binary bundles."""
+    result = subprocess.run(
+        [pypandoc.get_pandoc_path(), "--sandbox", "--print-default-data-file", "reference.docx"],
+        capture_output=True, check=True,
+    )
+    return result.stdout
+
+
+def build_reference(styles_dir: Path) -> bytes:
+    """Pandoc's reference document with the council styles of ``styles/docx-styles.xml``."""
+    ours = etree.parse(str(styles_dir / DOCX_STYLES)).getroot()
+    source = zipfile.ZipFile(io.BytesIO(pandoc_default_reference()))
+    styles = etree.fromstring(source.read("word/styles.xml"))
+    defaults = styles.find("w:docDefaults", NS)
+    styles.replace(defaults, ours.find("w:docDefaults", NS))
+    existing = {s.get(f"{{{W}}}styleId"): s for s in styles.findall("w:style", NS)}
+    for style in ours.findall("w:style", NS):
+        old = existing.get(style.get(f"{{{W}}}styleId"))
+        if old is not None:
+            styles.replace(old, style)
+        else:
+            styles.append(style)
+    parts = {name: source.read(name) for name in source.namelist()}
+    parts["word/styles.xml"] = etree.tostring(styles, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return _zip(parts)
+
+
+def _zip(parts: dict[str, bytes]) -> bytes:
+    """A zip with fixed dates and order: ``[Content_Types].xml`` first, as Word expects."""
+    buffer = io.BytesIO()
+    names = sorted(parts, key=lambda n: (n != "[Content_Types].xml", n))
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in names:
+            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, parts[name])
+    return buffer.getvalue()
+
+
+# --------------------------------------------------------------------------
+# What Pandoc cannot express
+
+
+def _run(text: str, *, field: str | None = None) -> str:
+    if field:
+        return (
+            '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+            f'<w:r><w:instrText xml:space="preserve"> {field} </w:instrText></w:r>'
+            '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+            f"<w:r><w:t>{xml_escape(text)}</w:t></w:r>"
+            '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+        )
+    return f'<w:r><w:t xml:space="preserve">{xml_escape(text)}</w:t></w:r>'
+
+
+def header_xml(symbol: str, page_label: str, lang: str) -> bytes:
+    """A running head: the symbol, then the page label and a PAGE field."""
+    lines = [_run(symbol), _run(page_label + " ") + _run("1", field="PAGE")]
+    paragraphs = "".join(
+        f'<w:p><w:pPr><w:pStyle w:val="RunningHead"/><w:rPr><w:lang w:val="{lang}"/></w:rPr></w:pPr>{runs}</w:p>'
+        for runs in lines
+    )
+    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:hdr xmlns:w="{W}" xmlns:r="{R}">'
+            f"{paragraphs}</w:hdr>").encode()
+
+
+def section_properties(header_id: str | None, *, restart_pages: bool) -> str:
+    """A section: A4, 2.5 cm margins, its running head, and its notes counted from 1."""
+    header = f'<w:headerReference w:type="default" r:id="{header_id}"/>' if header_id else ""
+    pages = '<w:pgNumType w:start="1"/>' if restart_pages else ""
+    return (
+        f"<w:sectPr>{header}"
+        '<w:footnotePr><w:numStart w:val="1"/><w:numRestart w:val="eachSect"/></w:footnotePr>'
+        '<w:type w:val="nextPage"/>'
+        f'<w:pgSz w:w="{PAGE["width"]}" w:h="{PAGE["height"]}"/>'
+        f'<w:pgMar w:top="{MARGIN}" w:right="{MARGIN}" w:bottom="{MARGIN}" w:left="{MARGIN}" '
+        f'w:header="{HEADER_DISTANCE}" w:footer="{HEADER_DISTANCE}" w:gutter="0"/>'
+        f"{pages}</w:sectPr>"
+    )
+
+
+def core_properties(document: Document) -> bytes:
+    meta = document.meta
+    stamp = f"{meta.date.isoformat()}T00:00:00Z"
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+        f"<dc:title>{xml_escape(plain_text(meta.title))}</dc:title>"
+        f"<dc:subject>{xml_escape(meta.symbol)}</dc:subject>"
+        f"<dc:language>{xml_escape(meta.lang)}</dc:language>"
+        f'<dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>'
+        f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified>'
+        "</cp:coreProperties>"
+    ).encode()
+
+
+def note_numbers(document: Document) -> list[int]:
+    """The build's note numbers in the order Pandoc writes the notes: body (title note first), annexes."""
+    return [note.number for part in document.parts for note in part.notes]
+
+
+_REFERENCE_RUN = re.compile(r'<w:footnoteReference w:id="(\d+)" ?/>')
+_NOTE = re.compile(r'(<w:footnote w:id="(\d+)">.*?)<w:footnoteRef ?/>', re.S)
+
+
+def mark_notes(document_xml: str, footnotes_xml: str, numbers: list[int]) -> tuple[str, str]:
+    """Give every note the build's number as its mark, in the text and at the foot.
+
+    The notes stay real Word footnotes (with ``numRestart`` on each section); the
+    mark is written out because LibreOffice 7.4 numbers restarted footnotes 1, 0,
+    0…, and the build's numbers must read the same in every renderer.
+    """
+    ids = _REFERENCE_RUN.findall(document_xml)
+    if len(ids) != len(numbers):
+        raise ValueError(f"Pandoc wrote {len(ids)} notes, the document has {len(numbers)}")
+    number_of = dict(zip(ids, numbers, strict=True))
+    document_xml = _REFERENCE_RUN.sub(
+        lambda m: f'<w:footnoteReference w:customMarkFollows="1" w:id="{m[1]}"/><w:t>{number_of[m[1]]}</w:t>',
+        document_xml,
+    )
+    return document_xml, footnotes_xml
+
+
+def finish(docx: bytes, document: Document) -> bytes:
+    """Pandoc's DOCX with the section breaks, running heads and properties put in."""
+    source = zipfile.ZipFile(io.BytesIO(docx))
+    parts = {name: source.read(name) for name in source.namelist()}
+    meta = document.meta
+    words = languages.load(meta.lang)
+
+    headers = {"rIdCouncilHead0": header_xml(meta.symbol, words.page, meta.lang)}
+    for index, part in enumerate(document.annexes, start=1):
+        label = f"{_designation(words, part)}, {words.page_in_annex}"
+        headers[f"rIdCouncilHead{index}"] = header_xml(meta.symbol, label, meta.lang)
+    relations = parts["word/_rels/document.xml.rels"].decode("utf-8")
+    types = parts["[Content_Types].xml"].decode("utf-8")
+    for number, (rid, xml) in enumerate(headers.items(), start=1):
+        name = f"councilheader{number}.xml"
+        parts[f"word/{name}"] = xml
+        relations = relations.replace(
+            "</Relationships>", f'<Relationship Id="{rid}" Type="{HEADER_RELATION}" Target="{name}"/></Relationships>'
+        )
+        types = types.replace(
+            "</Types>", f'<Override PartName="/word/{name}" ContentType="{HEADER_TYPE}"/></Types>'
+        )
+    parts["word/_rels/document.xml.rels"] = relations.encode("utf-8")
+    parts["[Content_Types].xml"] = types.encode("utf-8")
+
+    body = parts["word/document.xml"].decode("utf-8")
+    # Section 0 is the cover (no running head); section 1 the body; then one per annex.
+    sections = [section_properties(None, restart_pages=False),
+                section_properties("rIdCouncilHead0", restart_pages=True)]
+    sections += [section_properties(f"rIdCouncilHead{i}", restart_pages=True)
+                 for i in range(1, len(document.annexes) + 1)]
+    # The last section's properties are the body's own, at its end; the others end a paragraph.
+    last = body.rindex("<w:sectPr")
+    body = body[:last] + sections[-1] + body[body.index("</w:body>", last):]
+    for index in range(len(sections) - 1):
+        mark = f"<w:p><w:r><w:t>{SECTION_MARK}{index}</w:t></w:r></w:p>"
+        body = body.replace(mark, f"<w:p><w:pPr>{sections[index]}</w:pPr></w:p>")
+    if 'xmlns:r="' not in body[:2000]:
+        body = body.replace("<w:document ", f'<w:document xmlns:r="{R}" ', 1)
+    body, notes = mark_notes(body, parts["word/footnotes.xml"].decode("utf-8"), note_numbers(document))
+    parts["word/document.xml"] = body.encode("utf-8")
+    parts["word/footnotes.xml"] = notes.encode("utf-8")
+    parts["docProps/core.xml"] = core_properties(document)
+    return _zip(parts)
+
+
+def write_docx(document: Document, styles_dir: Path) -> tuple[bytes | None, list[Diagnostic]]:
+    """The DOCX of one edition, or the diagnostic that stopped it."""
+    where = SourcePos(document.path, 1, 1)
+    import json
+
+    with tempfile.TemporaryDirectory(prefix="councildoc-") as scratch:
+        reference = Path(scratch) / "reference.docx"
+        output = Path(scratch) / "out.docx"
+        try:
+            reference.write_bytes(build_reference(styles_dir))
+            pypandoc.convert_text(
+                json.dumps(to_pandoc(document)), "docx", format="json", outputfile=str(output),
+                extra_args=["--sandbox", f"--reference-doc={reference}"],
+            )
+            return finish(output.read_bytes(), document), []
+        except (RuntimeError, OSError, ValueError, subprocess.CalledProcessError, etree.XMLSyntaxError) as exc:
+            return None, [error(where, f"Pandoc could not write the DOCX: {str(exc).strip()}")]

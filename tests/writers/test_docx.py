@@ -1,0 +1,224 @@
+"""The DOCX edition, read as OOXML: styles, real footnotes, sections, running heads, languages."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import zipfile
+
+import pdfplumber
+import pytest
+from conftest import ROOT
+from lxml import etree
+
+from councildoc.cli import main
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+NS = {"w": W, "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships"}
+
+
+def w(name: str) -> str:
+    return f"{{{W}}}{name}"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    project = tmp_path_factory.mktemp("project")
+    for folder in ("source", "templates", "styles"):
+        shutil.copytree(ROOT / folder, project / folder)
+    assert main(["--lang", "es", "--format", "docx", "--project", str(project)]) == 0
+    return project
+
+
+@pytest.fixture(scope="module")
+def docx_path(built):
+    return built / "output/mc-inf-298/es/mc-inf-298.docx"
+
+
+@pytest.fixture(scope="module")
+def package(docx_path):
+    with zipfile.ZipFile(docx_path) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+@pytest.fixture(scope="module")
+def body(package):
+    return etree.fromstring(package["word/document.xml"]).find("w:body", NS)
+
+
+def style_of(paragraph) -> str | None:
+    style = paragraph.find("w:pPr/w:pStyle", NS)
+    return None if style is None else style.get(w("val"))
+
+
+def text_of(element) -> str:
+    """Visible text: w:t and tabs (as \\t)."""
+    out = []
+    for node in element.iter(w("t"), w("tab")):
+        out.append("\t" if node.tag == w("tab") else node.text or "")
+    return "".join(out)
+
+
+def paragraphs(body):
+    return [p for p in body.iter(w("p"))]
+
+
+def sections(body):
+    """Paragraph lists per section, each with the w:sectPr that ends it."""
+    out, current = [], []
+    for child in body:
+        if child.tag == w("p"):
+            sect = child.find("w:pPr/w:sectPr", NS)
+            if sect is not None:
+                out.append((current, sect))
+                current = []
+                continue
+            current.append(child)
+        elif child.tag == w("sectPr"):
+            out.append((current, child))
+    return out
+
+
+def test_masthead_and_titles_use_named_styles(body):
+    styled = [(style_of(p), text_of(p)) for p in paragraphs(body)]
+    assert styled[:6] == [
+        ("MastheadSymbol", "MC/INF/298"),
+        ("MastheadLine", "Original: inglés"),
+        ("MastheadLine", "12 de noviembre de 2009"),
+        ("Session", "Nonagésima octava reunión"),
+        ("Title", "Derechos humanos de los migrantes"),
+        ("Subtitle", "Política y actividades de la OIM"),
+    ]
+    title = next(p for p in paragraphs(body) if style_of(p) == "DocumentTitle")
+    assert text_of(title).startswith("Derechos humanos de los migrantesPolítica y actividades de la OIM")
+    assert title.find(".//w:footnoteReference", NS) is not None, "the title's note hangs on the body's title"
+
+
+def test_sections_numbered_paragraphs_and_entries(body):
+    by_style: dict[str, list[str]] = {}
+    for p in paragraphs(body):
+        by_style.setdefault(style_of(p), []).append(text_of(p))
+    assert by_style["Heading1"] == ["I. Introducción", "II. Mandato", "III. Actividades", "IV. Asociados",
+                                    "V. Conclusión"]
+    numbered = by_style["NumberedParagraph"] + by_style["AnnexEntry"]
+    numbers = [int(re.match(r"(\d+)\.\t", t)[1]) for t in numbered]
+    assert sorted(numbers) == sorted(list(range(1, 25)) + list(range(1, 49)))
+    assert by_style["AnnexHeading"] == ["Anexo"]
+    assert by_style["AnnexTitle"] == ["IOM activities in the field"]
+    assert by_style["AnnexRegionHeading"] == ["Africa", "Middle East", "Latin America and the Caribbean",
+                                              "Asia and Oceania", "Europe"]
+    assert len(by_style["AnnexEntry"]) == 31
+    assert by_style["AnnexEntry"][0].startswith("2.\tCEN-SAD countries: At the request of")
+
+
+def test_entry_lead_in_is_a_bold_character_style(body, package):
+    entry = next(p for p in paragraphs(body) if style_of(p) == "AnnexEntry")
+    lead = [r for r in entry.iter(w("r")) if r.find("w:rPr/w:rStyle", NS) is not None
+            and r.find("w:rPr/w:rStyle", NS).get(w("val")) == "EntryTerm"]
+    assert "".join(text_of(r) for r in lead) == "CEN-SAD countries:"
+    styles = etree.fromstring(package["word/styles.xml"])
+    term = styles.find("w:style[@w:styleId='EntryTerm']", NS)
+    assert term.find("w:rPr/w:b", NS) is not None
+
+
+def test_house_style_in_the_styles(package):
+    styles = etree.fromstring(package["word/styles.xml"])
+    defaults = styles.find("w:docDefaults", NS)
+    assert defaults.find(".//w:rFonts", NS).get(w("ascii")) == "Times New Roman"
+    assert defaults.find(".//w:sz", NS).get(w("val")) == "24"
+    spacing = defaults.find(".//w:spacing", NS)
+    assert (spacing.get(w("after")), spacing.get(w("line")), spacing.get(w("lineRule"))) == ("240", "240", "auto")
+    assert defaults.find(".//w:lang", NS).get(w("val")) == "es"
+    numbered = styles.find("w:style[@w:styleId='NumberedParagraph']", NS)
+    assert numbered.find(".//w:tab", NS).get(w("pos")) == "720"  # 1.27 cm
+    assert numbered.find(".//w:ind", NS).get(w("firstLine")) == "0"
+    note = styles.find("w:style[@w:styleId='FootnoteText']", NS)
+    assert note.find(".//w:sz", NS).get(w("val")) == "20"
+    line = note.find(".//w:spacing", NS)
+    assert (line.get(w("line")), line.get(w("lineRule")), line.get(w("after"))) == ("200", "exact", "0")
+
+
+def test_three_sections_a4_with_restarts_and_notes_per_section(body):
+    parts = sections(body)
+    assert len(parts) == 3, "cover, body, annex"
+    for _, sect in parts:
+        size, margins = sect.find("w:pgSz", NS), sect.find("w:pgMar", NS)
+        assert (size.get(w("w")), size.get(w("h"))) == ("11906", "16838")
+        assert {margins.get(w(side)) for side in ("top", "bottom", "left", "right")} == {"1418"}
+        assert sect.find("w:type", NS).get(w("val")) == "nextPage"
+    (cover, cover_sect), (main_body, body_sect), (annex, annex_sect) = parts
+    assert cover_sect.find("w:headerReference", NS) is None
+    for sect in (body_sect, annex_sect):
+        assert sect.find("w:pgNumType", NS).get(w("start")) == "1"
+        assert sect.find("w:footnotePr/w:numRestart", NS).get(w("val")) == "eachSect"
+
+    def marks(paras):
+        return [int(ref.getparent().findtext("w:t", namespaces=NS))
+                for p in paras for ref in p.iter(w("footnoteReference"))]
+
+    assert marks(cover) == []
+    assert marks(main_body) == list(range(1, 16))
+    assert marks(annex) == [1, 2, 3, 4]
+
+
+def test_real_word_footnotes_in_footnote_text_style(package):
+    notes = etree.fromstring(package["word/footnotes.xml"])
+    real = [n for n in notes.findall("w:footnote", NS) if n.get(w("type")) is None]
+    assert len(real) == 19
+    for note in real:
+        assert note.find("w:p/w:pPr/w:pStyle", NS).get(w("val")) == "FootnoteText"
+        assert note.find(".//w:footnoteRef", NS) is not None
+    texts = [text_of(n).strip() for n in real]
+    assert texts[10] == "Véase nota 8."
+    assert texts[-1].endswith("are described under the “Middle East” heading.")
+
+
+def test_running_heads_with_a_page_field(package, body):
+    relations = etree.fromstring(package["word/_rels/document.xml.rels"])
+    targets = {r.get("Id"): r.get("Target") for r in relations}
+    heads = []
+    for _, sect in sections(body)[1:]:
+        ref = sect.find("w:headerReference", NS)
+        header = etree.fromstring(package["word/" + targets[ref.get(f"{{{NS['r']}}}id")]])
+        heads.append([text_of(p) for p in header.iter(w("p"))])
+        assert "PAGE" in "".join(header.itertext())
+    assert heads == [["MC/INF/298", "Página 1"], ["MC/INF/298", "Anexo, página 1"]]
+
+
+def test_annex_is_tagged_english_and_its_heading_spanish(body):
+    annex = sections(body)[2][0]
+    heading = next(p for p in annex if style_of(p) == "AnnexHeading")
+    assert {r.get(w("val")) for r in heading.iter(w("lang"))} == {"es"}
+    entry = next(p for p in annex if style_of(p) == "AnnexEntry")
+    assert {r.get(w("val")) for r in entry.iter(w("lang"))} == {"en"}
+
+
+def test_document_properties(package):
+    core = package["docProps/core.xml"].decode()
+    assert "<dc:title>Derechos humanos de los migrantes</dc:title>" in core
+    assert "<dc:subject>MC/INF/298</dc:subject>" in core
+    assert "<dc:language>es</dc:language>" in core
+    assert "2009-11-12T00:00:00Z" in core
+
+
+def test_two_builds_give_identical_bytes(built, docx_path):
+    first = docx_path.read_bytes()
+    assert main(["--lang", "es", "--format", "docx", "--project", str(built)]) == 0
+    assert docx_path.read_bytes() == first
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed (a check, not a dependency)")
+def test_libreoffice_renders_the_same_numbers(docx_path, tmp_path):
+    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(docx_path)],
+                   check=True, capture_output=True, timeout=180)
+    with pdfplumber.open(tmp_path / "mc-inf-298.pdf") as pdf:
+        lines = [line["text"] for page in pdf.pages for line in page.extract_text_lines()]
+        calls = [w["text"] for page in pdf.pages for w in page.extract_words(extra_attrs=["size"])
+                 if w["size"] < 9 and w["text"].isdigit() and w["top"] < page.height * 0.6]
+    numbers = [int(m[1]) for line in lines if (m := re.match(r"(\d+)\.\s", line))]
+    first_annex = numbers.index(1, 1)
+    assert numbers[:first_annex] == list(range(1, 25)) and numbers[first_annex:] == list(range(1, 49))
+    assert [line for line in lines if re.fullmatch(r"[IVX]+\. [A-ZÁÉÍÓÚ]+", line)] == [
+        "I. INTRODUCCIÓN", "II. MANDATO", "III. ACTIVIDADES", "IV. ASOCIADOS", "V. CONCLUSIÓN"]
+    assert "".join(calls).startswith("123")
