@@ -54,6 +54,18 @@ def case_params(name: str):
     return [pytest.param(case, id=case.name) for case in read_cases(name)]
 
 
+@pytest.fixture(scope="session")
+def real_project(tmp_path_factory) -> Path:
+    """A copy of this project with MC/INF/298 in Spanish built once, in every format, by the real CLI."""
+    from councildoc.cli import main
+
+    root = tmp_path_factory.mktemp("real")
+    for folder in ("source", "templates", "styles"):
+        shutil.copytree(ROOT / folder, root / folder)
+    assert main(["--lang", "es", "--project", str(root)]) == 0
+    return root
+
+
 @pytest.fixture
 def project(tmp_path: Path):
     """A fresh project folder with the real templates and styles and an empty source/."""

@@ -9,7 +9,6 @@ import zipfile
 
 import pdfplumber
 import pytest
-from conftest import ROOT
 from lxml import etree
 
 from councildoc.cli import main
@@ -23,12 +22,8 @@ def w(name: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    project = tmp_path_factory.mktemp("project")
-    for folder in ("source", "templates", "styles"):
-        shutil.copytree(ROOT / folder, project / folder)
-    assert main(["--lang", "es", "--format", "docx", "--project", str(project)]) == 0
-    return project
+def built(real_project):
+    return real_project
 
 
 @pytest.fixture(scope="module")

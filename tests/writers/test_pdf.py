@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
-import shutil
 
 import pdfplumber
 import pypdf
 import pytest
-from conftest import ROOT, add_document
+from conftest import add_document
 from lxml import html
 
 from councildoc.cli import main
@@ -19,13 +18,8 @@ TAB = 1.27 / 2.54 * 72    # 1.27 cm
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    """MC/INF/298 in Spanish built to HTML and PDF by the real CLI."""
-    project = tmp_path_factory.mktemp("project")
-    for folder in ("source", "templates", "styles"):
-        shutil.copytree(ROOT / folder, project / folder)
-    assert main(["--lang", "es", "--format", "html,pdf", "--project", str(project)]) == 0
-    return project
+def built(real_project):
+    return real_project
 
 
 @pytest.fixture(scope="module")
