@@ -243,7 +243,8 @@ class Metadata:
     subtitle: tuple[Inline, ...] | None = None
     """The subtitle."""
     session_title: str | None = None
-    """The session line (``Nonagésima octava reunión``), until a library spells ordinals."""
+    """The session line: the edition's ``session-title``, else spelt from the number where the
+    language's data names a library that spells its ordinals (``Ninety-eighth session``)."""
     title_note: str | None = None
     """Label of the body note that hangs on the title, if any."""
 

@@ -625,7 +625,10 @@ def parse_edition(
         lang=lang,
         title=title,
         subtitle=subtitle,
-        session_title=fields["session-title"].value.strip() if "session-title" in fields else None,
+        session_title=(
+            fields["session-title"].value.strip() if "session-title" in fields
+            else languages.load(lang).spelt_session(info.session)
+        ),
         title_note=TITLE_NOTE_LABEL if "title-note" in fields else None,
     )
     return Document(name, source.path, metadata, tuple(parts)), diagnostics

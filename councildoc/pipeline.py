@@ -17,6 +17,7 @@ from pathlib import Path
 
 from jinja2 import Environment
 
+from . import languages
 from .diagnostics import Diagnostic, SourcePos, error, has_errors, sort_key
 from .model import Document
 from .parse import DocumentInfo, parse_document_info, parse_edition
@@ -57,6 +58,11 @@ class Project:
     @property
     def styles_dir(self) -> Path:
         return self.root / "styles"
+
+    @property
+    def languages_dir(self) -> Path:
+        """The project's own language data, beside councildoc's (``languages/<code>.yaml``)."""
+        return self.root / "languages"
 
     @property
     def output_dir(self) -> Path:
@@ -161,6 +167,7 @@ def build(
     """
     say = log or (lambda phase, what: None)
     report = BuildReport()
+    languages.use_project_languages(project.languages_dir)
     formats = formats or list(FORMATS)
     chosen = [d for d in project.documents() if documents is None or d.name in documents]
     environment = None

@@ -49,5 +49,11 @@ def read_seed() -> dict[str, SeedPart]:
 
 
 def plain(text: str) -> str:
-    """Seed text without its Markdown-ish marks (bold, italics, autolink brackets)."""
-    return re.sub(r"[*<>]", "", text)
+    """Seed text without its Markdown-ish marks (bold, italics, autolink brackets).
+
+    The 2009 edition sets its note calls after the punctuation but once before a comma
+    (paragraph 22, "Unidas¹⁴, en"); the build applies the Spanish rule everywhere, so
+    the seed is read with that rule applied too.
+    """
+    text = re.sub(r"[*<>]", "", text)
+    return re.sub(r"([⁰¹²³⁴⁵⁶⁷⁸⁹]+)([.,;:])", r"\2\1", text)
