@@ -20,11 +20,13 @@ from jinja2 import Environment
 from . import languages
 from .diagnostics import Diagnostic, SourcePos, error, has_errors, sort_key
 from .model import Document
+from .parity import check_parity
 from .parse import DocumentInfo, parse_document_info, parse_edition
 from .read import DocumentSources, discover, read_source
 from .transforms import apply_transforms
 from .writers.docx import write_docx
 from .writers.html import STYLESHEET, make_environment, write_html
+from .writers.parallel import write_side_by_side
 from .writers.pdf import write_pdf
 
 FORMATS = ("html", "pdf", "docx")
@@ -37,6 +39,7 @@ class Phase(enum.Enum):
     READING = "reading"
     PARSING = "parsing"
     TRANSFORMING = "transforming"
+    CONSISTENCY_CHECK = "checking editions"
     WRITING = "writing"
 
 
@@ -73,6 +76,9 @@ class Project:
 
     def output_path(self, document: str, lang: str, fmt: str) -> Path:
         return self.output_dir / document / lang / f"{document}.{fmt}"
+
+    def side_by_side_path(self, document: str) -> Path:
+        return self.output_dir / document / f"{document}.side-by-side.html"
 
 
 @dataclass
@@ -162,7 +168,8 @@ def build(
 ) -> BuildReport:
     """Build the chosen documents × editions × formats (all when ``None``).
 
-    With ``write=False`` it only checks: every stage but WRITING runs.
+    With ``write=False`` it only checks: every stage but WRITING runs, and the
+    editions of each document are compared with each other (the parity check).
     ``log`` hears each phase as it starts (``--verbose``).
     """
     say = log or (lambda phase, what: None)
@@ -181,6 +188,7 @@ def build(
             report.diagnostics.append(
                 error(SourcePos(f"source/{sources.name}/{lang}.md", 1, 1), f"no '{lang}' edition of {sources.name}")
             )
+        editions: dict[str, Document] = {}
         for lang in sources.editions:
             if langs is not None and lang not in langs:
                 continue
@@ -188,10 +196,15 @@ def build(
             document, diagnostics = load_edition(project, sources, info, lang)
             report.diagnostics += diagnostics
             report.editions += 1
-            if document is None or has_errors(diagnostics) or not write:
-                continue
-            if environment is None:
-                environment = make_environment(project.templates_dir)
+            if document is not None and not has_errors(diagnostics):
+                editions[lang] = document
+        if not write:
+            say(Phase.CONSISTENCY_CHECK, sources.name)
+            report.diagnostics += check_parity(editions)
+            continue
+        if editions and environment is None:
+            environment = make_environment(project.templates_dir)
+        for lang, document in editions.items():
             for fmt in formats:
                 path = project.output_path(sources.name, lang, fmt)
                 say(Phase.WRITING, path.relative_to(project.root).as_posix())
@@ -200,5 +213,11 @@ def build(
                 if data is not None:
                     write_atomically(path, data)
                     report.written.append(path)
+        if "html" in formats and len(editions) > 1:
+            path = project.side_by_side_path(sources.name)
+            say(Phase.WRITING, path.relative_to(project.root).as_posix())
+            stylesheet = (project.styles_dir / STYLESHEET).read_text(encoding="utf-8")
+            write_atomically(path, write_side_by_side(editions, environment, stylesheet))
+            report.written.append(path)
     report.diagnostics.sort(key=sort_key)
     return report

@@ -20,13 +20,16 @@ def body_text(markdown: str, lang: str) -> str:
 
 
 @pytest.mark.parametrize(("lang", "source", "expected"), [
-    ("fr", "Il a dit : « oui » ; et alors ? Non !", f"Il a dit{NBSP}: «{NNBSP}oui{NNBSP}»{NNBSP}; et alors{NNBSP}? Non{NNBSP}!"),
+    ("fr", "Il a dit : « oui » ; et alors ? Non !",
+     f"Il a dit{NBSP}: «{NNBSP}oui{NNBSP}»{NNBSP}; et alors{NNBSP}? Non{NNBSP}!"),
     ("fr", "Sans espace: «oui»; enfin?", f"Sans espace{NBSP}: «{NNBSP}oui{NNBSP}»{NNBSP}; enfin{NNBSP}?"),
     ("fr", 'Des "guillemets droits" et 50 % de la résolution n° 1150, p. 3.',
      f"Des «{NNBSP}guillemets droits{NNBSP}» et 50{NBSP}% de la résolution n°{NBSP}1150, p.{NBSP}3."),
-    ("es", "la Resolución N.º 1150 y N°. 932, p. 3, y 50 %", f"la Resolución N.º{NBSP}1150 y N°.{NBSP}932, p.{NBSP}3, y 50{NBSP}%"),
+    ("es", "la Resolución N.º 1150 y N°. 932, p. 3, y 50 %",
+     f"la Resolución N.º{NBSP}1150 y N°.{NBSP}932, p.{NBSP}3, y 50{NBSP}%"),
     ("es", 'un "documento"', "un “documento”"),
-    ("en", 'Resolution No. 1150, p. 3, 10 km and "quoted"', f"Resolution No.{NBSP}1150, p.{NBSP}3, 10{NBSP}km and “quoted”"),
+    ("en", 'Resolution No. 1150, p. 3, 10 km and "quoted"',
+     f"Resolution No.{NBSP}1150, p.{NBSP}3, 10{NBSP}km and “quoted”"),
     ("en", "Time 10:30; a URL http://x.org?a", "Time 10:30; a URL http://x.org?a"),
 ])
 def test_no_break_spaces_and_quotes(lang, source, expected):
@@ -50,7 +53,8 @@ def test_two_calls_together_keep_their_order():
 
 
 def test_links_and_code_keep_their_characters():
-    assert body_text("Voir <http://x.org/?q=1> et `a ; b`", "fr") == "Voir [http://x.org/?q=1]<http://x.org/?q=1> et `a ; b`"
+    got = body_text("Voir <http://x.org/?q=1> et `a ; b`", "fr")
+    assert got == "Voir [http://x.org/?q=1]<http://x.org/?q=1> et `a ; b`"
 
 
 def test_a_phrase_in_another_language_is_set_in_its_own():

@@ -23,6 +23,7 @@ from ..model import (
     LineBreak,
     Link,
     ListBlock,
+    Note,
     NoteCall,
     Paragraph,
     Part,
@@ -50,6 +51,11 @@ class HtmlContext:
     """True for the page WeasyPrint lays out: each note's text then stands at its call."""
     relaxed: frozenset[str] = frozenset()
     """Anchors of paragraphs whose widows and orphans the PDF layout relaxes (see writers.pdf)."""
+    id_prefix: str = ""
+    """Put before every id and link, where several editions share a page (the side-by-side view)."""
+
+    def id(self, anchor: str | None) -> str:
+        return f"{self.id_prefix}{anchor}"
 
 
 def render_inlines(inlines: tuple[Inline, ...], ctx: HtmlContext) -> Markup:
@@ -75,7 +81,7 @@ def render_inlines(inlines: tuple[Inline, ...], ctx: HtmlContext) -> Markup:
             if inline.text is None:
                 out.append(Markup('<span class="unresolved">¿{}?</span>').format(inline.label))
             else:
-                out.append(Markup('<a class="xref" href="#{}">{}</a>').format(inline.anchor, inline.text))
+                out.append(Markup('<a class="xref" href="#{}">{}</a>').format(ctx.id(inline.anchor), inline.text))
     return Markup("").join(out)
 
 
@@ -88,9 +94,9 @@ def note_call(ctx: HtmlContext, number: int | None, *, with_id: bool = True) -> 
     note = next((n for n in ctx.part.notes if n.number == number), None)
     if note is None:
         return Markup('<span class="unresolved">¿note?</span>')
-    anchor = Markup(' id="{}"').format(note.call_anchor) if with_id else Markup("")
+    anchor = Markup(' id="{}"').format(ctx.id(note.call_anchor)) if with_id else Markup("")
     call = Markup('<a class="note-call" href="#{}"{} role="doc-noteref"><sup>{}</sup></a>').format(
-        note.anchor, anchor, note.number
+        ctx.id(note.anchor), anchor, note.number
     )
     if not ctx.for_print:
         return call
@@ -120,7 +126,8 @@ def render_block(block: Paragraph | ListBlock | Quote, ctx: HtmlContext) -> Mark
 def render_paragraph(paragraph: Paragraph, ctx: HtmlContext) -> Markup:
     parts: list[str] = []
     if paragraph.number is not None:
-        parts.append(Markup('<a class="para-num" href="#{0}">{1}.</a>').format(paragraph.anchor, paragraph.number))
+        parts.append(Markup('<a class="para-num" href="#{0}">{1}.</a>').format(ctx.id(paragraph.anchor),
+                                                                              paragraph.number))
     if paragraph.term is not None:
         parts.append(Markup('<strong class="entry-term">{}{}</strong>').format(
             render_inlines(paragraph.term, ctx), ctx.language.entry_separator
@@ -131,7 +138,7 @@ def render_paragraph(paragraph: Paragraph, ctx: HtmlContext) -> Markup:
     css = "para entry" if paragraph.term is not None else "para"
     if paragraph.anchor in ctx.relaxed:
         css += " relaxed"
-    anchor = Markup(' id="{}"').format(paragraph.anchor) if paragraph.anchor else Markup("")
+    anchor = Markup(' id="{}"').format(ctx.id(paragraph.anchor)) if paragraph.anchor else Markup("")
     html = Markup('<p class="{}"{}>{}</p>').format(css, anchor, Markup("").join(parts))
     if paragraph.attachments:
         attached = Markup("").join(render_block(b, ctx) for b in paragraph.attachments)
@@ -159,15 +166,17 @@ def render_section(section: Section, ctx: HtmlContext, depth: int) -> Markup:
     return Markup('<section id="{}">\n{}\n{}\n</section>').format(section.anchor, heading, body)
 
 
+def render_note(note: Note, ctx: HtmlContext) -> Markup:
+    """One note as a list item: its number, its text and a link back to its call."""
+    text = Markup("").join(render_block(b, ctx) for b in note.blocks)
+    return Markup(
+        '<li id="{0}" value="{1}"><span class="note-num">{1}</span>{2}'
+        '<a class="backref" href="#{3}" role="doc-backlink" aria-label="↩ {1}">↩</a></li>'
+    ).format(ctx.id(note.anchor), note.number, text, ctx.id(note.call_anchor))
+
+
 def render_notes(part: Part, ctx: HtmlContext) -> Markup:
-    items = []
-    for note in part.notes:
-        text = Markup("").join(render_block(b, ctx) for b in note.blocks)
-        items.append(Markup(
-            '<li id="{0}" value="{1}"><span class="note-num">{1}</span>{2}'
-            '<a class="backref" href="#{3}" role="doc-backlink" aria-label="↩ {1}">↩</a></li>'
-        ).format(note.anchor, note.number, text, note.call_anchor))
-    return Markup("\n").join(items)
+    return Markup("\n").join(render_note(note, ctx) for note in part.notes)
 
 
 def entries_by_heading(part: Part, ctx: HtmlContext) -> list[dict]:

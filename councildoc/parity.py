@@ -1,0 +1,214 @@
+"""CONSISTENCY CHECK across editions: the same sections, paragraphs, notes and references.
+
+Editions of one document must carry the same numbers so that delegates can cite
+"paragraph 12" in any language. Each edition is reduced to its skeleton (what
+is numbered, and the labels it calls), the skeletons are aligned with difflib,
+and every difference is reported with its position in both files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .diagnostics import Diagnostic, SourcePos, error
+from .model import CrossRef, Document, NoteCall, Paragraph, Part, Section
+from .transforms import iter_inlines
+
+
+@dataclass(frozen=True)
+class Item:
+    """One numbered thing of an edition, as the parity check sees it."""
+
+    kind: str
+    """``section`` or ``paragraph``."""
+    key: tuple
+    """What must be equal across editions (labels, levels, the notes and references it calls)."""
+    pos: SourcePos
+    """Where it is."""
+    name: str
+    """How a message names it (``paragraph 12``, ``section IV (sec:partners)``)."""
+    notes: tuple[str, ...] = ()
+    """The labels of the notes it calls."""
+    refs: tuple[str, ...] = ()
+    """The labels it refers to."""
+    node: Section | Paragraph | None = field(default=None, compare=False)
+    """The section or paragraph itself (the side-by-side view sets it in its column)."""
+
+
+def _calls(paragraph: Paragraph) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    inlines = [*(paragraph.term or ()), *paragraph.inlines]
+    for block in paragraph.attachments:
+        if isinstance(block, Paragraph):
+            inlines += block.inlines
+    found = list(iter_inlines(tuple(inlines)))
+    return (tuple(i.label for i in found if isinstance(i, NoteCall)),
+            tuple(i.label for i in found if isinstance(i, CrossRef)))
+
+
+def skeleton(part: Part) -> list[Item]:
+    """A part's sections and paragraphs, in order."""
+    items: list[Item] = []
+
+    def walk(children: tuple, section: str) -> None:
+        for child in children:
+            if isinstance(child, Section):
+                key = child.label or f"{child.level}:{child.number or ''}"
+                name = f"section {child.number}" if child.number else "heading"
+                if child.label:
+                    name += f" ({child.label})"
+                items.append(Item("section", ("section", child.level, key), child.pos, name, node=child))
+                walk(child.children, key)
+            elif isinstance(child, Paragraph):
+                notes, refs = _calls(child)
+                name = f"paragraph {child.number}" if child.number is not None else "unnumbered paragraph"
+                key = ("paragraph", section, child.number is not None, child.term is not None, notes, refs)
+                items.append(Item("paragraph", key, child.pos, name, notes, refs, node=child))
+
+    walk(part.children, "")
+    return items
+
+
+def _part_name(part: Part) -> str:
+    return "the body" if part.kind == "body" else f"annex {part.label or part.number or ''}".strip()
+
+
+def compare(reference: Document, other: Document) -> list[Diagnostic]:
+    """Every way ``other`` is out of step with ``reference``, reported in ``other``'s file."""
+    found: list[Diagnostic] = []
+    ref_lang, lang = reference.meta.lang, other.meta.lang
+    if len(reference.parts) != len(other.parts):
+        found.append(error(
+            other.body.pos,
+            f"{len(other.annexes)} annex(es) here, {len(reference.annexes)} in the {ref_lang} edition",
+            f"see {reference.path}",
+        ))
+    for ref_part, part in zip(reference.parts, other.parts, strict=False):
+        if ref_part.label != part.label:
+            found.append(error(part.pos, f"annex label '{part.label}' here, '{ref_part.label}' in the "
+                                         f"{ref_lang} edition ({ref_part.pos})"))
+        found += _compare_items(skeleton(ref_part), skeleton(part), ref_part, part, ref_lang, lang)
+        found += _compare_notes(ref_part, part, ref_lang)
+    return found
+
+
+def _slot(item: Item) -> tuple:
+    """Where an item stands, whatever it calls: its kind, section, numbering, entry-ness."""
+    return item.key[:4] if item.kind == "paragraph" else item.key
+
+
+def _pair_score(a: Item, b: Item) -> int:
+    """How well two items correspond: the same calls in the same place, or only the same place."""
+    if a.key == b.key:
+        return 3
+    return 1 if _slot(a) == _slot(b) else -1
+
+
+def align(ref: list[Item], mine: list[Item]) -> tuple[dict[int, int], dict[int, list[int]]]:
+    """The best correspondence of ``mine`` to ``ref`` (a global alignment where gaps cost nothing).
+
+    Returns which of ``mine`` stands for each of ``ref``, and which of ``mine`` stand
+    unmatched before ref item i. Items calling the same notes are the anchors;
+    between them, items in the same place (section, numbering) pair up in order.
+    """
+    n, m = len(ref), len(mine)
+    best = [[0] * (m + 1) for _ in range(n + 1)]
+    for i in range(n - 1, -1, -1):
+        for j in range(m - 1, -1, -1):
+            score = _pair_score(ref[i], mine[j])
+            paired = best[i + 1][j + 1] + score if score > 0 else -1
+            best[i][j] = max(paired, best[i + 1][j], best[i][j + 1])
+    matched: dict[int, int] = {}
+    inserted: dict[int, list[int]] = {}
+    i = j = 0
+    while i < n or j < m:
+        if i < n and j < m and _pair_score(ref[i], mine[j]) > 0 \
+                and best[i][j] == best[i + 1][j + 1] + _pair_score(ref[i], mine[j]):
+            matched[i] = j
+            i, j = i + 1, j + 1
+        elif i < n and (j == m or best[i][j] == best[i + 1][j]):
+            i += 1
+        else:
+            inserted.setdefault(i, []).append(j)
+            j += 1
+    return matched, inserted
+
+
+def _compare_items(ref: list[Item], mine: list[Item], ref_part: Part, part: Part,
+                   ref_lang: str, lang: str) -> list[Diagnostic]:
+    """Align the two skeletons, then report what is missing, extra or different."""
+    found: list[Diagnostic] = []
+    matched, inserted = align(ref, mine)
+    for i in range(len(ref) + 1):
+        for j in inserted.get(i, []):
+            near = ref[i].pos if i < len(ref) else (ref[-1].pos if ref else ref_part.pos)
+            found.append(error(mine[j].pos, f"{mine[j].name} has no counterpart in the {ref_lang} edition "
+                                            f"(near {near})"))
+        if i == len(ref):
+            break
+        a = ref[i]
+        if i in matched:
+            b = mine[matched[i]]
+            if a.key != b.key:
+                found.append(_difference(a, b, ref_lang))
+            continue
+        following = [matched[k] for k in range(i + 1, len(ref)) if k in matched]
+        here = mine[following[0]].pos if following else (mine[-1].pos if mine else part.pos)
+        found.append(error(
+            here,
+            f"{a.name} of the {ref_lang} edition ({a.pos}) has no counterpart in {_part_name(part)} here",
+            f"translate it, or remove it from {a.pos.path}",
+        ))
+    return found
+
+
+def _difference(a: Item, b: Item, ref_lang: str) -> Diagnostic:
+    """Why two aligned items differ."""
+    where = f"the {ref_lang} edition ({a.pos})"
+    if a.kind != b.kind:
+        return error(b.pos, f"{b.name} stands where {where} has {a.name}")
+    if a.notes != b.notes:
+        missing = [n for n in a.notes if n not in b.notes]
+        extra = [n for n in b.notes if n not in a.notes]
+        if missing:
+            return error(b.pos, f"{b.name} does not call note [^{missing[0]}], which {where} calls")
+        if extra:
+            return error(b.pos, f"{b.name} calls note [^{extra[0]}], which {where} does not")
+        return error(b.pos, f"{b.name} calls its notes in another order than {where}")
+    if a.refs != b.refs:
+        return error(b.pos, f"{b.name} refers to {', '.join(b.refs) or 'nothing'}; {where}: "
+                            f"{', '.join(a.refs) or 'nothing'}")
+    return error(b.pos, f"{b.name} is not {a.name} of {where}: a section, an entry or a number differs")
+
+
+def _compare_notes(ref_part: Part, part: Part, ref_lang: str) -> list[Diagnostic]:
+    """Notes defined in one edition and not the other (calls are compared with their paragraphs)."""
+    mine = {n.label: n for n in part.notes}
+    theirs = {n.label: n for n in ref_part.notes}
+    found = [
+        error(part.pos if part.kind == "annex" else SourcePos(part.pos.path, 1, 1),
+              f"note [^{label}] of the {ref_lang} edition ({theirs[label].pos}) is missing from {_part_name(part)}")
+        for label in theirs if label not in mine
+    ]
+    found += [
+        error(note.pos, f"note [^{label}] is not in {_part_name(ref_part)} of the {ref_lang} edition")
+        for label, note in mine.items() if label not in theirs
+    ]
+    return found
+
+
+def reference_edition(documents: dict[str, Document], original: str) -> str:
+    """The edition others are compared with: the original language's, else the first."""
+    return original if original in documents else sorted(documents)[0]
+
+
+def check_parity(documents: dict[str, Document]) -> list[Diagnostic]:
+    """Compare every edition of one document with its reference edition."""
+    if len(documents) < 2:
+        return []
+    first = next(iter(documents.values()))
+    ref = reference_edition(documents, first.meta.original_lang)
+    found: list[Diagnostic] = []
+    for lang, document in sorted(documents.items()):
+        if lang != ref:
+            found += compare(documents[ref], document)
+    return found

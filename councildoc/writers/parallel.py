@@ -1,0 +1,104 @@
+"""WRITING the side-by-side view: every edition of a document in columns, aligned.
+
+For translators and reviewers: one row per section, paragraph and note, each
+edition's text in its own column, aligned by the same skeleton the parity check
+uses, so that a missing paragraph shows as an empty cell.
+"""
+
+from __future__ import annotations
+
+import jinja2
+from babel import Locale
+from markupsafe import Markup
+
+from .. import languages
+from ..model import Document, Paragraph, Section
+from ..parity import align, reference_edition, skeleton
+from .html import HtmlContext, render_inlines, render_note, render_paragraph
+
+TEMPLATE = "side-by-side.html.j2"
+
+
+def _cell(item, ctx: HtmlContext) -> Markup:
+    node = item.node
+    if isinstance(node, Section):
+        number = f"{node.number}. " if node.number else ""
+        return Markup('<p class="heading">{}{}</p>').format(number, render_inlines(node.title, ctx))
+    if isinstance(node, Paragraph):
+        return render_paragraph(node, ctx)
+    return Markup("")
+
+
+def _part_rows(index: int, documents: dict[str, Document], langs: list[str],
+               contexts: dict[str, list[HtmlContext]]) -> dict:
+    """The rows of part ``index`` (the body, an annex): its sections and paragraphs, then its notes."""
+    ref_lang = langs[0]
+
+    def part_of(lang: str):
+        parts = documents[lang].parts
+        return parts[index] if index < len(parts) else None
+
+    items = {lang: skeleton(part_of(lang)) if part_of(lang) else [] for lang in langs}
+    alignments = {lang: align(items[ref_lang], items[lang]) for lang in langs[1:]}
+
+    def cell(lang: str, position: int | None) -> dict | None:
+        if position is None or part_of(lang) is None:
+            return None
+        return {"html": _cell(items[lang][position], contexts[lang][index]), "lang": part_of(lang).lang}
+
+    rows = []
+    for i in range(len(items[ref_lang]) + 1):
+        for lang in langs[1:]:
+            for j in alignments[lang][1].get(i, []):
+                rows.append({"kind": "paragraph", "cells": {other: cell(other, j if other == lang else None)
+                                                            for other in langs}})
+        if i < len(items[ref_lang]):
+            cells = {ref_lang: cell(ref_lang, i)}
+            cells.update({lang: cell(lang, alignments[lang][0].get(i)) for lang in langs[1:]})
+            rows.append({"kind": items[ref_lang][i].kind, "cells": cells})
+    labels = dict.fromkeys(note.label for lang in langs if part_of(lang) for note in part_of(lang).notes)
+    notes = []
+    for label in labels:
+        cells = {}
+        for lang in langs:
+            note = next((n for n in part_of(lang).notes if n.label == label), None) if part_of(lang) else None
+            cells[lang] = None if note is None else {
+                "html": Markup('<ol class="note">{}</ol>').format(render_note(note, contexts[lang][index])),
+                "lang": part_of(lang).lang,
+            }
+        notes.append({"kind": "note", "cells": cells})
+    ref_part = part_of(ref_lang)
+    title = "" if ref_part.kind == "body" else f"{languages.load(ref_lang).annex} {ref_part.number or ''}".strip()
+    return {"title": title, "rows": rows, "notes": notes}
+
+
+def side_by_side_context(documents: dict[str, Document], stylesheet: str) -> dict:
+    """Rows of cells, one column per edition, the reference edition first."""
+    first = next(iter(documents.values()))
+    ref_lang = reference_edition(documents, first.meta.original_lang)
+    langs = [ref_lang] + sorted(lang for lang in documents if lang != ref_lang)
+    columns, contexts = [], {}
+    for lang in langs:
+        words = languages.load(lang)
+        columns.append({"lang": lang, "name": Locale.parse(lang.replace("-", "_")).display_name})
+        contexts[lang] = [HtmlContext(part, _language(part.lang, words), id_prefix=f"{lang}-")
+                          for part in documents[lang].parts]
+    reference = documents[ref_lang]
+    return {
+        "symbol": reference.meta.symbol,
+        "title": render_inlines(reference.meta.title, contexts[ref_lang][0]),
+        "columns": columns,
+        "parts": [_part_rows(index, documents, langs, contexts) for index in range(len(reference.parts))],
+        "stylesheet": Markup(stylesheet),
+    }
+
+
+def _language(code: str, fallback: languages.Language) -> languages.Language:
+    try:
+        return languages.load(code)
+    except KeyError:
+        return fallback
+
+
+def write_side_by_side(documents: dict[str, Document], environment: jinja2.Environment, stylesheet: str) -> str:
+    return environment.get_template(TEMPLATE).render(side_by_side_context(documents, stylesheet))
