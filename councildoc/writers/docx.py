@@ -169,7 +169,9 @@ class _AstBuilder:
                 if part.kind == "annex":
                     blocks.append(_styled("Annex Region Heading", title))
                 else:
-                    blocks.append({"t": "Header", "c": [min(child.level, 3), _attr(child.anchor or ""), title]})
+                    # One level below the document's title, which is the body's top level
+                    # (as "Anexo" is the annex's): Word's outline reads title > I. > A.
+                    blocks.append({"t": "Header", "c": [min(child.level + 1, 4), _attr(child.anchor or ""), title]})
                 blocks += self.children(child.children, part, language)
             elif isinstance(child, Paragraph):
                 blocks += self.paragraph(child, part, language)
@@ -316,13 +318,19 @@ def header_xml(symbol: str, page_label: str, lang: str) -> bytes:
             f"{paragraphs}</w:hdr>").encode()
 
 
-def section_properties(header_id: str | None, *, restart_pages: bool) -> str:
-    """A section: A4, 2.5 cm margins, its running head, and its notes counted from 1."""
+def section_properties(header_id: str | None, *, restart: bool) -> str:
+    """A section: A4, 2.5 cm margins, its running head; an annex restarts its pages and notes at 1.
+
+    Only annex sections carry ``numRestart``: LibreOffice 7.4 reads it as "restart at
+    each top-level heading" and numbers notes 1, 0, 0… where the body has it too. With
+    the body's title and each annex's heading as the only top outline level, Word (by
+    section) and LibreOffice (by top-level heading) count the same notes.
+    """
     header = f'<w:headerReference w:type="default" r:id="{header_id}"/>' if header_id else ""
-    pages = '<w:pgNumType w:start="1"/>' if restart_pages else ""
+    notes = '<w:footnotePr><w:numRestart w:val="eachSect"/></w:footnotePr>' if restart else ""
+    pages = '<w:pgNumType w:start="1"/>' if header_id else ""
     return (
-        f"<w:sectPr>{header}"
-        '<w:footnotePr><w:numStart w:val="1"/><w:numRestart w:val="eachSect"/></w:footnotePr>'
+        f"<w:sectPr>{header}{notes}"
         '<w:type w:val="nextPage"/>'
         f'<w:pgSz w:w="{PAGE["width"]}" w:h="{PAGE["height"]}"/>'
         f'<w:pgMar w:top="{MARGIN}" w:right="{MARGIN}" w:bottom="{MARGIN}" w:left="{MARGIN}" '
@@ -346,33 +354,6 @@ def core_properties(document: Document) -> bytes:
         f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified>'
         "</cp:coreProperties>"
     ).encode()
-
-
-def note_numbers(document: Document) -> list[int]:
-    """The build's note numbers in the order Pandoc writes the notes: body (title note first), annexes."""
-    return [note.number for part in document.parts for note in part.notes]
-
-
-_REFERENCE_RUN = re.compile(r'<w:footnoteReference w:id="(\d+)" ?/>')
-_NOTE = re.compile(r'(<w:footnote w:id="(\d+)">.*?)<w:footnoteRef ?/>', re.S)
-
-
-def mark_notes(document_xml: str, footnotes_xml: str, numbers: list[int]) -> tuple[str, str]:
-    """Give every note the build's number as its mark, in the text and at the foot.
-
-    The notes stay real Word footnotes (with ``numRestart`` on each section); the
-    mark is written out because LibreOffice 7.4 numbers restarted footnotes 1, 0,
-    0…, and the build's numbers must read the same in every renderer.
-    """
-    ids = _REFERENCE_RUN.findall(document_xml)
-    if len(ids) != len(numbers):
-        raise ValueError(f"Pandoc wrote {len(ids)} notes, the document has {len(numbers)}")
-    number_of = dict(zip(ids, numbers, strict=True))
-    document_xml = _REFERENCE_RUN.sub(
-        lambda m: f'<w:footnoteReference w:customMarkFollows="1" w:id="{m[1]}"/><w:t>{number_of[m[1]]}</w:t>',
-        document_xml,
-    )
-    return document_xml, footnotes_xml
 
 
 def finish(docx: bytes, document: Document) -> bytes:
@@ -402,9 +383,9 @@ def finish(docx: bytes, document: Document) -> bytes:
 
     body = parts["word/document.xml"].decode("utf-8")
     # Section 0 is the cover (no running head); section 1 the body; then one per annex.
-    sections = [section_properties(None, restart_pages=False),
-                section_properties("rIdCouncilHead0", restart_pages=True)]
-    sections += [section_properties(f"rIdCouncilHead{i}", restart_pages=True)
+    sections = [section_properties(None, restart=False),
+                section_properties("rIdCouncilHead0", restart=False)]
+    sections += [section_properties(f"rIdCouncilHead{i}", restart=True)
                  for i in range(1, len(document.annexes) + 1)]
     # The last section's properties are the body's own, at its end; the others end a paragraph.
     last = body.rindex("<w:sectPr")
@@ -414,9 +395,7 @@ def finish(docx: bytes, document: Document) -> bytes:
         body = body.replace(mark, f"<w:p><w:pPr>{sections[index]}</w:pPr></w:p>")
     if 'xmlns:r="' not in body[:2000]:
         body = body.replace("<w:document ", f'<w:document xmlns:r="{R}" ', 1)
-    body, notes = mark_notes(body, parts["word/footnotes.xml"].decode("utf-8"), note_numbers(document))
     parts["word/document.xml"] = body.encode("utf-8")
-    parts["word/footnotes.xml"] = notes.encode("utf-8")
     parts["docProps/core.xml"] = core_properties(document)
     return _zip(parts)
 

@@ -94,8 +94,9 @@ def test_sections_numbered_paragraphs_and_entries(body):
     by_style: dict[str, list[str]] = {}
     for p in paragraphs(body):
         by_style.setdefault(style_of(p), []).append(text_of(p))
-    assert by_style["Heading1"] == ["I. Introducción", "II. Mandato", "III. Actividades", "IV. Asociados",
+    assert by_style["Heading2"] == ["I. Introducción", "II. Mandato", "III. Actividades", "IV. Asociados",
                                     "V. Conclusión"]
+    assert "Heading1" not in by_style
     numbered = by_style["NumberedParagraph"] + by_style["AnnexEntry"]
     numbers = [int(re.match(r"(\d+)\.\t", t)[1]) for t in numbered]
     assert sorted(numbers) == sorted(list(range(1, 25)) + list(range(1, 49)))
@@ -146,15 +147,14 @@ def test_three_sections_a4_with_restarts_and_notes_per_section(body):
     assert cover_sect.find("w:headerReference", NS) is None
     for sect in (body_sect, annex_sect):
         assert sect.find("w:pgNumType", NS).get(w("start")) == "1"
-        assert sect.find("w:footnotePr/w:numRestart", NS).get(w("val")) == "eachSect"
+    # Word numbers notes through the document and restarts them where a section says so.
+    assert annex_sect.find("w:footnotePr/w:numRestart", NS).get(w("val")) == "eachSect"
+    assert body_sect.find("w:footnotePr", NS) is None and cover_sect.find("w:footnotePr", NS) is None
 
-    def marks(paras):
-        return [int(ref.getparent().findtext("w:t", namespaces=NS))
-                for p in paras for ref in p.iter(w("footnoteReference"))]
+    def calls(paras):
+        return sum(1 for p in paras for _ in p.iter(w("footnoteReference")))
 
-    assert marks(cover) == []
-    assert marks(main_body) == list(range(1, 16))
-    assert marks(annex) == [1, 2, 3, 4]
+    assert (calls(cover), calls(main_body), calls(annex)) == (0, 15, 4)
 
 
 def test_real_word_footnotes_in_footnote_text_style(package):
@@ -209,11 +209,12 @@ def test_libreoffice_renders_the_same_numbers(docx_path, tmp_path):
                    check=True, capture_output=True, timeout=180)
     with pdfplumber.open(tmp_path / "mc-inf-298.pdf") as pdf:
         lines = [line["text"] for page in pdf.pages for line in page.extract_text_lines()]
+        # Superscripts on 12 pt text are the calls (7 pt); those on the 10 pt notes, their marks.
         calls = [w["text"] for page in pdf.pages for w in page.extract_words(extra_attrs=["size"])
-                 if w["size"] < 9 and w["text"].isdigit() and w["top"] < page.height * 0.6]
+                 if 6.5 < w["size"] < 9 and w["text"].isdigit()]
     numbers = [int(m[1]) for line in lines if (m := re.match(r"(\d+)\.\s", line))]
     first_annex = numbers.index(1, 1)
     assert numbers[:first_annex] == list(range(1, 25)) and numbers[first_annex:] == list(range(1, 49))
     assert [line for line in lines if re.fullmatch(r"[IVX]+\. [A-ZÁÉÍÓÚ]+", line)] == [
         "I. INTRODUCCIÓN", "II. MANDATO", "III. ACTIVIDADES", "IV. ASOCIADOS", "V. CONCLUSIÓN"]
-    assert "".join(calls).startswith("123")
+    assert calls == [str(n) for n in range(1, 16)] + ["1", "2", "3", "4"]
