@@ -11,7 +11,6 @@ are text (Pandoc drops custom numbering from a reference document).
 from __future__ import annotations
 
 import io
-import re
 import subprocess
 import tempfile
 import zipfile
