@@ -44,16 +44,19 @@ def make_parser() -> argparse.ArgumentParser:
             "examples:\n"
             "  python build.py                          build every document, edition and format\n"
             "  python build.py --lang es --format html  the Spanish HTML editions\n"
-            "  python build.py check                    validate every source, write nothing\n\n"
+            "  python build.py check                    validate every source, write nothing\n"
+            "  python build.py textconv out.pdf         the review text of a built file (for git diff)\n\n"
             "Outputs go to output/<document>/<lang>/<document>.<format>. "
             "Exit status: 0 ok, 1 errors in a source, 2 usage error."
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
-        "command", nargs="?", choices=("build", "check"), default="build",
-        help="build (the default) writes outputs; check validates without writing",
+        "command", nargs="?", choices=("build", "check", "textconv"), default="build",
+        help="build (the default) writes outputs; check validates and compares the editions without "
+             "writing; textconv FILE prints the review text of a built .pdf, .docx or .html",
     )
+    parser.add_argument("files", nargs="*", metavar="FILE", help="for textconv: the built file to read")
     parser.add_argument("--doc", action="extend", nargs="+", metavar="NAME",
                         help="document folder(s) under source/ (default: all)")
     parser.add_argument("--lang", action="extend", nargs="+", metavar="LANG",
@@ -69,9 +72,30 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def run_textconv(parser: argparse.ArgumentParser, files: list[str]) -> int:
+    """Print each file's review text (``git diff``'s textconv)."""
+    from .textconv import textconv
+
+    if len(files) != 1:
+        parser.error("textconv takes one FILE")
+    path = Path(files[0])
+    if not path.is_file():
+        parser.error(f"no such file: {path}")
+    try:
+        sys.stdout.write(textconv(path))
+    except Exception as exc:  # a damaged or foreign file: a message, never a traceback  # noqa: BLE001
+        print(f"{path}: error: cannot read it back as a council document: {exc}", file=sys.stderr)
+        return EXIT_ERRORS
+    return EXIT_OK
+
+
 def main(argv: list[str] | None = None, *, project_root: Path | None = None) -> int:
     parser = make_parser()
     args = parser.parse_args(argv)
+    if args.command == "textconv":
+        return run_textconv(parser, args.files)
+    if args.files:
+        parser.error(f"unexpected arguments: {' '.join(args.files)}")
     project = Project((project_root if project_root and args.project == Path.cwd() else args.project).resolve())
 
     formats = _values(args.format)

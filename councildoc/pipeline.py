@@ -28,8 +28,9 @@ from .writers.docx import write_docx
 from .writers.html import STYLESHEET, make_environment, write_html
 from .writers.parallel import write_side_by_side
 from .writers.pdf import write_pdf
+from .writers.text import write_text
 
-FORMATS = ("html", "pdf", "docx")
+FORMATS = ("html", "pdf", "docx", "txt")
 """Every output format councildoc writes."""
 
 
@@ -153,6 +154,8 @@ def render(
         return write_pdf(document, environment, project.styles_dir, pdf_variant)
     if fmt == "docx":
         return write_docx(document, project.styles_dir)
+    if fmt == "txt":
+        return write_text(document), []
     raise ValueError(f"no writer for {fmt}")  # the CLI refuses formats not in FORMATS
 
 

@@ -45,7 +45,7 @@ def test_a_failed_document_leaves_its_earlier_outputs_untouched(project):
     folder = add_document(project, "doc", {"en": GOOD})
     assert main(["--project", str(project)]) == 0
     outputs = sorted((project / "output/doc/en").iterdir())
-    assert [p.name for p in outputs] == ["doc.docx", "doc.html", "doc.pdf"]
+    assert [p.name for p in outputs] == ["doc.docx", "doc.html", "doc.pdf", "doc.txt"]
     before = [p.read_bytes() for p in outputs]
     (folder / "en.md").write_text(BROKEN, encoding="utf-8")
     assert main(["--project", str(project)]) == 1
@@ -71,7 +71,7 @@ def test_check_validates_without_writing(project, capsys):
 def test_every_format_by_default(project, capsys):
     add_document(project, "doc", {"en": GOOD})
     assert main(["--project", str(project)]) == 0
-    assert sorted(p.name for p in (project / "output/doc/en").iterdir()) == ["doc.docx", "doc.html", "doc.pdf"]
+    assert sorted(p.name for p in (project / "output/doc/en").iterdir()) == ["doc.docx", "doc.html", "doc.pdf", "doc.txt"]
 
 
 def test_usage_errors_exit_2(project, capsys):
