@@ -8,11 +8,12 @@ Exit status: 0 on success, 1 when a source has errors (or warnings with
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from .diagnostics import Severity
-from .pipeline import FORMATS, Project, build
+from .pipeline import FORMATS, JobResult, Project, build, parse_shard, write_index
 from .writers.pdf import PDF_VARIANTS
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
@@ -52,9 +53,10 @@ def make_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
-        "command", nargs="?", choices=("build", "check", "textconv"), default="build",
+        "command", nargs="?", choices=("build", "check", "textconv", "index"), default="build",
         help="build (the default) writes outputs; check validates and compares the editions without "
-             "writing; textconv FILE prints the review text of a built .pdf, .docx or .html",
+             "writing; textconv FILE prints the review text of a built .pdf, .docx or .html; "
+             "index rewrites output/index.html and manifest.json from what output/ holds",
     )
     parser.add_argument("files", nargs="*", metavar="FILE", help="for textconv: the built file to read")
     parser.add_argument("--doc", action="extend", nargs="+", metavar="NAME",
@@ -67,9 +69,53 @@ def make_parser() -> argparse.ArgumentParser:
                         help="the project folder holding source/, templates/ and styles/ (default: .)")
     parser.add_argument("--pdf-variant", choices=PDF_VARIANTS,
                         help="write PDFs to a standard: pdf/ua-1 (tagged, accessible) or pdf/a-2b (archival)")
+    parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
+                        help="build N editions at a time (default: the machine's cores)")
+    parser.add_argument("--shard", default="1/1", metavar="K/N",
+                        help="build only the K-th of N stable slices of the editions (CI matrices)")
+    parser.add_argument("--force", action="store_true", help="rebuild outputs that are up to date")
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
     parser.add_argument("-v", "--verbose", action="store_true", help="say what each phase is doing")
     return parser
+
+
+class PlainProgress:
+    """One line a finished edition: what CI logs show."""
+
+    def start(self, total: int) -> None:
+        self.total, self.count = total, 0
+
+    def done(self, result: JobResult) -> None:
+        self.count += 1
+        status = "failed" if any(d.severity.name == "ERROR" for d in result.diagnostics) else "built"
+        formats = " ".join(result.job.formats) or "checked"
+        print(f"[{self.count}/{self.total}] {status} {result.job.document} [{result.job.lang}] {formats} "
+              f"({result.seconds:.1f} s)", file=sys.stderr)
+
+
+class RichProgress(PlainProgress):
+    """A progress bar on a terminal."""
+
+    def start(self, total: int) -> None:
+        from rich.progress import Progress
+
+        super().start(total)
+        self.bar = Progress(transient=True)
+        self.task = self.bar.add_task("building", total=total)
+        if total:
+            self.bar.start()
+
+    def done(self, result: JobResult) -> None:
+        self.count += 1
+        self.bar.update(self.task, advance=1, description=f"{result.job.document} [{result.job.lang}]")
+        if self.count == self.total:
+            self.bar.stop()
+
+
+def make_progress() -> PlainProgress:
+    if sys.stderr.isatty() and not os.environ.get("CI"):
+        return RichProgress()
+    return PlainProgress()
 
 
 def run_textconv(parser: argparse.ArgumentParser, files: list[str]) -> int:
@@ -113,8 +159,21 @@ def main(argv: list[str] | None = None, *, project_root: Path | None = None) -> 
     def log(phase, what: str) -> None:
         print(f"{phase.value}: {what}", file=sys.stderr)
 
+    if args.command == "index":
+        report = write_index(project)
+        for path in report.written:
+            print(f"wrote {path.relative_to(project.root)}")
+        return EXIT_OK
+    try:
+        shard = parse_shard(args.shard)
+    except ValueError:
+        parser.error(f"--shard takes K/N with 1 <= K <= N, not '{args.shard}'")
+    if args.jobs < 1:
+        parser.error("--jobs takes a whole number of 1 or more")
     report = build(project, docs, _values(args.lang), formats, write=args.command == "build",
-                   log=log if args.verbose else None, pdf_variant=args.pdf_variant)
+                   log=log if args.verbose else None, pdf_variant=args.pdf_variant,
+                   jobs=args.jobs, shard=shard, force=args.force,
+                   progress=make_progress() if args.command == "build" else None)
     for diagnostic in report.diagnostics:
         print(diagnostic, file=sys.stderr)
     for path in report.written:

@@ -9,19 +9,26 @@ renamed), so earlier outputs stay whole.
 from __future__ import annotations
 
 import enum
+import hashlib
+import multiprocessing
 import os
 import tempfile
+import time
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from jinja2 import Environment
 
 from . import languages
+from .cache import BuildState, edition_key
 from .diagnostics import Diagnostic, SourcePos, error, has_errors, sort_key
 from .model import Document
 from .parity import check_parity
 from .parse import DocumentInfo, parse_document_info, parse_edition
+from .publish import artifacts, index_html, manifest_text, source_commit
 from .read import DocumentSources, discover, read_source
 from .transforms import apply_transforms
 from .writers.docx import write_docx
@@ -159,6 +166,70 @@ def render(
     raise ValueError(f"no writer for {fmt}")  # the CLI refuses formats not in FORMATS
 
 
+class Progress(Protocol):
+    """What a progress display hears: how many jobs, then each one as it ends."""
+
+    def start(self, total: int) -> None: ...
+
+    def done(self, result: JobResult) -> None: ...
+
+
+@dataclass(frozen=True)
+class Job:
+    """One edition to build: it is read and parsed once, then written in each format."""
+
+    document: str
+    """The document's folder name."""
+    lang: str
+    """The edition."""
+    formats: tuple[str, ...]
+    """The formats to write (those not up to date)."""
+
+
+@dataclass
+class JobResult:
+    """What one job did, sent back from the worker that ran it."""
+
+    job: Job
+    diagnostics: list[Diagnostic]
+    written: list[Path]
+    document: Document | None
+    seconds: float
+
+
+def run_job(root: Path, job: Job, write: bool, pdf_variant: str | None) -> JobResult:
+    """READING → PARSING → TRANSFORMING → WRITING of one edition (in a worker process)."""
+    start = time.perf_counter()
+    project = Project(root)
+    languages.use_project_languages(project.languages_dir)
+    sources = next(d for d in project.documents() if d.name == job.document)
+    info, diagnostics = load_info(project, sources)
+    if info is None:
+        return JobResult(job, [], [], None, time.perf_counter() - start)  # reported once, by the planner
+    document, diagnostics = load_edition(project, sources, info, job.lang)
+    written: list[Path] = []
+    if document is None or has_errors(diagnostics):
+        return JobResult(job, diagnostics, written, None, time.perf_counter() - start)
+    if write and job.formats:
+        environment = make_environment(project.templates_dir)
+        for fmt in job.formats:
+            data, problems = render(project, environment, document, fmt, pdf_variant)
+            diagnostics += problems
+            if data is not None:
+                path = project.output_path(job.document, job.lang, fmt)
+                write_atomically(path, data)
+                written.append(path)
+    return JobResult(job, diagnostics, written, document, time.perf_counter() - start)
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    """``K/N`` → (K, N), 1 ≤ K ≤ N; ValueError otherwise."""
+    k, n = (int(x) for x in text.split("/"))
+    if not 1 <= k <= n:
+        raise ValueError(text)
+    return k, n
+
+
 def build(
     project: Project,
     documents: list[str] | None = None,
@@ -168,59 +239,151 @@ def build(
     write: bool = True,
     log: Callable[[Phase, str], None] | None = None,
     pdf_variant: str | None = None,
+    jobs: int = 1,
+    shard: tuple[int, int] = (1, 1),
+    force: bool = False,
+    progress: Progress | None = None,
 ) -> BuildReport:
     """Build the chosen documents × editions × formats (all when ``None``).
 
     With ``write=False`` it only checks: every stage but WRITING runs, and the
     editions of each document are compared with each other (the parity check).
-    ``log`` hears each phase as it starts (``--verbose``).
+    Outputs already built from the same inputs are kept (``force`` rebuilds
+    them); editions are built ``jobs`` at a time; ``shard=(K, N)`` builds the
+    K-th of N stable slices of the editions. ``log`` hears each phase.
     """
     say = log or (lambda phase, what: None)
     report = BuildReport()
     languages.use_project_languages(project.languages_dir)
-    formats = formats or list(FORMATS)
+    formats = list(formats or FORMATS)
+    state = BuildState(project.output_dir)
     chosen = [d for d in project.documents() if documents is None or d.name in documents]
-    environment = None
+
+    # Plan: every edition, what it needs, and which slice it belongs to.
+    planned: list[tuple[DocumentSources, str]] = []
     for sources in chosen:
         info, diagnostics = load_info(project, sources)
         report.diagnostics += diagnostics
         if info is None:
             continue
-        missing = [] if langs is None else [lang for lang in langs if lang not in sources.editions]
-        for lang in missing:
+        for lang in [] if langs is None else [lang for lang in langs if lang not in sources.editions]:
             report.diagnostics.append(
-                error(SourcePos(f"source/{sources.name}/{lang}.md", 1, 1), f"no '{lang}' edition of {sources.name}")
-            )
-        editions: dict[str, Document] = {}
-        for lang in sources.editions:
-            if langs is not None and lang not in langs:
-                continue
-            say(Phase.READING, f"{sources.name} [{lang}]")
-            document, diagnostics = load_edition(project, sources, info, lang)
-            report.diagnostics += diagnostics
-            report.editions += 1
-            if document is not None and not has_errors(diagnostics):
-                editions[lang] = document
+                error(SourcePos(f"source/{sources.name}/{lang}.md", 1, 1), f"no '{lang}' edition of {sources.name}"))
+        planned += [(sources, lang) for lang in sources.editions if langs is None or lang in langs]
+    k, n = shard
+    planned = [item for index, item in enumerate(planned) if index % n == k - 1]
+    report.editions = len(planned)
+
+    keys: dict[Path, str] = {}
+    todo: list[Job] = []
+    for sources, lang in planned:
+        needed = []
+        for fmt in formats if write else []:
+            path = project.output_path(sources.name, lang, fmt)
+            keys[path] = edition_key(project, sources.editions[lang], sources.meta_path, fmt, pdf_variant or "")
+            if force or not state.up_to_date(path, keys[path], _relative(project, path)):
+                needed.append(fmt)
+        if needed or not write:
+            todo.append(Job(sources.name, lang, tuple(needed)))
+    say(Phase.READING, f"{len(todo)} of {len(planned)} edition(s) to build")
+    if progress is not None:
+        progress.start(len(todo))
+    results = _run_jobs(project.root, todo, write, pdf_variant, jobs, progress.done if progress else None)
+    loaded: dict[str, dict[str, Document]] = {}
+    for result in results:
+        report.diagnostics += result.diagnostics
+        report.written += result.written
+        for path in result.written:
+            state.record(_relative(project, path), keys[path], path)
+        if result.document is not None:
+            loaded.setdefault(result.job.document, {})[result.job.lang] = result.document
+
+    for sources in chosen:
         if not write:
             say(Phase.CONSISTENCY_CHECK, sources.name)
-            report.diagnostics += check_parity(editions)
-            continue
-        if editions and environment is None:
-            environment = make_environment(project.templates_dir)
-        for lang, document in editions.items():
-            for fmt in formats:
-                path = project.output_path(sources.name, lang, fmt)
-                say(Phase.WRITING, path.relative_to(project.root).as_posix())
-                data, problems = render(project, environment, document, fmt, pdf_variant)
-                report.diagnostics += problems
-                if data is not None:
-                    write_atomically(path, data)
-                    report.written.append(path)
-        if "html" in formats and len(editions) > 1:
-            path = project.side_by_side_path(sources.name)
-            say(Phase.WRITING, path.relative_to(project.root).as_posix())
-            stylesheet = (project.styles_dir / STYLESHEET).read_text(encoding="utf-8")
-            write_atomically(path, write_side_by_side(editions, environment, stylesheet))
-            report.written.append(path)
+            report.diagnostics += check_parity(loaded.get(sources.name, {}))
+        elif "html" in formats and len(sources.editions) > 1 and (langs is None or len(langs) > 1):
+            _write_side_by_side(project, sources, state, loaded.get(sources.name, {}), report, force, say)
+    if write:
+        _write_index(project, report)
+        if state.changed:
+            write_atomically(state.path, state.text())
     report.diagnostics.sort(key=sort_key)
+    return report
+
+
+def _relative(project: Project, path: Path) -> str:
+    return path.relative_to(project.output_dir).as_posix()
+
+
+def _run_jobs(root: Path, todo: list[Job], write: bool, pdf_variant: str | None, jobs: int,
+              progress: Callable[[JobResult], None] | None) -> list[JobResult]:
+    """Run the jobs, ``jobs`` at a time in worker processes; one job's errors never hide another's."""
+    tell = progress or (lambda result: None)
+    if jobs <= 1 or len(todo) <= 1:
+        results = []
+        for job in todo:
+            results.append(run_job(root, job, write, pdf_variant))
+            tell(results[-1])
+        return results
+    results = []
+    with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=multiprocessing.get_context("fork")) \
+            as pool:
+        futures = {pool.submit(run_job, root, job, write, pdf_variant): job for job in todo}
+        for future in as_completed(futures):
+            try:
+                result = future.result()
+            except Exception as exc:  # a worker that died: its edition fails, the others go on  # noqa: BLE001
+                job = futures[future]
+                where = SourcePos(f"source/{job.document}/{job.lang}.md", 1, 1)
+                result = JobResult(job, [error(where, f"the build of this edition failed: {exc}")], [], None, 0.0)
+            results.append(result)
+            tell(result)
+    return sorted(results, key=lambda r: (r.job.document, r.job.lang))
+
+
+def _write_side_by_side(project: Project, sources: DocumentSources, state: BuildState,
+                        loaded: dict[str, Document], report: BuildReport, force: bool, say) -> None:
+    """The side-by-side view of a document's editions, when one of them changed."""
+    path = project.side_by_side_path(sources.name)
+    key = hashlib.sha256("".join(
+        edition_key(project, sources.editions[lang], sources.meta_path, "side-by-side")
+        for lang in sorted(sources.editions)).encode()).hexdigest()
+    if not force and state.up_to_date(path, key, _relative(project, path)):
+        return
+    info, _ = load_info(project, sources)
+    for lang in sources.editions:
+        if lang not in loaded and info is not None:
+            document, diagnostics = load_edition(project, sources, info, lang)
+            if document is not None and not has_errors(diagnostics):
+                loaded[lang] = document
+    if len(loaded) < 2:
+        return
+    say(Phase.WRITING, path.relative_to(project.root).as_posix())
+    stylesheet = (project.styles_dir / STYLESHEET).read_text(encoding="utf-8")
+    write_atomically(path, write_side_by_side(loaded, make_environment(project.templates_dir), stylesheet))
+    report.written.append(path)
+    state.record(_relative(project, path), key, path)
+
+
+def _write_index(project: Project, report: BuildReport) -> None:
+    """``output/index.html`` and ``manifest.json``, rewritten only when what they list changed."""
+    found = artifacts(project.output_dir)
+    if not found:
+        return
+    commit = source_commit(project.root)
+    outputs = {
+        project.output_dir / "manifest.json": manifest_text(found, commit),
+        project.output_dir / "index.html": index_html(found, commit, make_environment(project.templates_dir)),
+    }
+    for path, text in outputs.items():
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            write_atomically(path, text)
+            report.written.append(path)
+
+
+def write_index(project: Project) -> BuildReport:
+    """Only the index and manifest, from what ``output/`` holds (after merging shards)."""
+    report = BuildReport()
+    _write_index(project, report)
     return report

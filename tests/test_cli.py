@@ -71,7 +71,8 @@ def test_check_validates_without_writing(project, capsys):
 def test_every_format_by_default(project, capsys):
     add_document(project, "doc", {"en": GOOD})
     assert main(["--project", str(project)]) == 0
-    assert sorted(p.name for p in (project / "output/doc/en").iterdir()) == ["doc.docx", "doc.html", "doc.pdf", "doc.txt"]
+    names = sorted(p.name for p in (project / "output/doc/en").iterdir())
+    assert names == ["doc.docx", "doc.html", "doc.pdf", "doc.txt"]
 
 
 def test_usage_errors_exit_2(project, capsys):

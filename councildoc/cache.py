@@ -1,0 +1,80 @@
+"""Incremental builds: what an output was built from, so that only what changed is rebuilt.
+
+An edition's key is a digest of everything its outputs depend on: its source,
+the document's metadata, the templates, the styles, the language data,
+councildoc's own code and the versions of Pandoc and WeasyPrint. The state file
+records, for every output written, the key it was built with and the digest of
+its bytes; an output whose key and bytes still match is not built again — and
+then nothing is parsed, Pandoc is not started and WeasyPrint not imported.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).parent
+STATE_FILE = ".councildoc-state.json"
+
+
+def file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _tree_digest(folder: Path, digest) -> None:
+    if not folder.is_dir():
+        return
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(path.relative_to(folder).as_posix().encode())
+        digest.update(path.read_bytes())
+
+
+@cache
+def toolchain_digest() -> str:
+    """councildoc's code and data, and the versions of the tools it drives."""
+    digest = hashlib.sha256()
+    _tree_digest(PACKAGE_DIR, digest)
+    for package in ("pypandoc-binary", "weasyprint", "pydyf", "babel", "jinja2", "num2words"):
+        try:
+            digest.update(f"{package}={metadata.version(package)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{package}=none".encode())
+    return digest.hexdigest()
+
+
+def edition_key(project, source: Path, meta: Path, fmt: str, options: str = "") -> str:
+    """The digest of everything one output of one edition depends on."""
+    digest = hashlib.sha256(toolchain_digest().encode())
+    for folder in (project.templates_dir, project.styles_dir, project.languages_dir):
+        _tree_digest(folder, digest)
+    digest.update(source.read_bytes())
+    digest.update(meta.read_bytes())
+    digest.update(f"{fmt}|{options}".encode())
+    return digest.hexdigest()
+
+
+class BuildState:
+    """``output/.councildoc-state.json``: output path → the key it was built with and its digest."""
+
+    def __init__(self, output_dir: Path) -> None:
+        self.path = output_dir / STATE_FILE
+        try:
+            self.entries: dict[str, dict[str, str]] = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.entries = {}
+        self.changed = False
+
+    def up_to_date(self, output: Path, key: str, relative: str) -> bool:
+        entry = self.entries.get(relative)
+        return bool(entry and entry.get("key") == key and output.is_file()
+                    and file_digest(output) == entry.get("sha256"))
+
+    def record(self, relative: str, key: str, output: Path) -> None:
+        self.entries[relative] = {"key": key, "sha256": file_digest(output)}
+        self.changed = True
+
+    def text(self) -> str:
+        return json.dumps(self.entries, indent=1, sort_keys=True) + "\n"
