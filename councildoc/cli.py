@@ -53,12 +53,14 @@ def make_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
-        "command", nargs="?", choices=("build", "check", "textconv", "index"), default="build",
+        "command", nargs="?", choices=("build", "check", "textconv", "index", "diff"), default="build",
         help="build (the default) writes outputs; check validates and compares the editions without "
              "writing; textconv FILE prints the review text of a built .pdf, .docx or .html; "
-             "index rewrites output/index.html and manifest.json from what output/ holds",
+             "index rewrites output/index.html and manifest.json from what output/ holds; "
+             "diff REV_A [REV_B] writes redlines between two git revisions (default REV_B: the working tree)",
     )
-    parser.add_argument("files", nargs="*", metavar="FILE", help="for textconv: the built file to read")
+    parser.add_argument("files", nargs="*", metavar="FILE|REV",
+                        help="for textconv: the built file to read; for diff: one or two git revisions")
     parser.add_argument("--doc", action="extend", nargs="+", metavar="NAME",
                         help="document folder(s) under source/ (default: all)")
     parser.add_argument("--lang", action="extend", nargs="+", metavar="LANG",
@@ -135,12 +137,28 @@ def run_textconv(parser: argparse.ArgumentParser, files: list[str]) -> int:
     return EXIT_OK
 
 
+def run_diff(parser: argparse.ArgumentParser, project: Project, revisions: list[str]) -> int:
+    """Redlines between two revisions, and a summary line per edition."""
+    from .revisions import diff
+
+    if not 1 <= len(revisions) <= 2:
+        parser.error("diff takes REV_A [REV_B]")
+    redlines, written, diagnostics = diff(project, revisions[0], revisions[1] if len(revisions) == 2 else None)
+    for diagnostic in diagnostics:
+        print(diagnostic, file=sys.stderr)
+    for redline in redlines:
+        print(redline.summary())
+    for path in written:
+        print(f"wrote {path.relative_to(project.root)}")
+    return EXIT_ERRORS if any(d.severity is Severity.ERROR for d in diagnostics) and not redlines else EXIT_OK
+
+
 def main(argv: list[str] | None = None, *, project_root: Path | None = None) -> int:
     parser = make_parser()
     args = parser.parse_args(argv)
     if args.command == "textconv":
         return run_textconv(parser, args.files)
-    if args.files:
+    if args.files and args.command != "diff":
         parser.error(f"unexpected arguments: {' '.join(args.files)}")
     project = Project((project_root if project_root and args.project == Path.cwd() else args.project).resolve())
 
@@ -159,6 +177,8 @@ def main(argv: list[str] | None = None, *, project_root: Path | None = None) -> 
     def log(phase, what: str) -> None:
         print(f"{phase.value}: {what}", file=sys.stderr)
 
+    if args.command == "diff":
+        return run_diff(parser, project, args.files)
     if args.command == "index":
         report = write_index(project)
         for path in report.written:

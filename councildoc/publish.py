@@ -40,6 +40,8 @@ def artifacts(output_dir: Path) -> list[Artifact]:
             continue
         relative = path.relative_to(output_dir)
         document = relative.parts[0]
+        if document == "redline":
+            continue  # review aids, not publications
         if len(relative.parts) == 3:
             lang, fmt = relative.parts[1], path.suffix[1:]
         else:

@@ -121,6 +121,27 @@ def last_paragraph_on(rendered, page_number: int, order: dict[str, int]) -> str 
     return max(anchors, key=order.__getitem__, default=None)
 
 
+def html_to_pdf(page: str, styles_dir: Path, where: SourcePos) -> tuple[bytes | None, list[Diagnostic]]:
+    """Any page of councildoc's (a redline, say) as a PDF, under the same fetching rules."""
+    missing = missing_fonts()
+    if missing:
+        return None, [error(where, f"font not installed: {missing[0]}", "run ./setup.sh")]
+    from weasyprint import HTML
+
+    collector = _Collect()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(collector)
+    try:
+        pdf = HTML(string=page, base_url=styles_dir.resolve().as_uri() + "/",
+                   url_fetcher=make_url_fetcher((styles_dir, FONT_DIR))).write_pdf()
+    except Exception as exc:  # noqa: BLE001 - WeasyPrint's failure becomes a diagnostic that quotes it
+        return None, [error(where, f"WeasyPrint could not lay out the PDF: {exc}")]
+    finally:
+        logger.removeHandler(collector)
+    problems = [error(where, f"WeasyPrint: {m}") for m in dict.fromkeys(collector.messages)]
+    return (None if problems else pdf), problems
+
+
 def write_pdf(
     document: Document,
     environment: jinja2.Environment,
