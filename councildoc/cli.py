@@ -137,13 +137,15 @@ def run_textconv(parser: argparse.ArgumentParser, files: list[str]) -> int:
     return EXIT_OK
 
 
-def run_diff(parser: argparse.ArgumentParser, project: Project, revisions: list[str]) -> int:
+def run_diff(parser: argparse.ArgumentParser, project: Project, revisions: list[str],
+             documents: list[str] | None, langs: list[str] | None) -> int:
     """Redlines between two revisions, and a summary line per edition."""
     from .revisions import diff
 
     if not 1 <= len(revisions) <= 2:
         parser.error("diff takes REV_A [REV_B]")
-    redlines, written, diagnostics = diff(project, revisions[0], revisions[1] if len(revisions) == 2 else None)
+    redlines, written, diagnostics = diff(project, revisions[0], revisions[1] if len(revisions) == 2 else None,
+                                          documents=documents, langs=langs)
     for diagnostic in diagnostics:
         print(diagnostic, file=sys.stderr)
     for redline in redlines:
@@ -178,7 +180,7 @@ def main(argv: list[str] | None = None, *, project_root: Path | None = None) -> 
         print(f"{phase.value}: {what}", file=sys.stderr)
 
     if args.command == "diff":
-        return run_diff(parser, project, args.files)
+        return run_diff(parser, project, args.files, docs, _values(args.lang))
     if args.command == "index":
         report = write_index(project)
         for path in report.written:

@@ -208,6 +208,12 @@ class Redline:
             }
         return out
 
+    @property
+    def changed(self) -> bool:
+        """Whether anything was added, removed, changed or renumbered."""
+        return any(value for counts in self.counts().values() for value in counts.values()) or any(
+            part.references for part in self.parts)
+
     def summary(self) -> str:
         c = self.counts()
         p, n = c["paragraphs"], c["notes"]

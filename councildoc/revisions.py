@@ -67,7 +67,13 @@ def redline_page(redline: Redline, old_rev: str, new_rev: str, project: Project)
     for part in redline.parts:
         for change in part.paragraphs + part.notes:
             change.html = render_words(change.words)
+        paragraph_changes = [c for c in part.paragraphs if c.kind != "same"]
+        note_changes = [c for c in part.notes if c.kind != "same"]
+        renumbered = [c for c in part.paragraphs + part.notes if c.renumbered]
         parts.append({
+            "changes": bool(paragraph_changes or note_changes or renumbered or part.references),
+            "paragraph_changes": paragraph_changes,
+            "note_changes": note_changes,
             "title": part.title,
             "paragraphs": part.paragraphs,
             "notes": part.notes,
@@ -80,8 +86,12 @@ def redline_page(redline: Redline, old_rev: str, new_rev: str, project: Project)
         counts=redline.counts(), parts=parts)
 
 
-def diff(project: Project, old_rev: str, new_rev: str | None) -> tuple[list[Redline], list[Path], list[Diagnostic]]:
-    """Redlines of every edition between two revisions (``None``: the working tree)."""
+def diff(project: Project, old_rev: str, new_rev: str | None, *, documents: list[str] | None = None,
+         langs: list[str] | None = None) -> tuple[list[Redline], list[Path], list[Diagnostic]]:
+    """Redlines of the chosen editions between two revisions (``None``: the working tree).
+
+    Every edition present in both is compared; a redline is written for those that changed.
+    """
     where = SourcePos("source", 1, 1)
     with tempfile.TemporaryDirectory(prefix="councildoc-diff-") as scratch:
         loaded = {}
@@ -100,15 +110,19 @@ def diff(project: Project, old_rev: str, new_rev: str | None) -> tuple[list[Redl
     diagnostics = [*old_problems, *new_problems]
     redlines, written = [], []
     for key in sorted(set(old_docs) & set(new_docs)):
+        if (documents is not None and key[0] not in documents) or (langs is not None and key[1] not in langs):
+            continue
         redline = compare(old_docs[key], new_docs[key])
         redlines.append(redline)
+        if not redline.changed:
+            continue
         page = redline_page(redline, old_rev, new_rev or "working tree", project)
-        base = project.output_dir / "redline" / key[0] / key[1] / f"{key[0]}.redline"
-        write_atomically(base.with_suffix(".html"), page)
-        written.append(base.with_suffix(".html"))
+        folder = project.output_dir / "redline" / key[0] / key[1]
+        write_atomically(folder / f"{key[0]}.redline.html", page)
+        written.append(folder / f"{key[0]}.redline.html")
         pdf, problems = html_to_pdf(page, project.styles_dir, SourcePos(new_docs[key].path, 1, 1))
         diagnostics += problems
         if pdf is not None:
-            write_atomically(base.with_suffix(".pdf"), pdf)
-            written.append(base.with_suffix(".pdf"))
+            write_atomically(folder / f"{key[0]}.redline.pdf", pdf)
+            written.append(folder / f"{key[0]}.redline.pdf")
     return redlines, written, diagnostics
