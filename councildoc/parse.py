@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import functools
 import json
 import re
+import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -53,6 +55,13 @@ PANDOC_READER = (
 )
 """The Markdown dialect: CommonMark with Pandoc's extensions, positions on."""
 
+MAX_NESTING = 8
+"""How deep lists and block quotes may nest (a council paragraph has two levels at most)."""
+MAX_PARAGRAPH = 100_000
+"""The most characters a paragraph may have (a page holds about 3 000)."""
+MAX_SOURCE = 5_000_000
+"""The largest source file read, in characters."""
+
 REFERENCE_KINDS = {"note": "note", "para": "paragraph", "sec": "section", "annex": "annex"}
 """Reference prefixes (pandoc-crossref style) and what they name in messages."""
 
@@ -93,8 +102,12 @@ class _Field:
 
 def _yaml_fields(
     source: SourceText, text: str, first_line: int, known: dict[str, str]
-) -> tuple[dict[str, _Field], list[Diagnostic]]:
-    """The keys of a YAML mapping with their scalar values and positions."""
+) -> tuple[dict[str, _Field], list[Diagnostic], set[str]]:
+    """The keys of a YAML mapping with their scalar values and positions.
+
+    A known key whose value is not a single value is reported and left out, but is
+    still listed in ``present`` (so that it is not also reported missing).
+    """
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
@@ -103,13 +116,14 @@ def _yaml_fields(
         pos = source.pos(first_line + mark.line, mark.column + 1) if mark else source.pos(first_line)
         problem = getattr(exc, "problem", None) or str(exc)
         context = getattr(exc, "context", None)
-        return {}, [error(pos, f"invalid YAML: {context + ', ' if context else ''}{problem}")]
+        return {}, [error(pos, f"invalid YAML: {context + ', ' if context else ''}{problem}")], set()
     if root is None:
-        return {}, []
+        return {}, [], set()
     if not isinstance(root, yaml.MappingNode):
-        return {}, [error(source.pos(first_line), "metadata must be a mapping of keys to values")]
+        return {}, [error(source.pos(first_line), "metadata must be a mapping of keys to values")], set()
     fields: dict[str, _Field] = {}
     diagnostics: list[Diagnostic] = []
+    present: set[str] = set()
     for key_node, value_node in root.value:
         key = str(key_node.value)
         pos = source.pos(first_line + key_node.start_mark.line, key_node.start_mark.column + 1)
@@ -124,9 +138,11 @@ def _yaml_fields(
         value_pos = source.pos(first_line + value_node.start_mark.line, value_node.start_mark.column + 1)
         if not isinstance(value_node, yaml.ScalarNode):
             diagnostics.append(error(value_pos, f"'{key}' must be a single value, not a list or mapping"))
+            present.add(key)
             continue
         fields[key] = _Field(value_node.value, value_pos, value_node.tag)
-    return fields, diagnostics
+        present.add(key)
+    return fields, diagnostics, present
 
 
 def _string(fields: dict[str, _Field], key: str, diagnostics: list[Diagnostic]) -> str | None:
@@ -172,11 +188,11 @@ class DocumentInfo:
 
 def parse_document_info(source: SourceText) -> tuple[DocumentInfo | None, list[Diagnostic]]:
     """Read and check ``document.yaml``."""
-    fields, diagnostics = _yaml_fields(source, source.text, 1, DOCUMENT_FIELDS)
-    if diagnostics:
+    fields, diagnostics, present = _yaml_fields(source, source.text, 1, DOCUMENT_FIELDS)
+    if diagnostics and not present:
         return None, diagnostics
     for key in DOCUMENT_FIELDS:
-        if key not in fields:
+        if key not in present:
             diagnostics.append(error(source.pos(1, 1), f"missing metadata '{key}' ({DOCUMENT_FIELDS[key]})"))
     symbol = _string(fields, "symbol", diagnostics)
     original = _language(fields, "original-language", diagnostics, need_data=False)
@@ -236,12 +252,24 @@ class _Converter:
         self.diagnostics: list[Diagnostic] = []
         self.notes: list[Note] = []
         self.in_note = False
+        self.depth = 0
 
     # -- positions ------------------------------------------------------
 
     def pos_of(self, attrs: dict[str, str], fallback: SourcePos) -> SourcePos:
         match = _DATA_POS.search(attrs.get("data-pos", ""))
         return self.source.pos(int(match[1]), int(match[2])) if match else fallback
+
+    def check_attributes(self, attrs: dict[str, Any], pos: SourcePos, what: str,
+                         classes: tuple[str, ...] = (), keys: tuple[str, ...] = ()) -> None:
+        """Refuse attributes the pipeline does not know (``style=`` and the like)."""
+        for name in attrs.get("classes", []):
+            if name not in classes:
+                self.diagnostics.append(error(pos, f"class '.{name}' is not supported on {what}",
+                                              "known: " + (", ".join(f".{c}" for c in classes) or "none")))
+        for name in attrs:
+            if name not in ("id", "classes", "data-pos", "wrapper", *keys):
+                self.diagnostics.append(error(pos, f"attribute '{name}' is not supported on {what}"))
 
     def unsupported(self, what: str, pos: SourcePos, hint: str | None = None) -> None:
         self.diagnostics.append(error(pos, f"{what} is not supported", hint))
@@ -290,7 +318,13 @@ class _Converter:
             elif kind == "Code":
                 out.append(Code(node["c"][1]))
             elif kind == "Link":
-                out.append(Link(self.inlines(node["c"][1], pos), node["c"][2][0]))
+                url = node["c"][2][0]
+                if not re.match(r"(?i)(https?:|mailto:)", url):
+                    self.diagnostics.append(error(
+                        pos, f"a link may point only to an http:, https: or mailto: address, not '{url[:60]}'",
+                        "link to the published address of the document",
+                    ))
+                out.append(Link(self.inlines(node["c"][1], pos), url))
             elif kind == "Note":
                 out.append(self.note(node, pos))
             elif kind == "Image":
@@ -346,6 +380,14 @@ class _Converter:
 
             position = _position_finder(starts)
 
+            # An asterisk that could open or close emphasis but found no pair (not "7*7", not "a * b").
+            for match in re.finditer(r"(?<!\S)\*+(?=\S)|(?<=\S)\*+(?!\w)", text):
+                where = position(match.start())
+                line = self.lines[where.line - 1] if where.line <= len(self.lines) else ""
+                if where.column >= 2 and line[where.column - 2 : where.column - 1] == "\\":
+                    continue  # written \* on purpose
+                self.diagnostics.append(error(where, f"unmatched '{match[0]}': emphasis opened or closed "
+                                                     "without its pair", "close it, or write \\* for an asterisk"))
             for match in _UNDEFINED_NOTE.finditer(text):
                 self.diagnostics.append(
                     error(position(match.start()), f"note [^{match[1]}] is called but never defined")
@@ -398,14 +440,24 @@ class _Converter:
         return node, {"id": "", "classes": []}, pos
 
     def attachment(self, node: dict, pos: SourcePos) -> Block:
-        if node["t"] == "BlockQuote":
-            return Quote(self.note_blocks(node["c"], pos), pos)
-        items = node["c"] if node["t"] == "BulletList" else node["c"][1]
-        return ListBlock(
-            node["t"] == "OrderedList", tuple(self.note_blocks(item, pos) for item in items), pos
-        )
+        self.depth += 1
+        try:
+            if self.depth > MAX_NESTING:
+                if self.depth == MAX_NESTING + 1:
+                    self.diagnostics.append(error(
+                        pos, f"lists and quotes nest more than {MAX_NESTING} deep", "flatten them"))
+                return Quote((), pos)
+            if node["t"] == "BlockQuote":
+                return Quote(self.note_blocks(node["c"], pos), pos)
+            items = node["c"] if node["t"] == "BulletList" else node["c"][1]
+            return ListBlock(
+                node["t"] == "OrderedList", tuple(self.note_blocks(item, pos) for item in items), pos
+            )
+        finally:
+            self.depth -= 1
 
     def paragraph(self, node: dict, attrs: dict[str, Any], pos: SourcePos) -> Paragraph:
+        self.check_attributes(attrs, pos, "a paragraph", ("unnumbered",))
         nodes = node["c"]
         term = None
         first, first_attrs, _ = self._first_inline(nodes)
@@ -417,6 +469,10 @@ class _Converter:
             self.diagnostics.append(error(pos, f"a paragraph's label must start with 'para:', not '{label}'"))
             label = None
         inlines = self.inlines(nodes, pos)
+        length = sum(len(i.text) for i in inlines if isinstance(i, Text))
+        if length > MAX_PARAGRAPH:
+            self.diagnostics.append(error(pos, f"paragraph of {length:,} characters (at most {MAX_PARAGRAPH:,})",
+                                          "split it: a page holds about 3,000 characters"))
         if inlines and isinstance(inlines[0], Text) and term is not None:
             inlines = (Text(inlines[0].text.lstrip()), *inlines[1:])
         return Paragraph(inlines, pos, label, "unnumbered" not in attrs.get("classes", []), term)
@@ -458,6 +514,7 @@ class _Converter:
                     self.diagnostics.append(error(here, f"a heading's label must start with 'sec:', not '{label}'"))
                     label = None
                 classes = attrs.get("classes", [])
+                self.check_attributes(attrs, here, "a heading", ("numbered",) if annex else ("unnumbered",))
                 numbered = ("numbered" in classes) if annex else ("unnumbered" not in classes)
                 close_to(level)
                 title = self.inlines(node["c"][2], here)
@@ -520,13 +577,31 @@ def _first_pos(nodes: list[dict]) -> SourcePos | None:
 # Edition
 
 
+@functools.cache
+def pandoc_path() -> str:
+    """The Pandoc that pypandoc-binary bundles (never one found on the machine's PATH)."""
+    return pypandoc.get_pandoc_path()
+
+
 def run_pandoc(text: str) -> tuple[dict | None, str]:
-    """Pandoc's JSON AST of ``text``, or the message Pandoc gave."""
+    """Pandoc's JSON AST of ``text``, or the message Pandoc gave.
+
+    Pandoc runs sandboxed: nothing a source says can make it read a file or fetch a URL.
+    It is called directly (half the time of a call through pypandoc's helpers).
+    """
     try:
-        output = pypandoc.convert_text(text, "json", format=PANDOC_READER, extra_args=["--sandbox"])
-    except (RuntimeError, OSError) as exc:
+        result = subprocess.run(
+            [pandoc_path(), "--sandbox", "--from", PANDOC_READER, "--to", "json"],
+            input=text.encode("utf-8"), capture_output=True, timeout=120,
+        )
+    except (OSError, subprocess.SubprocessError) as exc:
         return None, str(exc).strip()
-    return json.loads(output), ""
+    if result.returncode != 0:
+        return None, result.stderr.decode("utf-8", errors="replace").strip()
+    try:
+        return json.loads(result.stdout), ""
+    except RecursionError:
+        return None, "the document nests too deep to read"
 
 
 def parse_edition(
@@ -535,13 +610,16 @@ def parse_edition(
     """One edition's source → an unnumbered :class:`Document`."""
     split = _split_front_matter(source)
     if split is None:
+        if source.text.split("\n", 1)[0].rstrip() == "---":
+            return None, [error(source.pos(1, 1), "YAML front matter opened here is never closed",
+                                "end it with a '---' line")]
         return None, [error(source.pos(1, 1), "missing YAML front matter", "start the file with a '---' block")]
     yaml_text, body_line = split
-    fields, diagnostics = _yaml_fields(source, yaml_text, 2, EDITION_FIELDS)
-    if diagnostics:
+    fields, diagnostics, present = _yaml_fields(source, yaml_text, 2, EDITION_FIELDS)
+    if diagnostics and not present:
         return None, diagnostics
     for key in REQUIRED_EDITION_FIELDS:
-        if key not in fields:
+        if key not in present:
             diagnostics.append(error(source.pos(1, 1), f"missing metadata '{key}' ({EDITION_FIELDS[key]})"))
     lang = _language(fields, "lang", diagnostics, need_data=True)
     if lang and lang != expected_lang:
@@ -554,6 +632,11 @@ def parse_edition(
         return None, diagnostics
     assert lang
 
+    if len(source.text) > MAX_SOURCE:
+        return None, [error(source.pos(1, 1), f"file of {len(source.text):,} characters (at most {MAX_SOURCE:,})")]
+    too_deep = _check_depth(source)
+    if too_deep:
+        return None, too_deep
     ast, message = run_pandoc(source.text)
     if ast is None:
         return None, [error(source.pos(body_line), f"Pandoc could not read the file: {message}")]
@@ -598,6 +681,7 @@ def parse_edition(
     parts = [Part("body", body_children, tuple(converter.notes), source.pos(body_line), lang)]
     for node, attrs, here in annex_nodes:
         converter.notes = []
+        converter.check_attributes(attrs, here, "an annex", ("annex",), ("lang",))
         annex_lang = attrs.get("lang", lang)
         if not languages.is_cldr_language(annex_lang):
             converter.diagnostics.append(error(here, f"unknown language '{annex_lang}'"))
@@ -616,7 +700,7 @@ def parse_edition(
         children = converter.part_children(inner, here, annex=True)
         parts.append(Part("annex", children, tuple(converter.notes), here, annex_lang, label, annex_title))
 
-    diagnostics = converter.diagnostics + _check_note_definitions(source, parts)
+    diagnostics = converter.diagnostics + _check_note_definitions(source, parts) + _check_divs(source)
     metadata = Metadata(
         symbol=info.symbol,
         date=info.date,
@@ -632,6 +716,46 @@ def parse_edition(
         title_note=TITLE_NOTE_LABEL if "title-note" in fields else None,
     )
     return Document(name, source.path, metadata, tuple(parts)), diagnostics
+
+
+_QUOTES = re.compile(r"^(?:\s*>)+")
+_LIST_ITEM = re.compile(r"^( *)(?:[-+*]|\d+[.)])\s")
+
+
+def _check_depth(source: SourceText) -> list[Diagnostic]:
+    """Lists and quotes nested past reason are refused before Pandoc reads them (a hostile
+    source nests hundreds deep to exhaust the reader)."""
+    for number, line in enumerate(source.text.split("\n"), start=1):
+        quotes = _QUOTES.match(line)
+        depth = quotes[0].count(">") if quotes else 0
+        item = _LIST_ITEM.match(line)
+        if item:
+            depth = max(depth, len(item[1]) // 2 + 1)
+        if depth > MAX_NESTING:
+            return [error(source.pos(number, 1), f"lists and quotes nest more than {MAX_NESTING} deep",
+                          "flatten them")]
+    return []
+
+
+_DIV_FENCE = re.compile(r"^ {0,3}(:{3,})\s*(.*?)\s*$")
+
+
+def _check_divs(source: SourceText) -> list[Diagnostic]:
+    """A fenced div left open runs to the end of the file in Pandoc, without a word: say it."""
+    opened: list[int] = []
+    in_fence = False
+    for number, line in enumerate(source.text.split("\n"), start=1):
+        if _FENCE.match(line):
+            in_fence = not in_fence
+        match = None if in_fence else _DIV_FENCE.match(line)
+        if not match:
+            continue
+        if match[2]:
+            opened.append(number)
+        elif opened:
+            opened.pop()
+    return [error(source.pos(number, 1), "fenced div opened here is never closed", "end it with a ':::' line")
+            for number in opened]
 
 
 def _check_note_definitions(source: SourceText, parts: list[Part]) -> list[Diagnostic]:
