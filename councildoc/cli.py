@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from .diagnostics import Severity
+from .lock import project_lock
 from .pipeline import FORMATS, JobResult, Project, build, parse_shard, write_index
 from .writers.pdf import PDF_VARIANTS
 
@@ -144,8 +145,9 @@ def run_diff(parser: argparse.ArgumentParser, project: Project, revisions: list[
 
     if not 1 <= len(revisions) <= 2:
         parser.error("diff takes REV_A [REV_B]")
-    redlines, written, diagnostics = diff(project, revisions[0], revisions[1] if len(revisions) == 2 else None,
-                                          documents=documents, langs=langs)
+    with project_lock(project.output_dir, lambda message: print(message, file=sys.stderr)):
+        redlines, written, diagnostics = diff(project, revisions[0], revisions[1] if len(revisions) == 2 else None,
+                                              documents=documents, langs=langs)
     for diagnostic in diagnostics:
         print(diagnostic, file=sys.stderr)
     for redline in redlines:
@@ -195,6 +197,7 @@ def main(argv: list[str] | None = None, *, project_root: Path | None = None) -> 
     report = build(project, docs, _values(args.lang), formats, write=args.command == "build",
                    log=log if args.verbose else None, pdf_variant=args.pdf_variant,
                    jobs=args.jobs, shard=shard, force=args.force,
+                   notify=lambda message: print(message, file=sys.stderr),
                    progress=make_progress() if args.command == "build" else None)
     for diagnostic in report.diagnostics:
         print(diagnostic, file=sys.stderr)

@@ -25,6 +25,7 @@ from jinja2 import Environment
 from . import languages
 from .cache import BuildState, edition_key
 from .diagnostics import Diagnostic, SourcePos, error, has_errors, sort_key
+from .lock import project_lock, remove_stale_temporaries
 from .model import Document
 from .parity import check_parity
 from .parse import DocumentInfo, parse_document_info, parse_edition
@@ -230,7 +231,16 @@ def parse_shard(text: str) -> tuple[int, int]:
     return k, n
 
 
-def build(
+def build(project: Project, *args, notify: Callable[[str], None] | None = None, **kwargs) -> BuildReport:
+    """:func:`_build` under the project's lock (checks need none: they write nothing)."""
+    if not kwargs.get("write", True):
+        return _build(project, *args, **kwargs)
+    with project_lock(project.output_dir, notify or (lambda message: None)):
+        remove_stale_temporaries(project.output_dir)
+        return _build(project, *args, **kwargs)
+
+
+def _build(
     project: Project,
     documents: list[str] | None = None,
     langs: list[str] | None = None,
