@@ -55,6 +55,8 @@ PANDOC_READER = (
 )
 """The Markdown dialect: CommonMark with Pandoc's extensions, positions on."""
 
+PANDOC_TIMEOUT = 30
+"""Seconds Pandoc may take to read one source (it needs well under one for a council document)."""
 MAX_NESTING = 8
 """How deep lists and block quotes may nest (a council paragraph has two levels at most)."""
 MAX_PARAGRAPH = 100_000
@@ -592,8 +594,10 @@ def run_pandoc(text: str) -> tuple[dict | None, str]:
     try:
         result = subprocess.run(
             [pandoc_path(), "--sandbox", "--from", PANDOC_READER, "--to", "json"],
-            input=text.encode("utf-8"), capture_output=True, timeout=120,
+            input=text.encode("utf-8"), capture_output=True, timeout=PANDOC_TIMEOUT,
         )
+    except subprocess.TimeoutExpired:
+        return None, f"Pandoc took more than {PANDOC_TIMEOUT} s to read it (a pathological source?)"
     except (OSError, subprocess.SubprocessError) as exc:
         return None, str(exc).strip()
     if result.returncode != 0:
@@ -634,9 +638,9 @@ def parse_edition(
 
     if len(source.text) > MAX_SOURCE:
         return None, [error(source.pos(1, 1), f"file of {len(source.text):,} characters (at most {MAX_SOURCE:,})")]
-    too_deep = _check_depth(source)
-    if too_deep:
-        return None, too_deep
+    refused = _check_depth(source) + _calls_inside_notes(source)
+    if refused:
+        return None, refused
     ast, message = run_pandoc(source.text)
     if ast is None:
         return None, [error(source.pos(body_line), f"Pandoc could not read the file: {message}")]
@@ -758,28 +762,53 @@ def _check_divs(source: SourceText) -> list[Diagnostic]:
             for number in opened]
 
 
-def _check_note_definitions(source: SourceText, parts: list[Part]) -> list[Diagnostic]:
-    """What Pandoc passes over in silence: notes never called, defined twice, or called inside a note."""
-    definitions: list[tuple[str, int, int, str, int]] = []  # label, line, column, text, end of "[^x]:"
+def _note_definitions(source: SourceText) -> list[tuple[str, int, int]]:
+    """Every ``[^label]:`` definition in the source: label, line, column."""
+    found = []
     in_fence = False
     for number, line in enumerate(source.text.split("\n"), start=1):
         if _FENCE.match(line):
             in_fence = not in_fence
         match = None if in_fence else _NOTE_DEFINITION.match(line)
         if match:
-            definitions.append((match[1], number, line.index("[^") + 1, line, match.end()))
-    diagnostics = []
-    nested: set[str] = set()
-    for _, number, _, line, end in definitions:
-        for inner in _UNDEFINED_NOTE.finditer(line, end):
-            # Pandoc drops a call inside a note without a word: catch it in the source.
-            diagnostics.append(
-                error(source.pos(number, inner.start() + 1), f"note [^{inner[1]}] is called inside another note")
-            )
-            nested.add(inner[1])
+            found.append((match[1], number, line.index("[^") + 1))
+    return found
+
+
+def _calls_inside_notes(source: SourceText) -> list[Diagnostic]:
+    """A note called inside a note definition.
+
+    Checked before Pandoc reads the file: Pandoc drops such a call without a word,
+    and a note that calls itself (``[^a]: see [^a]``) sends it into an endless loop.
+    A definition runs on to the next blank line, and over the indented lines after it.
+    """
+    lines = source.text.split("\n")
+    found = []
+    for _, number, column in _note_definitions(source):
+        index = number - 1
+        start = lines[index].index("]:", column) + 2
+        while index < len(lines):
+            line = lines[index]
+            for inner in _UNDEFINED_NOTE.finditer(line, start):
+                found.append(error(source.pos(index + 1, inner.start() + 1),
+                                   f"note [^{inner[1]}] is called inside another note"))
+            index, start = index + 1, 0
+            if index < len(lines) and not lines[index].strip():
+                while index < len(lines) and not lines[index].strip():
+                    index += 1
+                if index >= len(lines) or not lines[index].startswith(("    ", "\t")):
+                    break
+            elif index < len(lines) and _NOTE_DEFINITION.match(lines[index]):
+                break
+    return found
+
+
+def _check_note_definitions(source: SourceText, parts: list[Part]) -> list[Diagnostic]:
+    """What Pandoc passes over in silence: notes never called, or defined twice."""
     called = {note.label for part in parts for note in part.notes}
     seen: dict[str, int] = {}
-    for label, number, column, _, _ in definitions:
+    diagnostics = []
+    for label, number, column in _note_definitions(source):
         if label in seen:
             diagnostics.append(
                 error(source.pos(number, column), f"note [^{label}] is defined twice",
@@ -787,6 +816,6 @@ def _check_note_definitions(source: SourceText, parts: list[Part]) -> list[Diagn
             )
             continue
         seen[label] = number
-        if label not in called and label not in nested:
+        if label not in called:
             diagnostics.append(error(source.pos(number, column), f"note [^{label}] is defined but never called"))
     return diagnostics
