@@ -10,6 +10,7 @@ are text (Pandoc drops custom numbering from a reference document).
 
 from __future__ import annotations
 
+import functools
 import io
 import subprocess
 import tempfile
@@ -249,6 +250,7 @@ def to_pandoc(document: Document) -> dict:
 # The reference document
 
 
+@functools.cache
 def pandoc_default_reference() -> bytes:
     """Pandoc's own reference.docx, from the Pandoc that pypandoc-binary bundles."""
     result = subprocess.run(
@@ -260,7 +262,13 @@ def pandoc_default_reference() -> bytes:
 
 def build_reference(styles_dir: Path) -> bytes:
     """Pandoc's reference document with the council styles of ``styles/docx-styles.xml``."""
-    ours = etree.parse(str(styles_dir / DOCX_STYLES)).getroot()
+    return _reference_from((styles_dir / DOCX_STYLES).read_bytes())
+
+
+@functools.cache
+def _reference_from(styles_xml: bytes) -> bytes:
+    """Made once per process for given styles (every edition of a build shares it)."""
+    ours = etree.fromstring(styles_xml)
     source = zipfile.ZipFile(io.BytesIO(pandoc_default_reference()))
     styles = etree.fromstring(source.read("word/styles.xml"))
     defaults = styles.find("w:docDefaults", NS)
