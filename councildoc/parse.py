@@ -533,9 +533,11 @@ class _Converter:
                     )
                 else:
                     what = "a block quote" if kind == "BlockQuote" else "a list"
-                    self.diagnostics.append(
-                        error(here, f"{what} must follow the paragraph it belongs to", "write the paragraph before it")
-                    )
+                    hint = "write the paragraph before it"
+                    if kind == "OrderedList":
+                        hint += "; a line that starts with a number and a full stop is a numbered list " \
+                                "in Markdown: write 1150\\. to keep it text"
+                    self.diagnostics.append(error(here, f"{what} must follow the paragraph it belongs to", hint))
             elif kind == "Div" and "annex" in attrs.get("classes", []):
                 self.diagnostics.append(error(here, "an annex must stand at the top level, after the body"))
             elif kind == "RawBlock":

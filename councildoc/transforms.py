@@ -413,10 +413,7 @@ def typeset(inlines: tuple[Inline, ...], language: languages.Language) -> tuple[
 
 
 def _typeset_in(inlines: tuple[Inline, ...], code: str, fallback: languages.Language) -> tuple[Inline, ...]:
-    try:
-        return typeset(inlines, languages.load(code))
-    except KeyError:
-        return typeset(inlines, fallback)
+    return typeset(inlines, languages.load_or(code, fallback))
 
 
 def _merge_text(inlines: list[Inline]) -> list[Inline]:
@@ -463,10 +460,7 @@ def apply_typography(document: Document) -> tuple[Document, list[Diagnostic]]:
     edition = languages.load(document.meta.lang)
     parts = []
     for part in document.parts:
-        try:
-            language = languages.load(part.lang)
-        except KeyError:
-            language = edition
+        language = languages.load_or(part.lang, edition)
 
         def set_block(block: Block, language: languages.Language = language) -> Block:
             if isinstance(block, Paragraph):

@@ -17,7 +17,8 @@ from councildoc.cli import main
 
 WORDS = st.sampled_from(["migration", "rights", "Council", "États", "niñez", "protección", "Member", "States",
                          "law", "«", "»", "–", "(2009)", "N.º", "1150", "and", "the", "of", "IOM’s", "50 %"])
-SENTENCE = st.lists(WORDS, min_size=1, max_size=12).map(lambda words: " ".join(words) + ".")
+# A sentence never starts with a number: "1150." alone on a line is a numbered list in Markdown.
+SENTENCE = st.lists(WORDS, min_size=1, max_size=12).map(lambda words: "Text " + " ".join(words) + ".")
 PARAGRAPH = st.tuples(SENTENCE, st.integers(min_value=0, max_value=2))  # text, notes it calls
 SECTION = st.lists(PARAGRAPH, min_size=1, max_size=4)
 DOCUMENT = st.tuples(

@@ -110,6 +110,14 @@ def load(code: str) -> Language:
     return _cache[key]
 
 
+def load_or(code: str, fallback: Language) -> Language:
+    """The data of ``code``, or ``fallback`` for a language without data (an annex in Latin, say)."""
+    try:
+        return load(code)
+    except KeyError:
+        return fallback
+
+
 def _from_data(code: str, data: dict) -> Language:
     values = {key.replace("-", "_"): value for key, value in data.items()}
     if "quotes" in values:

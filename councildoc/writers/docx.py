@@ -211,7 +211,7 @@ class _AstBuilder:
         blocks += self.children(self.document.body.children, self.document.body, self.language)
         for index, part in enumerate(self.document.annexes, start=1):
             blocks.append(_section_mark(index))
-            language = _language_or(part.lang, self.language)
+            language = languages.load_or(part.lang, self.language)
             head = [_div([_styled("Annex Heading", [_str(_designation(self.language, part))])],
                          lang=self.document.meta.lang)]
             if part.title:
@@ -228,12 +228,6 @@ class _AstBuilder:
 def _designation(language: languages.Language, part: Part) -> str:
     return f"{language.annex} {part.number or ''}".strip()
 
-
-def _language_or(code: str, fallback: languages.Language) -> languages.Language:
-    try:
-        return languages.load(code)
-    except KeyError:
-        return fallback
 
 
 def _section_mark(index: int) -> dict:

@@ -211,7 +211,7 @@ def page_context(
         }
     parts = []
     for part in document.parts:
-        part_language = _language_for(part.lang, language)
+        part_language = languages.load_or(part.lang, language)
         ctx = HtmlContext(part, part_language, for_print, relaxed)
         parts.append({
             "kind": part.kind,
@@ -241,12 +241,6 @@ def page_context(
         "for_print": for_print,
     }
 
-
-def _language_for(code: str, fallback: languages.Language) -> languages.Language:
-    try:
-        return languages.load(code)
-    except KeyError:
-        return fallback
 
 
 def css_string(value: str) -> Markup:

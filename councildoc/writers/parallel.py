@@ -81,7 +81,7 @@ def side_by_side_context(documents: dict[str, Document], stylesheet: str) -> dic
     for lang in langs:
         words = languages.load(lang)
         columns.append({"lang": lang, "name": Locale.parse(lang.replace("-", "_")).display_name})
-        contexts[lang] = [HtmlContext(part, _language(part.lang, words), id_prefix=f"{lang}-")
+        contexts[lang] = [HtmlContext(part, languages.load_or(part.lang, words), id_prefix=f"{lang}-")
                           for part in documents[lang].parts]
     reference = documents[ref_lang]
     return {
@@ -92,12 +92,6 @@ def side_by_side_context(documents: dict[str, Document], stylesheet: str) -> dic
         "stylesheet": Markup(stylesheet),
     }
 
-
-def _language(code: str, fallback: languages.Language) -> languages.Language:
-    try:
-        return languages.load(code)
-    except KeyError:
-        return fallback
 
 
 def write_side_by_side(documents: dict[str, Document], environment: jinja2.Environment, stylesheet: str) -> str:

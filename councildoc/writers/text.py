@@ -93,12 +93,6 @@ def _children(children: tuple, part: Part, language: languages.Language) -> list
     return blocks
 
 
-def _language(code: str, fallback: languages.Language) -> languages.Language:
-    try:
-        return languages.load(code)
-    except KeyError:
-        return fallback
-
 
 def masthead_lines(document: Document) -> list[str]:
     meta = document.meta
@@ -123,7 +117,7 @@ def write_text(document: Document) -> str:
         title += f"[{next(n for n in document.body.notes if n.label == meta.title_note).number}]"
     blocks.append([title])
     for part in document.parts:
-        language = _language(part.lang, words)
+        language = languages.load_or(part.lang, words)
         if part.kind == "annex":
             blocks.append([f"{words.annex} {part.number or ''}".strip()])
             if part.title:
