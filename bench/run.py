@@ -266,7 +266,7 @@ def synthetic(pages: int, target: Path) -> Path:
     source = (ROOT / "source" / DOC / "es.md").read_text(encoding="utf-8")
     front, _, body = source.partition("\n---\n")
     body = body.split("::: {.annex")[0]
-    blocks = [b for b in body.split("\n\n") if b.strip() and not b.startswith("#")]
+    blocks = [b.strip() for b in body.split("\n\n") if b.strip() and not b.strip().startswith("#")]
     paragraphs = [b for b in blocks if not b.startswith("[^")]
     notes = {re.match(r"\[\^([^\]]+)\]:", b)[1]: b for b in blocks if b.startswith("[^")}
     out = [front + "\n---\n"]
