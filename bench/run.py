@@ -120,8 +120,9 @@ def councildoc_builds(scratch: Path, repeats: int, source: Path | None) -> dict:
 
     def one_word() -> float:
         text = edited.read_text(encoding="utf-8")
-        edited.write_text(text.replace("attachée", "attachée " if not text.count("attachée ") else "attachée", 1),
-                          encoding="utf-8")
+        text = text.replace("très attachée", "attachée", 1) if "très attachée" in text else text.replace(
+            "attachée", "très attachée", 1)
+        edited.write_text(text, encoding="utf-8")
         elapsed, result = build(project)
         written[:] = [line.split()[1] for line in result.stdout.splitlines() if line.startswith("wrote")]
         return elapsed

@@ -45,11 +45,17 @@ def toolchain_digest() -> str:
     return digest.hexdigest()
 
 
-def edition_key(project, source: Path, meta: Path, fmt: str, options: str = "") -> str:
-    """The digest of everything one output of one edition depends on."""
+def project_digest(project) -> str:
+    """The templates, styles and language data of a project, with councildoc's toolchain."""
     digest = hashlib.sha256(toolchain_digest().encode())
     for folder in (project.templates_dir, project.styles_dir, project.languages_dir):
         _tree_digest(folder, digest)
+    return digest.hexdigest()
+
+
+def edition_key(project_key: str, source: Path, meta: Path, fmt: str, options: str = "") -> str:
+    """The digest of everything one output of one edition depends on (``project_key``: see above)."""
+    digest = hashlib.sha256(project_key.encode())
     digest.update(source.read_bytes())
     digest.update(meta.read_bytes())
     digest.update(f"{fmt}|{options}".encode())

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -24,14 +23,8 @@ def project_lock(output_dir: Path, notify: Callable[[str], None]) -> Iterator[No
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            handle.seek(0)
-            holder = handle.read().strip() or "another process"
-            notify(f"waiting for another build of this project to finish ({holder}, {path})")
+            notify(f"waiting for another build of this project to finish ({path})")
             fcntl.flock(handle, fcntl.LOCK_EX)
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"pid {os.getpid()}\n")
-        handle.flush()
         try:
             yield
         finally:

@@ -23,7 +23,7 @@ from typing import Protocol
 from jinja2 import Environment
 
 from . import languages
-from .cache import BuildState, edition_key
+from .cache import BuildState, edition_key, project_digest
 from .diagnostics import Diagnostic, SourcePos, error, has_errors, sort_key
 from .lock import project_lock, remove_stale_temporaries
 from .model import Document
@@ -286,11 +286,12 @@ def _build(
 
     keys: dict[Path, str] = {}
     todo: list[Job] = []
+    project_key = project_digest(project) if write else ""
     for sources, lang in planned:
         needed = []
         for fmt in formats if write else []:
             path = project.output_path(sources.name, lang, fmt)
-            keys[path] = edition_key(project, sources.editions[lang], sources.meta_path, fmt, pdf_variant or "")
+            keys[path] = edition_key(project_key, sources.editions[lang], sources.meta_path, fmt, pdf_variant or "")
             if force or not state.up_to_date(path, keys[path], _relative(project, path)):
                 needed.append(fmt)
         if needed or not write:
@@ -313,8 +314,11 @@ def _build(
             say(Phase.CONSISTENCY_CHECK, sources.name)
             report.diagnostics += check_parity(loaded.get(sources.name, {}))
         elif "html" in formats and len(sources.editions) > 1 and (langs is None or len(langs) > 1):
-            _write_side_by_side(project, sources, state, loaded.get(sources.name, {}), report, force, say)
-    if write:
+            _write_side_by_side(project, sources, state, loaded.get(sources.name, {}), report, force, say,
+                                project_key)
+    if write and (report.written or not (project.output_dir / "manifest.json").is_file()):
+        # The index lists what the build that wrote the artifacts built: a build that wrote
+        # nothing leaves it as it is (and costs no hashing of every output).
         _write_index(project, report)
         if state.changed:
             write_atomically(state.path, state.text())
@@ -353,11 +357,12 @@ def _run_jobs(root: Path, todo: list[Job], write: bool, pdf_variant: str | None,
 
 
 def _write_side_by_side(project: Project, sources: DocumentSources, state: BuildState,
-                        loaded: dict[str, Document], report: BuildReport, force: bool, say) -> None:
+                        loaded: dict[str, Document], report: BuildReport, force: bool, say,
+                        project_key: str) -> None:
     """The side-by-side view of a document's editions, when one of them changed."""
     path = project.side_by_side_path(sources.name)
     key = hashlib.sha256("".join(
-        edition_key(project, sources.editions[lang], sources.meta_path, "side-by-side")
+        edition_key(project_key, sources.editions[lang], sources.meta_path, "side-by-side")
         for lang in sorted(sources.editions)).encode()).hexdigest()
     if not force and state.up_to_date(path, key, _relative(project, path)):
         return

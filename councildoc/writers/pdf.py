@@ -8,6 +8,7 @@ about half a second.
 
 from __future__ import annotations
 
+import gc
 import logging
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -188,6 +189,8 @@ def write_pdf(
             if not misplaced or not more:
                 break
             relaxed |= more
+            rendered = None  # one laid-out document in memory at a time
+            gc.collect()
         pdf = rendered.write_pdf(pdf_variant=variant, uncompressed_pdf=False)
     except Exception as exc:  # WeasyPrint's failure becomes a diagnostic that quotes it
         return None, [error(where, f"WeasyPrint could not lay out the PDF: {exc}")]
