@@ -17,7 +17,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import pypandoc
 import yaml
 
 from . import languages
@@ -584,6 +583,8 @@ def _first_pos(nodes: list[dict]) -> SourcePos | None:
 @functools.cache
 def pandoc_path() -> str:
     """The Pandoc that pypandoc-binary bundles (never one found on the machine's PATH)."""
+    import pypandoc
+
     return pypandoc.get_pandoc_path()
 
 

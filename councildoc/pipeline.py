@@ -18,25 +18,23 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
-
-from jinja2 import Environment
+from typing import TYPE_CHECKING, Protocol
 
 from . import languages
 from .cache import BuildState, edition_key, project_digest
 from .diagnostics import Diagnostic, SourcePos, error, has_errors, sort_key
 from .lock import project_lock, remove_stale_temporaries
-from .model import Document
-from .parity import check_parity
 from .parse import DocumentInfo, parse_document_info, parse_edition
-from .publish import artifacts, index_html, manifest_text, source_commit
 from .read import DocumentSources, discover, read_source
-from .transforms import apply_transforms
-from .writers.docx import write_docx
-from .writers.html import STYLESHEET, make_environment, write_html
-from .writers.parallel import write_side_by_side
-from .writers.pdf import write_pdf
-from .writers.text import write_text
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
+    from .model import Document
+
+# The writers, the transforms and the publishing code are imported where they are used: a
+# rebuild with nothing to do pays for none of them (nor for Jinja, lxml, Pandoc or WeasyPrint).
+STYLESHEET = "council.css"
 
 FORMATS = ("html", "pdf", "docx", "txt")
 """Every output format councildoc writes."""
@@ -119,6 +117,8 @@ def load_edition(
     text, diagnostics = read_source(sources.editions[lang], project.root)
     if text is None:
         return None, diagnostics
+    from .transforms import apply_transforms
+
     document, found = parse_edition(text, info, sources.name, lang)
     diagnostics += found
     if document is None or has_errors(diagnostics):
@@ -155,6 +155,11 @@ def render(
     project: Project, environment: Environment, document: Document, fmt: str, pdf_variant: str | None = None
 ) -> tuple[str | bytes | None, list[Diagnostic]]:
     """One output of one edition, in memory: the bytes to write, or why there are none."""
+    from .writers.docx import write_docx
+    from .writers.html import write_html
+    from .writers.pdf import write_pdf
+    from .writers.text import write_text
+
     if fmt == "html":
         stylesheet = (project.styles_dir / STYLESHEET).read_text(encoding="utf-8")
         return write_html(document, environment, stylesheet), []
@@ -212,6 +217,8 @@ def run_job(root: Path, job: Job, write: bool, pdf_variant: str | None) -> JobRe
     if document is None or has_errors(diagnostics):
         return JobResult(job, diagnostics, written, None, time.perf_counter() - start)
     if write and job.formats:
+        from .writers.html import make_environment
+
         environment = make_environment(project.templates_dir)
         for fmt in job.formats:
             data, problems = render(project, environment, document, fmt, pdf_variant)
@@ -311,6 +318,8 @@ def _build(
 
     for sources in chosen:
         if not write:
+            from .parity import check_parity
+
             say(Phase.CONSISTENCY_CHECK, sources.name)
             report.diagnostics += check_parity(loaded.get(sources.name, {}))
         elif "html" in formats and len(sources.editions) > 1 and (langs is None or len(langs) > 1):
@@ -374,6 +383,9 @@ def _write_side_by_side(project: Project, sources: DocumentSources, state: Build
                 loaded[lang] = document
     if len(loaded) < 2:
         return
+    from .writers.html import make_environment
+    from .writers.parallel import write_side_by_side
+
     say(Phase.WRITING, path.relative_to(project.root).as_posix())
     stylesheet = (project.styles_dir / STYLESHEET).read_text(encoding="utf-8")
     write_atomically(path, write_side_by_side(loaded, make_environment(project.templates_dir), stylesheet))
@@ -383,6 +395,9 @@ def _write_side_by_side(project: Project, sources: DocumentSources, state: Build
 
 def _write_index(project: Project, report: BuildReport) -> None:
     """``output/index.html`` and ``manifest.json``, rewritten only when what they list changed."""
+    from .publish import artifacts, index_html, manifest_text, source_commit
+    from .writers.html import make_environment
+
     found = artifacts(project.output_dir)
     if not found:
         return
