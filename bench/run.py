@@ -223,7 +223,8 @@ def peers(scratch: Path, repeats: int, floor_data: dict) -> tuple[dict, list[str
             for md in markdowns:
                 result = subprocess.run([pandoc_path(), str(md), "-o", str(md.with_suffix(".latex.pdf")),
                                          "--pdf-engine=xelatex", "-V", "mainfont=Liberation Serif",
-                                         "-V", "geometry:a4paper,margin=2.5cm"], capture_output=True, text=True)
+                                         "-V", "geometry:a4paper,margin=2.5cm"], capture_output=True, text=True,
+                                        cwd=md.parent)  # TeX leaves its logs where it runs
                 if result.returncode != 0:
                     raise RuntimeError(result.stderr[-400:])
             return time.perf_counter() - start
