@@ -96,10 +96,6 @@ class BuildReport:
     written: list[Path] = field(default_factory=list)
     editions: int = 0
 
-    @property
-    def failed(self) -> bool:
-        return has_errors(self.diagnostics)
-
 
 def load_info(project: Project, sources: DocumentSources) -> tuple[DocumentInfo | None, list[Diagnostic]]:
     """READING and PARSING of ``document.yaml``."""

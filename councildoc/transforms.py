@@ -20,6 +20,7 @@ from .model import (
     Document,
     Emphasis,
     Inline,
+    LineBreak,
     Link,
     ListBlock,
     Note,
@@ -139,16 +140,24 @@ def iter_inlines(inlines: tuple[Inline, ...]):
             yield from iter_inlines(inline.children)
 
 
-def plain_text(inlines: tuple[Inline, ...]) -> str:
-    """The text of some inlines, without notes (a section title as a reference prints it)."""
+def plain_text(inlines: tuple[Inline, ...], *, note_calls: bool = False) -> str:
+    """The text of some inlines, as a reader sees it without the markup.
+
+    Note calls are left out (a section title as a reference prints it), or shown as
+    ``[n]`` with ``note_calls`` (the review text).
+    """
     out = []
     for inline in inlines:
         if isinstance(inline, Text):
             out.append(inline.text)
         elif isinstance(inline, (Emphasis, Strong, Link, Span)):
-            out.append(plain_text(inline.children))
+            out.append(plain_text(inline.children, note_calls=note_calls))
         elif isinstance(inline, CrossRef):
             out.append(inline.text or f"¿{inline.label}?")
+        elif isinstance(inline, NoteCall):
+            out.append(f"[{inline.number}]" if note_calls else "")
+        elif isinstance(inline, LineBreak):
+            out.append(" ")
         elif hasattr(inline, "text"):
             out.append(inline.text)
     return "".join(out)

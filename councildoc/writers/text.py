@@ -14,22 +14,15 @@ import re
 from .. import languages
 from ..model import (
     Block,
-    Code,
-    CrossRef,
     Document,
-    Emphasis,
     Inline,
-    LineBreak,
-    Link,
     NoteCall,
     Paragraph,
     Part,
     Quote,
     Section,
-    Span,
-    Strong,
-    Text,
 )
+from ..transforms import plain_text
 
 _SPACE = re.compile(r"\s+")
 
@@ -40,21 +33,8 @@ def normalize(text: str) -> str:
 
 
 def inline_text(inlines: tuple[Inline, ...]) -> str:
-    out = []
-    for inline in inlines:
-        if isinstance(inline, Text):
-            out.append(inline.text)
-        elif isinstance(inline, (Emphasis, Strong, Span, Link)):
-            out.append(inline_text(inline.children))
-        elif isinstance(inline, Code):
-            out.append(inline.text)
-        elif isinstance(inline, LineBreak):
-            out.append(" ")
-        elif isinstance(inline, NoteCall):
-            out.append(f"[{inline.number}]")
-        elif isinstance(inline, CrossRef):
-            out.append(inline.text or f"¿{inline.label}?")
-    return "".join(out)
+    """What a reader sees, note calls as ``[n]``."""
+    return plain_text(inlines, note_calls=True)
 
 
 def _block_lines(block: Block, part: Part, language: languages.Language) -> list[str]:
