@@ -153,7 +153,6 @@ print(json.dumps({"weasyprint": weasy, "pandoc": time.perf_counter() - start}))
 def floor(scratch: Path, repeats: int, source: Path | None) -> dict:
     """WeasyPrint alone on our print HTML, Pandoc alone on our AST: what no build can go below."""
     sys.path.insert(0, str(ROOT))
-    from councildoc import languages
     from councildoc.parse import pandoc_path
     from councildoc.pipeline import Project, load_edition, load_info
     from councildoc.writers.docx import build_reference, to_pandoc
@@ -161,7 +160,6 @@ def floor(scratch: Path, repeats: int, source: Path | None) -> dict:
     from councildoc.writers.pdf import PRINT_STYLESHEET
 
     project = Project(copy_project(Path(tempfile.mkdtemp(dir=scratch)), source))
-    languages.use_project_languages(project.languages_dir)
     environment = make_environment(project.templates_dir)
     stylesheet = (project.styles_dir / PRINT_STYLESHEET).read_text(encoding="utf-8")
     pages, asts = [], []
@@ -373,7 +371,7 @@ def main() -> int:
             (source / DOC / "document.yaml").write_text((ROOT / "source" / DOC / "document.yaml").read_text())
             for lang, title in (("es", "Prueba"), ("fr", "Essai")):
                 (source / DOC / f"{lang}.md").write_text(
-                    f"---\nlang: {lang}\ntitle: {title}\nsession-title: X\n---\n\n# S\n\nattachée.[^a]\n\n[^a]: N.\n",
+                    f"---\nlang: {lang}\ntitle: {title}\nsession-title: X\n---\n\n# S\n\nattachée.[^a]\n\n[^a]: Nota.\n",
                     encoding="utf-8")
         ours = councildoc_builds(scratch, repeats, source)
         floor_data = floor(scratch, repeats, source)

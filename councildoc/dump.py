@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .model import (
-    Block,
+    INLINE_TYPES,
     Code,
     CrossRef,
     Document,
@@ -18,80 +18,121 @@ from .model import (
     Section,
     Span,
     Strong,
+    SubParagraph,
+    SubParagraphList,
     Text,
 )
+from .visitor import Visitor
+
+
+class InlineDump(Visitor):
+    """Inlines as one line: ``*emphasis*``, ``[^1=label]``, ``{sec:x→IV}``."""
+
+    covers = INLINE_TYPES
+
+    def run(self, inlines: tuple[Inline, ...]) -> str:
+        return "".join(self.visit(inline) for inline in inlines)
+
+    def visit_Text(self, node: Text) -> str:
+        return node.text
+
+    def visit_Emphasis(self, node: Emphasis) -> str:
+        return f"*{self.run(node.children)}*"
+
+    def visit_Strong(self, node: Strong) -> str:
+        return f"**{self.run(node.children)}**"
+
+    def visit_Code(self, node: Code) -> str:
+        return f"`{node.text}`"
+
+    def visit_Link(self, node: Link) -> str:
+        return f"[{self.run(node.children)}]<{node.url}>"
+
+    def visit_Span(self, node: Span) -> str:
+        return f"[{self.run(node.children)}]{{lang={node.lang}}}"
+
+    def visit_LineBreak(self, node: LineBreak) -> str:
+        return "\\n"
+
+    def visit_NoteCall(self, node: NoteCall) -> str:
+        return f"[^{node.number}={node.label}]"
+
+    def visit_CrossRef(self, node: CrossRef) -> str:
+        return f"{{{node.label}→{node.text}}}"
 
 
 def dump_inlines(inlines: tuple[Inline, ...]) -> str:
-    out = []
-    for inline in inlines:
-        if isinstance(inline, Text):
-            out.append(inline.text)
-        elif isinstance(inline, Emphasis):
-            out.append(f"*{dump_inlines(inline.children)}*")
-        elif isinstance(inline, Strong):
-            out.append(f"**{dump_inlines(inline.children)}**")
-        elif isinstance(inline, Code):
-            out.append(f"`{inline.text}`")
-        elif isinstance(inline, Link):
-            out.append(f"[{dump_inlines(inline.children)}]<{inline.url}>")
-        elif isinstance(inline, Span):
-            out.append(f"[{dump_inlines(inline.children)}]{{lang={inline.lang}}}")
-        elif isinstance(inline, LineBreak):
-            out.append("\\n")
-        elif isinstance(inline, NoteCall):
-            out.append(f"[^{inline.number}={inline.label}]")
-        elif isinstance(inline, CrossRef):
-            out.append(f"{{{inline.label}→{inline.text}}}")
-    return "".join(out)
+    return InlineDump().run(inlines)
 
 
-def _dump_block(block: Block | Section, indent: str, lines: list[str]) -> None:
-    if isinstance(block, Section):
-        number = f"{block.number}. " if block.number else ""
-        label = f" #{block.label}" if block.label else ""
-        lines.append(f"{indent}section {number}{dump_inlines(block.title)}{label}")
-        for child in block.children:
-            _dump_block(child, indent + "  ", lines)
-    elif isinstance(block, Paragraph):
-        head = f"{block.number}." if block.number is not None else "-"
-        label = f" #{block.label}" if block.label else ""
-        term = f"<{dump_inlines(block.term)}> " if block.term is not None else ""
-        lines.append(f"{indent}{head}{label} {term}{dump_inlines(block.inlines)}")
-        for attachment in block.attachments:
-            _dump_block(attachment, indent + "  ", lines)
-    elif isinstance(block, ListBlock):
-        lines.append(f"{indent}{'ordered list' if block.ordered else 'list'}")
-        for item in block.items:
-            lines.append(f"{indent}  item")
-            for child in item:
-                _dump_block(child, indent + "    ", lines)
-    elif isinstance(block, Quote):
-        lines.append(f"{indent}quote")
-        for child in block.blocks:
-            _dump_block(child, indent + "  ", lines)
+class BlockDump(InlineDump):
+    """Blocks one a line, indented by depth."""
+
+    covers = InlineDump.covers + (Paragraph, ListBlock, Quote, SubParagraphList, SubParagraph, Section)
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def blocks(self, blocks: tuple, indent: str) -> None:
+        for block in blocks:
+            self.visit(block, indent)
+
+    def visit_Section(self, node: Section, indent: str) -> None:
+        number = f"{node.number}. " if node.number else ""
+        label = f" #{node.label}" if node.label else ""
+        self.lines.append(f"{indent}section {number}{self.run(node.title)}{label}")
+        self.blocks(node.children, indent + "  ")
+
+    def visit_Paragraph(self, node: Paragraph, indent: str) -> None:
+        head = f"{node.number}." if node.number is not None else "-"
+        label = f" #{node.label}" if node.label else ""
+        term = f"<{self.run(node.term)}> " if node.term is not None else ""
+        self.lines.append(f"{indent}{head}{label} {term}{self.run(node.inlines)}")
+        self.blocks(node.attachments, indent + "  ")
+
+    def visit_ListBlock(self, node: ListBlock, indent: str) -> None:
+        self.lines.append(f"{indent}list")
+        for item in node.items:
+            self.lines.append(f"{indent}  item")
+            self.blocks(item, indent + "    ")
+
+    def visit_Quote(self, node: Quote, indent: str) -> None:
+        self.lines.append(f"{indent}quote")
+        self.blocks(node.blocks, indent + "  ")
+
+    def visit_SubParagraphList(self, node: SubParagraphList, indent: str) -> None:
+        self.lines.append(f"{indent}sub-paragraphs, degree {node.degree}")
+        self.blocks(node.items, indent + "  ")
+
+    def visit_SubParagraph(self, node: SubParagraph, indent: str) -> None:
+        label = f" #{node.label}" if node.label else ""
+        cited = f" (cited {node.citation})" if node.citation else ""
+        self.lines.append(f"{indent}{node.marker}{label}{cited}")
+        self.blocks(node.blocks, indent + "  ")
 
 
 def dump(document: Document) -> str:
     """The whole document, one node a line."""
     meta = document.meta
-    lines = [
+    out = BlockDump()
+    out.lines += [
         f"document {document.name} [{meta.lang}] {meta.symbol} {meta.date.isoformat()} session {meta.session}"
         f" original {meta.original_lang}",
         f"  title {dump_inlines(meta.title)}" + (f" [^{meta.title_note}]" if meta.title_note else ""),
     ]
     if meta.subtitle:
-        lines.append(f"  subtitle {dump_inlines(meta.subtitle)}")
+        out.lines.append(f"  subtitle {dump_inlines(meta.subtitle)}")
     for part in document.parts:
         if part.kind == "body":
-            lines.append("  body")
+            out.lines.append("  body")
         else:
             title = f" {dump_inlines(part.title)}" if part.title else ""
             label = f" #{part.label}" if part.label else ""
-            lines.append(f"  annex {part.number or '-'} [{part.lang}]{label}{title}")
-        for child in part.children:
-            _dump_block(child, "    ", lines)
+            out.lines.append(f"  annex {part.number or '-'} [{part.lang}]{label}{title}")
+        out.blocks(part.children, "    ")
         for note in part.notes:
-            text = " / ".join(dump_inlines(b.inlines) for b in note.blocks if isinstance(b, Paragraph))
-            lines.append(f"    note {note.number} #{note.label}: {text}")
-    return "\n".join(lines) + "\n"
+            first, rest = note.blocks[0], note.blocks[1:]
+            text = dump_inlines(first.inlines) if isinstance(first, Paragraph) else ""
+            out.lines.append(f"    note {note.number} #{note.label}: {text}")
+            out.blocks(rest if isinstance(first, Paragraph) else note.blocks, "      ")
+    return "\n".join(out.lines) + "\n"

@@ -11,6 +11,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from .diagnostics import SourcePos
+from .languages import Catalogue, Language
 
 # --------------------------------------------------------------------------
 # Inlines
@@ -130,19 +131,52 @@ class Paragraph:
     number: int | None = None
     """Its number in its part, set by ``number_paragraphs``."""
     anchor: str | None = None
-    """Its HTML id, set by ``number_paragraphs``."""
+    """Its stable id, set by ``number_paragraphs``."""
 
 
 @dataclass(frozen=True)
 class ListBlock:
-    """A bulleted or ordered list attached to a paragraph."""
+    """A bulleted list attached to a paragraph (an ordered list is a :class:`SubParagraphList`)."""
 
-    ordered: bool
-    """True for an ordered list."""
     items: tuple[tuple[Block, ...], ...]
     """Each item's blocks (unnumbered paragraphs and nested lists)."""
     pos: SourcePos
     """Where it starts."""
+
+
+@dataclass(frozen=True)
+class SubParagraph:
+    """One sub-paragraph: (a), (b)… of the first degree, (i), (ii)… of the second, a., i. below.
+
+    The author writes an ordered list; the build letters it in the edition's language and
+    never gives it a paragraph number: it belongs to the paragraph it follows.
+    """
+
+    blocks: tuple[Block, ...]
+    """Its text (unnumbered paragraphs) and the sub-paragraphs of the next degree under it."""
+    pos: SourcePos
+    """Where the item starts."""
+    label: str | None = None
+    """``para:…`` label, for ``@para:`` references (``12 (b)``)."""
+    marker: str | None = None
+    """What stands before it, ``(b)`` or ``b)`` per the language, set by ``number_subparagraphs``."""
+    citation: str | None = None
+    """How a reference cites it, ``12 (b)`` or ``12 b) ii)``, set by ``number_subparagraphs``
+    (``None`` under an unnumbered paragraph, which cannot be cited)."""
+    anchor: str | None = None
+    """Its stable id, set by ``number_subparagraphs``."""
+
+
+@dataclass(frozen=True)
+class SubParagraphList:
+    """The sub-paragraphs of one degree under a paragraph or a sub-paragraph."""
+
+    items: tuple[SubParagraph, ...]
+    """The sub-paragraphs, in order."""
+    degree: int
+    """1 for (a), 2 for (i), 3 for a., 4 for i."""
+    pos: SourcePos
+    """Where the list starts."""
 
 
 @dataclass(frozen=True)
@@ -174,10 +208,11 @@ class Section:
     number: str | None = None
     """``IV``, ``B``, ``3``…, set by ``number_sections``."""
     anchor: str | None = None
-    """Its HTML id, set by ``number_sections``."""
+    """Its stable id (HTML id, PDF destination), set by ``number_sections``: the label when it has one,
+    else made from the numbers of the sections above it, so two ids can never clash."""
 
 
-Block = Paragraph | ListBlock | Quote
+Block = Paragraph | ListBlock | Quote | SubParagraphList
 
 
 @dataclass(frozen=True)
@@ -195,9 +230,9 @@ class Note:
     number: int | None = None
     """Its number in its part, set by ``number_notes``."""
     anchor: str | None = None
-    """The HTML id of the note text, set by ``number_notes``."""
+    """The stable id of the note text, set by ``number_notes``."""
     call_anchor: str | None = None
-    """The HTML id of the note call, set by ``number_notes``."""
+    """The stable id of the note call, set by ``number_notes``."""
 
 
 @dataclass(frozen=True)
@@ -214,14 +249,19 @@ class Part:
     """Where the part starts."""
     lang: str
     """The language of its text (an annex may differ from the edition)."""
+    language: Language
+    """That language's words and typography (the edition's when ``lang`` has no data)."""
     label: str | None = None
     """``annex:…`` label of an annex."""
     title: tuple[Inline, ...] | None = None
     """An annex's title."""
     number: str | None = None
     """An annex's number (``I``, ``II``…; empty when it is the only one), set by ``number_annexes``."""
+    designation: str | None = None
+    """What heads an annex and what ``@annex:`` prints, in the edition's language (``Anexo II``),
+    set by ``number_annexes``."""
     anchor: str | None = None
-    """Its HTML id, set by ``number_annexes``."""
+    """Its stable id, set by ``number_annexes``."""
 
 
 @dataclass(frozen=True)
@@ -259,6 +299,10 @@ class Document:
     """The edition's source file, relative to the project."""
     meta: Metadata
     """The masthead."""
+    language: Language
+    """The edition's words and typography."""
+    catalogue: Catalogue
+    """Every language the project has data for (a phrase in another language is set in its own)."""
     parts: tuple[Part, ...] = field(default_factory=tuple)
     """The body first, then the annexes."""
 
@@ -269,3 +313,11 @@ class Document:
     @property
     def annexes(self) -> tuple[Part, ...]:
         return self.parts[1:]
+
+
+INLINE_TYPES: tuple[type, ...] = (Text, Emphasis, Strong, Code, Link, LineBreak, Span, NoteCall, CrossRef)
+"""Every inline node type: each walker over the model has a method for each (see ``visitor``)."""
+BLOCK_TYPES: tuple[type, ...] = (Paragraph, ListBlock, Quote, SubParagraphList, SubParagraph, Section)
+"""Every block node type, sections included."""
+NODE_TYPES: tuple[type, ...] = INLINE_TYPES + BLOCK_TYPES
+"""The closed set of nodes a document's text is made of."""

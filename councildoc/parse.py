@@ -40,6 +40,8 @@ from .model import (
     Section,
     Span,
     Strong,
+    SubParagraph,
+    SubParagraphList,
     Text,
 )
 from .read import SourceText
@@ -49,7 +51,7 @@ PANDOC_READER = (
     "-smart"  # keep the author's characters: quotes and dashes are typed as printed
     "-gfm_auto_identifiers-implicit_header_references"  # labels are explicit
     "-emoji-tex_math_dollars-task_lists-alerts-subscript-superscript-strikeout"
-    "-fancy_lists"  # "B. Smith said…" must stay a paragraph, not become a list item
+    "+fancy_lists"  # sub-paragraphs typed (a), a), a., (i)…; "B. Smith" needs two spaces to be one
     "+sourcepos"
 )
 """The Markdown dialect: CommonMark with Pandoc's extensions, positions on."""
@@ -62,11 +64,16 @@ MAX_PARAGRAPH = 100_000
 """The most characters a paragraph may have (a page holds about 3 000)."""
 MAX_SOURCE = 5_000_000
 """The largest source file read, in characters."""
+MAX_HEADING_LEVEL = 3
+"""The deepest heading the build numbers: I. (``#``), A. (``##``), 1. (``###``)."""
+MAX_SUBPARAGRAPH_DEGREE = 4
+"""(a), (i), a., i.: the four degrees of sub-paragraphs the UN editorial manual defines."""
 
 REFERENCE_KINDS = {"note": "note", "para": "paragraph", "sec": "section", "annex": "annex"}
 """Reference prefixes (pandoc-crossref style) and what they name in messages."""
 
 _REFERENCE = re.compile(r"@([A-Za-z]+):(\w+(?:[-.:/]\w+)*)")
+_BARE_REFERENCE = re.compile(r"(?<![\w.@\\])@(\w[\w-]*)(?![\w:-])")
 _UNDEFINED_NOTE = re.compile(r"\[\^([^\]\s]+)\]")
 _NOTE_DEFINITION = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:")
 _FENCE = re.compile(r"^ {0,3}(```|~~~)")
@@ -157,17 +164,18 @@ def _string(fields: dict[str, _Field], key: str, diagnostics: list[Diagnostic]) 
 
 
 def _language(
-    fields: dict[str, _Field], key: str, diagnostics: list[Diagnostic], *, need_data: bool
+    fields: dict[str, _Field], key: str, diagnostics: list[Diagnostic], *, need_data: bool,
+    catalogue: languages.Catalogue = languages.BUILT_IN,
 ) -> str | None:
     code = _string(fields, key, diagnostics)
     if code is None:
         return None
-    if need_data and code not in languages.available():
+    if need_data and code not in catalogue.available():
         diagnostics.append(
             error(
                 fields[key].pos,
                 f"unknown language '{code}'",
-                "languages with data: " + ", ".join(languages.available()),
+                "languages with data: " + ", ".join(catalogue.available()),
             )
         )
         return None
@@ -254,6 +262,10 @@ class _Converter:
         self.notes: list[Note] = []
         self.in_note = False
         self.depth = 0
+        self.degree = 0
+        """The degree of the sub-paragraphs being read (0 outside any)."""
+        self.labels: set[str] = set()
+        """Every label that found its node, to catch one that Pandoc dropped."""
 
     # -- positions ------------------------------------------------------
 
@@ -362,9 +374,16 @@ class _Converter:
                 blocks.append(Paragraph(self.inlines(node["c"], here), here, numbered=False))
             elif node["t"] in ("BulletList", "OrderedList", "BlockQuote"):
                 blocks.append(self.attachment(node, here))
+            elif node["t"] == "Header":
+                self.diagnostics.append(error(here, "a heading cannot stand inside a note, a list or a quote"))
             else:
-                self.unsupported(f"{node['t']} in a note", here)
+                self.unsupported(f"{_BLOCK_NAMES.get(node['t'], node['t'])} in a note, a list or a quote", here)
         return tuple(blocks)
+
+    def escaped(self, where: SourcePos) -> bool:
+        """Whether the author wrote a backslash before the character at ``where``."""
+        line = self.lines[where.line - 1] if where.line <= len(self.lines) else ""
+        return where.column >= 2 and line[where.column - 2 : where.column - 1] == "\\"
 
     def _finish(self, out: list[Inline | _TextRun]) -> list[Inline]:
         """Merge text runs and split out the ``@kind:label`` references in them."""
@@ -384,8 +403,7 @@ class _Converter:
             # An asterisk that could open or close emphasis but found no pair (not "7*7", not "a * b").
             for match in re.finditer(r"(?<!\S)\*+(?=\S)|(?<=\S)\*+(?!\w)", text):
                 where = position(match.start())
-                line = self.lines[where.line - 1] if where.line <= len(self.lines) else ""
-                if where.column >= 2 and line[where.column - 2 : where.column - 1] == "\\":
+                if self.escaped(where):
                     continue  # written \* on purpose
                 self.diagnostics.append(error(where, f"unmatched '{match[0]}': emphasis opened or closed "
                                                      "without its pair", "close it, or write \\* for an asterisk"))
@@ -393,6 +411,12 @@ class _Converter:
                 self.diagnostics.append(
                     error(position(match.start()), f"note [^{match[1]}] is called but never defined")
                 )
+            for match in _BARE_REFERENCE.finditer(text):
+                if self.escaped(position(match.start())):
+                    continue
+                self.diagnostics.append(error(
+                    position(match.start()), f"'@{match[1]}' is not a reference: a reference names its kind",
+                    "write @sec:, @para:, @note: or @annex: before the label, or \\@ for an at sign"))
             last = 0
             for match in _REFERENCE.finditer(text):
                 kind, name = match[1], match[2]
@@ -450,12 +474,46 @@ class _Converter:
                 return Quote((), pos)
             if node["t"] == "BlockQuote":
                 return Quote(self.note_blocks(node["c"], pos), pos)
-            items = node["c"] if node["t"] == "BulletList" else node["c"][1]
-            return ListBlock(
-                node["t"] == "OrderedList", tuple(self.note_blocks(item, pos) for item in items), pos
-            )
+            if node["t"] == "OrderedList":
+                return self.subparagraphs(node, pos)
+            return ListBlock(tuple(self.note_blocks(item, pos) for item in node["c"]), pos)
         finally:
             self.depth -= 1
+
+    def subparagraphs(self, node: dict, pos: SourcePos) -> SubParagraphList:
+        """An ordered list: sub-paragraphs of the next degree, lettered by the build."""
+        (start, style, _), items = node["c"]
+        if start != 1:
+            typed = {"Decimal": str(start), "LowerAlpha": chr(ord("a") + start - 1) if start <= 26 else str(start),
+                     "UpperAlpha": chr(ord("A") + start - 1) if start <= 26 else str(start)}.get(style["t"], start)
+            self.diagnostics.append(error(
+                pos, f"a list that starts at '{typed}' is read as sub-paragraphs lettered by the build",
+                "start sub-paragraphs with (a) or 1.; a line that starts with a number or a letter and a full "
+                f"stop is a list in Markdown: write {typed}\\. to keep it text"))
+        self.degree += 1
+        try:
+            if self.degree > MAX_SUBPARAGRAPH_DEGREE:
+                self.diagnostics.append(error(
+                    pos, f"sub-paragraphs nest {self.degree} deep; the UN editorial manual defines four degrees "
+                         "((a), (i), a., i.)", "restructure the text, or make the deeper items a bulleted list"))
+            subs = []
+            for item in items:
+                label = None
+                here = pos
+                if item:
+                    _, attrs, here = self.unwrap(item[0], pos)
+                    label = attrs.get("id") or None
+                    if label and not label.startswith("para:"):
+                        self.diagnostics.append(error(
+                            here, f"a sub-paragraph's label must start with 'para:', not '{label}'"))
+                        label = None
+                    self.check_attributes(attrs, here, "a sub-paragraph")
+                if label:
+                    self.labels.add(label)
+                subs.append(SubParagraph(self.note_blocks(item, here), here, label))
+            return SubParagraphList(tuple(subs), self.degree, pos)
+        finally:
+            self.degree -= 1
 
     def paragraph(self, node: dict, attrs: dict[str, Any], pos: SourcePos) -> Paragraph:
         self.check_attributes(attrs, pos, "a paragraph", ("unnumbered",))
@@ -463,12 +521,17 @@ class _Converter:
         term = None
         first, first_attrs, _ = self._first_inline(nodes)
         if first is not None and first["t"] == "Span" and "entry" in _attr(first)[1]:
-            term = self.inlines(first["c"][1], self.pos_of(first_attrs, pos))
+            term_pos = self.pos_of(first_attrs, pos)
+            term = self.inlines(first["c"][1], term_pos)
+            self.check_entry_term(term, term_pos)
             nodes = nodes[1:]
         label = attrs.get("id") or None
         if label and not label.startswith("para:"):
             self.diagnostics.append(error(pos, f"a paragraph's label must start with 'para:', not '{label}'"))
             label = None
+        if label:
+            self.labels.add(label)
+        self.check_typed_subparagraphs(nodes, pos)
         inlines = self.inlines(nodes, pos)
         length = sum(len(i.text) for i in inlines if isinstance(i, Text))
         if length > MAX_PARAGRAPH:
@@ -477,6 +540,31 @@ class _Converter:
         if inlines and isinstance(inlines[0], Text) and term is not None:
             inlines = (Text(inlines[0].text.lstrip()), *inlines[1:])
         return Paragraph(inlines, pos, label, "unnumbered" not in attrs.get("classes", []), term)
+
+    def check_entry_term(self, term: tuple[Inline, ...], pos: SourcePos) -> None:
+        """The build sets an entry's term in bold and adds its separator: the author writes neither."""
+        if any(not isinstance(inline, Text) for inline in term):
+            self.diagnostics.append(error(pos, "an entry's term is set in bold by the build: write it without markup",
+                                          "[Kenya]{.entry}, not [**Kenya**]{.entry}"))
+        text = "".join(inline.text for inline in term if isinstance(inline, Text)).strip()
+        if text.endswith((":", "\u00a0:")):
+            self.diagnostics.append(error(pos, "an entry's term ends with ':': the build adds the separator",
+                                          "write [Kenya]{.entry}, not [Kenya:]{.entry}"))
+        if not text:
+            self.diagnostics.append(error(pos, "an entry's term is empty"))
+
+    def check_typed_subparagraphs(self, nodes: list[dict], pos: SourcePos) -> None:
+        """``(a)`` typed on a line of its own inside a paragraph: Markdown does not start a list
+        there, and the text would print as one paragraph with the author's letters in it."""
+        flat = [n for n in _leaves(nodes)]
+        for index, node in enumerate(flat[:-1]):
+            following = flat[index + 1]
+            if node[0]["t"] == "SoftBreak" and following[0]["t"] == "Str" and _TYPED_MARKER.match(following[0]["c"]):
+                self.diagnostics.append(error(
+                    self.pos_of(following[1], pos),
+                    f"'{following[0]['c']}' starts a line inside a paragraph: sub-paragraphs are a list",
+                    "leave a blank line before the first sub-paragraph; the build letters them itself"))
+                return
 
     def _first_inline(self, nodes: list[dict]) -> tuple[dict | None, dict[str, str], None]:
         """The first inline, looking through Pandoc's position wrappers."""
@@ -510,6 +598,12 @@ class _Converter:
             kind = node["t"]
             if kind == "Header":
                 level = node["c"][0]
+                if level > MAX_HEADING_LEVEL:
+                    self.diagnostics.append(error(
+                        here, f"a level-{level} heading: the build numbers headings to level {MAX_HEADING_LEVEL} "
+                              "(# I., ## A., ### 1.)",
+                        "use ### at most; below that, write sub-paragraphs (a), (b)… or an unnumbered paragraph"))
+                    level = MAX_HEADING_LEVEL
                 label = attrs.get("id") or None
                 if label and not label.startswith("sec:"):
                     self.diagnostics.append(error(here, f"a heading's label must start with 'sec:', not '{label}'"))
@@ -517,6 +611,8 @@ class _Converter:
                 classes = attrs.get("classes", [])
                 self.check_attributes(attrs, here, "a heading", ("numbered",) if annex else ("unnumbered",))
                 numbered = ("numbered" in classes) if annex else ("unnumbered" not in classes)
+                if label:
+                    self.labels.add(label)
                 close_to(level)
                 title = self.inlines(node["c"][2], here)
                 stack.append((level, {"title": title, "pos": here, "label": label, "numbered": numbered}, []))
@@ -547,6 +643,19 @@ class _Converter:
                 self.unsupported(_BLOCK_NAMES.get(kind, kind), here)
         close_to(1)
         return tuple(top)
+
+
+_TYPED_MARKER = re.compile(r"^(?:\(?(?:[a-z]|[ivx]{1,5}|\d{1,2})\)|(?:[a-z]|[ivx]{1,5})\.)$")
+"""A sub-paragraph marker as authors type it: (a) a) a. (iv) iv) iv. (1) 1)."""
+
+
+def _leaves(nodes: list[dict], attrs: dict[str, str] | None = None):
+    """Each inline leaf with the attributes of the position wrapper around it."""
+    for node in nodes:
+        if node["t"] == "Span" and dict(node["c"][0][2]).get("wrapper") == "1":
+            yield from _leaves(node["c"][1], dict(node["c"][0][2]))
+        else:
+            yield node, attrs or {}
 
 
 def _position_finder(starts: list[tuple[int, SourcePos]]) -> Callable[[int], SourcePos]:
@@ -612,7 +721,8 @@ def run_pandoc(text: str) -> tuple[dict | None, str]:
 
 
 def parse_edition(
-    source: SourceText, info: DocumentInfo, name: str, expected_lang: str
+    source: SourceText, info: DocumentInfo, name: str, expected_lang: str,
+    catalogue: languages.Catalogue = languages.BUILT_IN,
 ) -> tuple[Document | None, list[Diagnostic]]:
     """One edition's source → an unnumbered :class:`Document`."""
     split = _split_front_matter(source)
@@ -628,7 +738,7 @@ def parse_edition(
     for key in REQUIRED_EDITION_FIELDS:
         if key not in present:
             diagnostics.append(error(source.pos(1, 1), f"missing metadata '{key}' ({EDITION_FIELDS[key]})"))
-    lang = _language(fields, "lang", diagnostics, need_data=True)
+    lang = _language(fields, "lang", diagnostics, need_data=True, catalogue=catalogue)
     if lang and lang != expected_lang:
         diagnostics.append(
             error(fields["lang"].pos, f"'lang' is '{lang}' but the file is named for '{expected_lang}'")
@@ -644,6 +754,7 @@ def parse_edition(
     refused = _check_depth(source) + _calls_inside_notes(source)
     if refused:
         return None, refused
+    edition = catalogue.load(lang)
     ast, message = run_pandoc(source.text)
     if ast is None:
         return None, [error(source.pos(body_line), f"Pandoc could not read the file: {message}")]
@@ -685,7 +796,7 @@ def parse_edition(
             body_nodes.append(raw)
 
     body_children = converter.part_children(body_nodes, source.pos(body_line), annex=False)
-    parts = [Part("body", body_children, tuple(converter.notes), source.pos(body_line), lang)]
+    parts = [Part("body", body_children, tuple(converter.notes), source.pos(body_line), lang, edition)]
     for node, attrs, here in annex_nodes:
         converter.notes = []
         converter.check_attributes(attrs, here, "an annex", ("annex",), ("lang",))
@@ -705,9 +816,13 @@ def parse_edition(
                 annex_title = converter.inlines(first["c"][2], first_pos)
                 inner = inner[1:]
         children = converter.part_children(inner, here, annex=True)
-        parts.append(Part("annex", children, tuple(converter.notes), here, annex_lang, label, annex_title))
+        if label:
+            converter.labels.add(label)
+        parts.append(Part("annex", children, tuple(converter.notes), here, annex_lang,
+                          catalogue.load_or(annex_lang, edition), label, annex_title))
 
-    diagnostics = converter.diagnostics + _check_note_definitions(source, parts) + _check_divs(source)
+    diagnostics = (converter.diagnostics + _check_note_definitions(source, parts) + _check_divs(source)
+                   + _check_grid_tables(source) + _check_lost_labels(source, converter.labels))
     metadata = Metadata(
         symbol=info.symbol,
         date=info.date,
@@ -718,11 +833,42 @@ def parse_edition(
         subtitle=subtitle,
         session_title=(
             fields["session-title"].value.strip() if "session-title" in fields
-            else languages.load(lang).spelt_session(info.session)
+            else edition.spelt_session(info.session)
         ),
         title_note=TITLE_NOTE_LABEL if "title-note" in fields else None,
     )
-    return Document(name, source.path, metadata, tuple(parts)), diagnostics
+    return Document(name, source.path, metadata, edition, catalogue, tuple(parts)), diagnostics
+
+
+_GRID_TABLE_RULE = re.compile(r"^ {0,3}\+(?:[-=:]+\+)+\s*$")
+_LABEL_WRITTEN = re.compile(r"\{#([A-Za-z]+:[^\s}]+)")
+
+
+def _check_grid_tables(source: SourceText) -> list[Diagnostic]:
+    """A grid table is not Markdown that Pandoc's CommonMark reader knows: it would print as text."""
+    for number, line in enumerate(source.text.split("\n"), start=1):
+        if _GRID_TABLE_RULE.match(line):
+            return [error(source.pos(number, 1), "a grid table is not supported yet",
+                          "tables are not part of council documents in this version")]
+    return []
+
+
+def _check_lost_labels(source: SourceText, found: set[str]) -> list[Diagnostic]:
+    """A ``{#kind:label}`` that reached no node (Pandoc drops some without a word, such as one
+    written after a list marker on the item's first line)."""
+    diagnostics = []
+    in_fence = False
+    for number, line in enumerate(source.text.split("\n"), start=1):
+        if _FENCE.match(line):
+            in_fence = not in_fence
+            continue
+        for match in [] if in_fence else _LABEL_WRITTEN.finditer(line):
+            if match[1] not in found and not match[1].startswith("note:"):
+                diagnostics.append(error(
+                    source.pos(number, match.start() + 1), f"the label {{#{match[1]}}} is attached to nothing",
+                    "write a label alone on the line before its paragraph or heading; in a sub-paragraph, "
+                    "alone after the marker with the text on the next line: '(b) {#para:x}'"))
+    return diagnostics
 
 
 _QUOTES = re.compile(r"^(?:\s*>)+")

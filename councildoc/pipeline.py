@@ -115,7 +115,8 @@ def load_edition(
         return None, diagnostics
     from .transforms import apply_transforms
 
-    document, found = parse_edition(text, info, sources.name, lang)
+    catalogue = languages.Catalogue.for_project(project.languages_dir)
+    document, found = parse_edition(text, info, sources.name, lang, catalogue)
     diagnostics += found
     if document is None or has_errors(diagnostics):
         return None, diagnostics
@@ -203,7 +204,6 @@ def run_job(root: Path, job: Job, write: bool, pdf_variant: str | None) -> JobRe
     """READING → PARSING → TRANSFORMING → WRITING of one edition (in a worker process)."""
     start = time.perf_counter()
     project = Project(root)
-    languages.use_project_languages(project.languages_dir)
     sources = next(d for d in project.documents() if d.name == job.document)
     info, diagnostics = load_info(project, sources)
     if info is None:
@@ -267,7 +267,6 @@ def _build(
     """
     say = log or (lambda phase, what: None)
     report = BuildReport()
-    languages.use_project_languages(project.languages_dir)
     formats = list(formats or FORMATS)
     state = BuildState(project.output_dir)
     chosen = [d for d in project.documents() if documents is None or d.name in documents]

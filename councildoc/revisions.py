@@ -13,7 +13,6 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from . import languages
 from .diagnostics import Diagnostic, SourcePos, error, has_errors
 from .model import Document
 from .pipeline import Project, load_edition, load_info, write_atomically
@@ -46,7 +45,6 @@ def export_revision(root: Path, revision: str, target: Path) -> None:
 
 def load_all(project: Project) -> tuple[dict[tuple[str, str], Document], list[Diagnostic]]:
     """Every edition of every document of ``project``, numbered and resolved."""
-    languages.use_project_languages(project.languages_dir)
     documents: dict[tuple[str, str], Document] = {}
     diagnostics: list[Diagnostic] = []
     for sources in project.documents():
@@ -105,7 +103,6 @@ def diff(project: Project, old_rev: str, new_rev: str | None, *, documents: list
             except (RevisionError, OSError) as exc:
                 return [], [], [error(where, f"cannot read revision '{revision}': {exc}")]
             loaded[name] = load_all(Project(target))
-        languages.use_project_languages(project.languages_dir)
     (old_docs, old_problems), (new_docs, new_problems) = loaded["old"], loaded["new"]
     diagnostics = [*old_problems, *new_problems]
     redlines, written = [], []

@@ -10,33 +10,32 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable
 from dataclasses import replace
-from typing import TypeVar
 
 from . import languages
 from .diagnostics import Diagnostic, SourcePos, error
+from .languages import Language
 from .model import (
-    Block,
+    INLINE_TYPES,
     CrossRef,
     Document,
     Emphasis,
     Inline,
     LineBreak,
-    Link,
-    ListBlock,
     Note,
     NoteCall,
     Paragraph,
     Part,
-    Quote,
     Section,
     Span,
     Strong,
+    SubParagraph,
+    SubParagraphList,
     Text,
 )
 from .parse import REFERENCE_KINDS
+from .visitor import Rebuilder, Visitor
 
 Transform = Callable[[Document], tuple[Document, list[Diagnostic]]]
-Node = TypeVar("Node", Paragraph, ListBlock, Quote, Section)
 
 
 # --------------------------------------------------------------------------
@@ -78,46 +77,8 @@ def _prefix(part: Part) -> str:
 # Walking the tree
 
 
-def map_blocks(children: tuple, on_paragraph: Callable[[Paragraph], Paragraph],
-               on_section: Callable[[Section], Section] | None = None) -> tuple:
-    """Rebuild a part's children, applying the callbacks in document order."""
-    out = []
-    for child in children:
-        if isinstance(child, Section):
-            if on_section is not None:
-                child = on_section(child)
-            child = replace(child, children=map_blocks(child.children, on_paragraph, on_section))
-        elif isinstance(child, Paragraph):
-            child = on_paragraph(child)
-        out.append(child)
-    return tuple(out)
-
-
-def map_inlines(inlines: tuple[Inline, ...], fn: Callable[[Inline], Inline]) -> tuple[Inline, ...]:
-    """Apply ``fn`` to every inline, depth first."""
-    out = []
-    for inline in inlines:
-        if isinstance(inline, (Emphasis, Strong, Link, Span)):
-            inline = replace(inline, children=map_inlines(inline.children, fn))
-        out.append(fn(inline))
-    return tuple(out)
-
-
-def map_block_inlines(block: Block, fn: Callable[[Inline], Inline]) -> Block:
-    """Apply ``fn`` to every inline of a block, its attachments included."""
-    if isinstance(block, Paragraph):
-        return replace(
-            block,
-            inlines=map_inlines(block.inlines, fn),
-            term=map_inlines(block.term, fn) if block.term is not None else None,
-            attachments=tuple(map_block_inlines(b, fn) for b in block.attachments),
-        )
-    if isinstance(block, Quote):
-        return replace(block, blocks=tuple(map_block_inlines(b, fn) for b in block.blocks))
-    return replace(block, items=tuple(tuple(map_block_inlines(b, fn) for b in item) for item in block.items))
-
-
 def iter_sections(children: tuple):
+    """Every section of a part, depth first."""
     for child in children:
         if isinstance(child, Section):
             yield child
@@ -125,7 +86,7 @@ def iter_sections(children: tuple):
 
 
 def iter_paragraphs(children: tuple):
-    """The part-level paragraphs (not those inside lists, quotes or notes)."""
+    """The part-level paragraphs (not those inside lists, quotes, sub-paragraphs or notes)."""
     for child in children:
         if isinstance(child, Section):
             yield from iter_paragraphs(child.children)
@@ -133,34 +94,88 @@ def iter_paragraphs(children: tuple):
             yield child
 
 
+def iter_subparagraphs(blocks: tuple):
+    """Every sub-paragraph under some blocks (a paragraph's attachments), depth first."""
+    for block in blocks:
+        if isinstance(block, SubParagraphList):
+            for item in block.items:
+                yield item
+                yield from iter_subparagraphs(item.blocks)
+
+
+class _Inlines(Visitor):
+    """Every inline of a run, depth first (the calls and references of a paragraph)."""
+
+    covers = INLINE_TYPES
+
+    def walk(self, inlines: tuple[Inline, ...]):
+        for inline in inlines:
+            yield inline
+            yield from self.visit(inline)
+
+    def _children(self, node):
+        return self.walk(node.children)
+
+    visit_Emphasis = visit_Strong = visit_Link = visit_Span = _children
+
+    def _leaf(self, node):
+        return iter(())
+
+    visit_Text = visit_Code = visit_LineBreak = visit_NoteCall = visit_CrossRef = _leaf
+
+
 def iter_inlines(inlines: tuple[Inline, ...]):
-    for inline in inlines:
-        yield inline
-        if isinstance(inline, (Emphasis, Strong, Link, Span)):
-            yield from iter_inlines(inline.children)
+    return _Inlines().walk(inlines)
 
 
-def plain_text(inlines: tuple[Inline, ...], *, note_calls: bool = False) -> str:
-    """The text of some inlines, as a reader sees it without the markup.
+class PlainText(Visitor):
+    """The text of some inlines as a reader sees it without the markup.
 
     Note calls are left out (a section title as a reference prints it), or shown as
     ``[n]`` with ``note_calls`` (the review text).
     """
-    out = []
-    for inline in inlines:
-        if isinstance(inline, Text):
-            out.append(inline.text)
-        elif isinstance(inline, (Emphasis, Strong, Link, Span)):
-            out.append(plain_text(inline.children, note_calls=note_calls))
-        elif isinstance(inline, CrossRef):
-            out.append(inline.text or f"¿{inline.label}?")
-        elif isinstance(inline, NoteCall):
-            out.append(f"[{inline.number}]" if note_calls else "")
-        elif isinstance(inline, LineBreak):
-            out.append(" ")
-        elif hasattr(inline, "text"):
-            out.append(inline.text)
-    return "".join(out)
+
+    covers = INLINE_TYPES
+
+    def __init__(self, note_calls: bool = False) -> None:
+        self.note_calls = note_calls
+
+    def text(self, inlines: tuple[Inline, ...]) -> str:
+        return "".join(self.visit(inline) for inline in inlines)
+
+    def visit_Text(self, node: Text) -> str:
+        return node.text
+
+    visit_Code = visit_Text
+
+    def _children(self, node) -> str:
+        return self.text(node.children)
+
+    visit_Emphasis = visit_Strong = visit_Link = visit_Span = _children
+
+    def visit_CrossRef(self, node: CrossRef) -> str:
+        return node.text or f"¿{node.label}?"
+
+    def visit_NoteCall(self, node: NoteCall) -> str:
+        return f"[{node.number}]" if self.note_calls else ""
+
+    def visit_LineBreak(self, node: LineBreak) -> str:
+        return " "
+
+
+def plain_text(inlines: tuple[Inline, ...], *, note_calls: bool = False) -> str:
+    """The text of some inlines, as a reader sees it (see :class:`PlainText`)."""
+    return PlainText(note_calls).text(inlines)
+
+
+def _rebuild_part(part: Part, walker: Rebuilder) -> Part:
+    """A part with its title, children and notes rebuilt by ``walker``."""
+    return replace(
+        part,
+        title=walker.visit_value(part.title) if part.title is not None else None,
+        children=walker.visit_value(part.children),
+        notes=tuple(replace(note, blocks=walker.visit_value(note.blocks)) for note in part.notes),
+    )
 
 
 # --------------------------------------------------------------------------
@@ -168,60 +183,126 @@ def plain_text(inlines: tuple[Inline, ...], *, note_calls: bool = False) -> str:
 
 
 def number_annexes(document: Document) -> tuple[Document, list[Diagnostic]]:
-    """Annex I, II… when there are several; a lone annex has no number."""
+    """Annex I, II… when there are several; a lone annex has no number. Its designation is stored."""
     annexes = document.annexes
     parts = [document.body]
     for index, part in enumerate(annexes, start=1):
         number = roman(index) if len(annexes) > 1 else ""
-        parts.append(replace(part, number=number, anchor=f"annex{number}"))
+        designation = f"{document.language.annex} {number}".strip()
+        parts.append(replace(part, number=number, designation=designation, anchor=f"annex{number}"))
     return replace(document, parts=tuple(parts)), []
 
 
-def number_sections(document: Document) -> tuple[Document, list[Diagnostic]]:
-    """I, II… for ``#``; A, B… for ``##`` inside each; annex headings only when asked."""
-    return replace(document, parts=tuple(_number_sections_of(part) for part in document.parts)), []
+class _SectionNumbers(Rebuilder):
+    """I, II… for ``#``; A, B… for ``##`` inside each; 1, 2… for ``###``.
 
+    A section's id is its label, or the numbers of the sections it stands in (``sec-II-B``),
+    so that two sub-sections B under different sections never share one.
+    """
 
-def _number_sections_of(part: Part) -> Part:
-    prefix = _prefix(part)
-    counters = [0] * 10
-    unnumbered = 0
+    def __init__(self, part: Part) -> None:
+        self.prefix = _prefix(part)
+        self.counters = [0] * 10
+        self.unnumbered = 0
+        self.path: list[str] = []
 
-    def on_section(section: Section) -> Section:
-        nonlocal unnumbered
+    def visit_Section(self, section: Section) -> Section:
         if not section.numbered:
-            unnumbered += 1
-            return replace(section, anchor=_label_anchor(section.label) or f"{prefix}h{unnumbered}")
-        level = min(section.level, len(counters) - 1)
-        counters[level] += 1
-        counters[level + 1 :] = [0] * (len(counters) - level - 1)
-        number = SECTION_NUMBER_STYLES.get(level, str)(counters[level])
-        return replace(section, number=number, anchor=_label_anchor(section.label) or f"{prefix}sec-{number}")
+            self.unnumbered += 1
+            anchor = _label_anchor(section.label) or f"{self.prefix}h{self.unnumbered}"
+            return replace(self.rebuild(section), anchor=anchor)
+        level = min(section.level, len(self.counters) - 1)
+        self.counters[level] += 1
+        self.counters[level + 1 :] = [0] * (len(self.counters) - level - 1)
+        number = SECTION_NUMBER_STYLES.get(level, str)(self.counters[level])
+        outer = self.path[: level - 1]
+        self.path = [*outer, number]
+        anchor = _label_anchor(section.label) or f"{self.prefix}sec-{'-'.join(self.path)}"
+        return replace(self.rebuild(section), number=number, anchor=anchor)
 
-    return replace(part, children=map_blocks(part.children, lambda p: p, on_section))
+    def _keep(self, node):
+        return node  # numbering sections looks at no text
+
+    visit_Paragraph = visit_ListBlock = visit_Quote = visit_SubParagraphList = _keep
+
+
+def number_sections(document: Document) -> tuple[Document, list[Diagnostic]]:
+    """Number every part's sections (see :class:`_SectionNumbers`)."""
+    parts = tuple(replace(part, children=_SectionNumbers(part).visit_value(part.children)) for part in document.parts)
+    return replace(document, parts=parts), []
 
 
 def _label_anchor(label: str | None) -> str | None:
     return label.replace(":", "-") if label else None
 
 
+class _ParagraphNumbers(Rebuilder):
+    """1…n through a part, skipping paragraphs marked unnumbered; then their sub-paragraphs."""
+
+    def __init__(self, part: Part) -> None:
+        self.prefix = _prefix(part)
+        self.language = part.language
+        self.count = 0
+
+    def visit_Paragraph(self, paragraph: Paragraph) -> Paragraph:
+        if paragraph.numbered:
+            self.count += 1
+            number, anchor = self.count, f"{self.prefix}p{self.count}"
+        else:
+            number, anchor = None, _label_anchor(paragraph.label)
+        attachments = tuple(
+            _SubParagraphNumbers(self.language, str(number) if number else None, anchor).visit(block)
+            for block in paragraph.attachments
+        )
+        return replace(paragraph, number=number, anchor=anchor, attachments=attachments)
+
+    def _keep(self, node):
+        return node
+
+    visit_ListBlock = visit_Quote = visit_SubParagraphList = _keep
+
+
+class _SubParagraphNumbers(Rebuilder):
+    """Markers (a), (b)… in the part's language, and how each sub-paragraph is cited: ``12 (b) (ii)``."""
+
+    def __init__(self, language: Language, citation: str | None, anchor: str | None) -> None:
+        self.language = language
+        self.citation = citation
+        self.anchor = anchor
+
+    def visit_SubParagraphList(self, node: SubParagraphList) -> SubParagraphList:
+        items = []
+        for index, item in enumerate(node.items, start=1):
+            marker = self.language.subparagraph_marker(node.degree, index)
+            citation = f"{self.citation} {marker}" if self.citation else None
+            anchor = _label_anchor(item.label) or (
+                f"{self.anchor}-{marker.strip('().')}" if self.anchor else None)
+            inner = _SubParagraphNumbers(self.language, citation, anchor)
+            items.append(replace(item, marker=marker, citation=citation, anchor=anchor,
+                                 blocks=tuple(inner.visit(block) for block in item.blocks)))
+        return replace(node, items=tuple(items))
+
+    def _keep(self, node):
+        return node
+
+    visit_Paragraph = visit_ListBlock = visit_Quote = _keep
+
+
 def number_paragraphs(document: Document) -> tuple[Document, list[Diagnostic]]:
-    """1…n through each part, skipping paragraphs marked unnumbered."""
-    return replace(document, parts=tuple(_number_paragraphs_of(part) for part in document.parts)), []
+    """Number every part's paragraphs and letter their sub-paragraphs."""
+    return replace(document, parts=tuple(
+        replace(part, children=_ParagraphNumbers(part).visit_value(part.children)) for part in document.parts
+    )), []
 
 
-def _number_paragraphs_of(part: Part) -> Part:
-    prefix = _prefix(part)
-    count = 0
+class _NoteCallNumbers(Rebuilder):
+    """Each note call gets its note's number."""
 
-    def on_paragraph(paragraph: Paragraph) -> Paragraph:
-        nonlocal count
-        if not paragraph.numbered:
-            return replace(paragraph, anchor=_label_anchor(paragraph.label))
-        count += 1
-        return replace(paragraph, number=count, anchor=f"{prefix}p{count}")
+    def __init__(self, numbers: dict[SourcePos, int | None]) -> None:
+        self.numbers = numbers
 
-    return replace(part, children=map_blocks(part.children, on_paragraph))
+    def visit_NoteCall(self, call: NoteCall) -> NoteCall:
+        return replace(call, number=self.numbers.get(call.pos))
 
 
 def number_notes(document: Document) -> tuple[Document, list[Diagnostic]]:
@@ -235,30 +316,16 @@ def _number_notes_of(part: Part) -> Part:
         replace(note, number=n, anchor=f"{prefix}fn{n}", call_anchor=f"{prefix}fnref{n}")
         for n, note in enumerate(part.notes, start=1)
     )
-    by_call = {note.call_pos: note.number for note in notes}
-
-    def number_call(inline: Inline) -> Inline:
-        if isinstance(inline, NoteCall):
-            return replace(inline, number=by_call.get(inline.pos))
-        return inline
-
-    children = map_blocks(
-        part.children,
-        lambda p: map_block_inlines(p, number_call),
-        lambda s: replace(s, title=map_inlines(s.title, number_call)),
-    )
-    title = map_inlines(part.title, number_call) if part.title is not None else None
-    return replace(part, children=children, notes=notes, title=title)
+    walker = _NoteCallNumbers({note.call_pos: note.number for note in notes})
+    return replace(_rebuild_part(part, walker), notes=notes)
 
 
 def _targets(document: Document) -> dict[str, tuple[str, str, str | None, SourcePos]]:
     """Every label → (kind, printed text, anchor, position); first definition wins."""
-    annex_word = languages.load(document.meta.lang).annex
     targets: dict[str, tuple[str, str, str | None, SourcePos]] = {}
     for part in document.parts:
         if part.kind == "annex" and part.label:
-            designation = f"{annex_word} {part.number}".strip()
-            targets.setdefault(part.label, ("annex", designation, part.anchor, part.pos))
+            targets.setdefault(part.label, ("annex", part.designation or "", part.anchor, part.pos))
         for section in iter_sections(part.children):
             if section.label:
                 text = section.number if section.numbered else plain_text(section.title)
@@ -267,85 +334,117 @@ def _targets(document: Document) -> dict[str, tuple[str, str, str | None, Source
             if paragraph.label:
                 text = str(paragraph.number) if paragraph.number is not None else ""
                 targets.setdefault(paragraph.label, ("para", text, paragraph.anchor, paragraph.pos))
+            for item in iter_subparagraphs(paragraph.attachments):
+                if item.label:
+                    targets.setdefault(item.label, ("para", item.citation or "", item.anchor, item.pos))
         for note in part.notes:
             targets.setdefault(f"note:{note.label}", ("note", str(note.number), note.anchor, note.pos))
     return targets
 
 
-def resolve_references(document: Document) -> tuple[Document, list[Diagnostic]]:
-    """Replace each ``@kind:label`` by its target's current number (pandoc-crossref's second pass)."""
-    targets = _targets(document)
-    by_name: dict[str, list[str]] = {}
-    for label in targets:
-        by_name.setdefault(label.split(":", 1)[1], []).append(label)
-    diagnostics: list[Diagnostic] = []
-    container: list[str | None] = [None]
+class _References(Rebuilder):
+    """Each ``@kind:label`` gets its target's number and id (pandoc-crossref's second pass)."""
 
-    def resolve(inline: Inline) -> Inline:
-        if not isinstance(inline, CrossRef):
-            return inline
-        target = targets.get(inline.label)
+    def __init__(self, targets: dict[str, tuple[str, str, str | None, SourcePos]]) -> None:
+        self.targets = targets
+        self.by_name: dict[str, list[str]] = {}
+        for label in targets:
+            self.by_name.setdefault(label.split(":", 1)[1], []).append(label)
+        self.diagnostics: list[Diagnostic] = []
+        self.container: str | None = None
+        self.in_note = False
+        """In a note, every block is the note's text: a reference to the note is to itself."""
+
+    def within(self, label: str | None, node):
+        """Visit ``node`` as the text of the labelled thing ``label`` (a reference to it is to itself)."""
+        if self.in_note:
+            return self.rebuild(node)
+        outer, self.container = self.container, label
+        try:
+            return self.rebuild(node)
+        finally:
+            self.container = outer
+
+    def visit_Paragraph(self, node: Paragraph) -> Paragraph:
+        return self.within(node.label, node)
+
+    def visit_SubParagraph(self, node: SubParagraph) -> SubParagraph:
+        return self.within(node.label, node)
+
+    def visit_Section(self, node: Section) -> Section:
+        titled = self.within(node.label, replace(node, children=()))
+        return replace(titled, children=self.visit_value(node.children))
+
+    def visit_CrossRef(self, inline: CrossRef) -> CrossRef:
+        target = self.targets.get(inline.label)
         if target is None:
-            others = [label for label in by_name.get(inline.name, []) if label != inline.label]
+            others = [label for label in self.by_name.get(inline.name, []) if label != inline.label]
             if others:
-                kind = targets[others[0]][0]
-                diagnostics.append(error(
+                kind = self.targets[others[0]][0]
+                self.diagnostics.append(error(
                     inline.pos,
                     f"@{inline.label} refers to a {REFERENCE_KINDS[kind]}, not a {REFERENCE_KINDS[inline.kind]}",
                     f"write @{others[0]}",
                 ))
             else:
-                same_kind = [label for label in targets if label.startswith(inline.kind + ":")]
+                same_kind = [label for label in self.targets if label.startswith(inline.kind + ":")]
                 close = difflib.get_close_matches(inline.label, same_kind, n=1, cutoff=0.6)
-                diagnostics.append(error(
-                    inline.pos,
-                    f"unknown label '{inline.label}'",
-                    f"did you mean '{close[0]}'?" if close else None,
+                self.diagnostics.append(error(
+                    inline.pos, f"unknown label '{inline.label}'", f"did you mean '{close[0]}'?" if close else None,
                 ))
             return inline
-        if inline.label == container[0]:
-            diagnostics.append(error(inline.pos, f"@{inline.label} refers to itself"))
+        if inline.label == self.container:
+            self.diagnostics.append(error(inline.pos, f"@{inline.label} refers to itself"))
         kind, text, anchor, _ = target
         if not text:
-            diagnostics.append(error(inline.pos, f"@{inline.label} refers to an unnumbered {REFERENCE_KINDS[kind]}"))
+            what = REFERENCE_KINDS[kind]
+            self.diagnostics.append(error(inline.pos, f"@{inline.label} refers to an unnumbered {what}"))
             return inline
         return replace(inline, text=text, anchor=anchor)
 
-    def in_paragraph(paragraph: Paragraph) -> Paragraph:
-        container[0] = paragraph.label
-        return map_block_inlines(paragraph, resolve)
 
-    def in_section(section: Section) -> Section:
-        container[0] = section.label
-        return replace(section, title=map_inlines(section.title, resolve))
-
+def resolve_references(document: Document) -> tuple[Document, list[Diagnostic]]:
+    """Replace each ``@kind:label`` by its target's current number (see :class:`_References`)."""
+    walker = _References(_targets(document))
     parts = []
     for part in document.parts:
-        container[0] = part.label
-        title = map_inlines(part.title, resolve) if part.title is not None else None
-        children = map_blocks(part.children, in_paragraph, in_section)
+        walker.container = part.label
+        title = walker.visit_value(part.title) if part.title is not None else None
+        walker.container = None
+        children = walker.visit_value(part.children)
         notes = []
+        walker.in_note = True
         for note in part.notes:
-            container[0] = f"note:{note.label}"
-            notes.append(replace(note, blocks=tuple(map_block_inlines(b, resolve) for b in note.blocks)))
+            walker.container = f"note:{note.label}"
+            notes.append(replace(note, blocks=walker.visit_value(note.blocks)))
+        walker.container, walker.in_note = None, False
         parts.append(replace(part, title=title, children=children, notes=tuple(notes)))
-    container[0] = None
     meta = document.meta
-    meta = replace(meta, title=map_inlines(meta.title, resolve),
-                   subtitle=map_inlines(meta.subtitle, resolve) if meta.subtitle is not None else None)
-    return replace(document, meta=meta, parts=tuple(parts)), diagnostics
+    meta = replace(meta, title=walker.visit_value(meta.title),
+                   subtitle=walker.visit_value(meta.subtitle) if meta.subtitle is not None else None)
+    return replace(document, meta=meta, parts=tuple(parts)), walker.diagnostics
 
 
 def check(document: Document) -> tuple[Document, list[Diagnostic]]:
-    """What numbering and resolving cannot see: duplicates and empty places."""
+    """What numbering and resolving cannot see: duplicates, empty places, ids used twice."""
     diagnostics: list[Diagnostic] = []
     seen: dict[str, SourcePos] = {}
+    ids: dict[str, SourcePos] = {}
 
     def claim(label: str, pos: SourcePos, what: str) -> None:
         if label in seen:
             diagnostics.append(error(pos, f"{what} '{label}' is used twice", f"first used at {seen[label]}"))
         else:
             seen[label] = pos
+
+    def claim_id(anchor: str | None, pos: SourcePos, label: str | None) -> None:
+        # Generated ids are unique by construction; a label can still spell one ("sec:I-A").
+        if anchor is None or (label is not None and seen.get(label) != pos):
+            return  # a label used twice is reported as such
+        if anchor in ids and ids[anchor] != pos:
+            diagnostics.append(error(pos, f"the id '{anchor}' is also the id of what stands at {ids[anchor]}",
+                                     "choose another label"))
+        ids.setdefault(anchor, pos)
 
     paragraphs = 0
     for part in document.parts:
@@ -354,12 +453,21 @@ def check(document: Document) -> tuple[Document, list[Diagnostic]]:
         for section in iter_sections(part.children):
             if section.label:
                 claim(section.label, section.pos, "label")
+            claim_id(section.anchor, section.pos, section.label)
             if not any(True for _ in iter_paragraphs(section.children)):
                 diagnostics.append(error(section.pos, "empty section: a heading with no paragraph under it"))
         for paragraph in iter_paragraphs(part.children):
             paragraphs += 1
             if paragraph.label:
                 claim(paragraph.label, paragraph.pos, "label")
+            claim_id(paragraph.anchor, paragraph.pos, paragraph.label)
+            for item in iter_subparagraphs(paragraph.attachments):
+                if item.label:
+                    claim(item.label, item.pos, "label")
+                    if item.citation is None:
+                        diagnostics.append(error(item.pos, f"'{item.label}' labels a sub-paragraph of an "
+                                                           "unnumbered paragraph, which cannot be cited"))
+                claim_id(item.anchor, item.pos, item.label)
         called: dict[str, Note] = {}
         for note in part.notes:
             if note.label in called:
@@ -382,7 +490,8 @@ def check(document: Document) -> tuple[Document, list[Diagnostic]]:
 _PUNCTUATION = ".,;:"
 
 
-def typeset(inlines: tuple[Inline, ...], language: languages.Language) -> tuple[Inline, ...]:
+def typeset(inlines: tuple[Inline, ...], language: languages.Language,
+            catalogue: languages.Catalogue = languages.BUILT_IN) -> tuple[Inline, ...]:
     """A run of text set in ``language``'s typography: quotes, no-break spaces, note calls.
 
     Straight double quotes become the language's marks (opening and closing in turn),
@@ -413,16 +522,13 @@ def typeset(inlines: tuple[Inline, ...], language: languages.Language) -> tuple[
             elif isinstance(inline, (Emphasis, Strong)):
                 out.append(replace(inline, children=walk(inline.children)))
             elif isinstance(inline, Span):
-                out.append(replace(inline, children=_typeset_in(inline.children, inline.lang, language)))
+                out.append(replace(inline, children=typeset(
+                    inline.children, catalogue.load_or(inline.lang, language), catalogue)))
             else:
                 out.append(inline)
         return _place_note_calls(_merge_text(out), language.note_call)
 
     return walk(inlines)
-
-
-def _typeset_in(inlines: tuple[Inline, ...], code: str, fallback: languages.Language) -> tuple[Inline, ...]:
-    return typeset(inlines, languages.load_or(code, fallback))
 
 
 def _merge_text(inlines: list[Inline]) -> list[Inline]:
@@ -464,34 +570,32 @@ def _place_note_calls(inlines: list[Inline], placement: str) -> tuple[Inline, ..
     return tuple(_merge_text(out))
 
 
+class _Typography(Rebuilder):
+    """Every text set in its part's language: quotes, no-break spaces, note calls (see :func:`typeset`)."""
+
+    def __init__(self, language: languages.Language, catalogue: languages.Catalogue) -> None:
+        self.language = language
+        self.catalogue = catalogue
+
+    def set(self, inlines: tuple[Inline, ...] | None) -> tuple[Inline, ...] | None:
+        return typeset(inlines, self.language, self.catalogue) if inlines is not None else None
+
+    def visit_Paragraph(self, node: Paragraph) -> Paragraph:
+        return replace(node, inlines=self.set(node.inlines), term=self.set(node.term),
+                       attachments=self.visit_value(node.attachments))
+
+    def visit_Section(self, node: Section) -> Section:
+        return replace(node, title=self.set(node.title), children=self.visit_value(node.children))
+
+
 def apply_typography(document: Document) -> tuple[Document, list[Diagnostic]]:
     """Set every text in its part's language: the edition's, or an annex's own."""
-    edition = languages.load(document.meta.lang)
     parts = []
     for part in document.parts:
-        language = languages.load_or(part.lang, edition)
-
-        def set_block(block: Block, language: languages.Language = language) -> Block:
-            if isinstance(block, Paragraph):
-                return replace(
-                    block,
-                    inlines=typeset(block.inlines, language),
-                    term=typeset(block.term, language) if block.term is not None else None,
-                    attachments=tuple(set_block(b) for b in block.attachments),
-                )
-            if isinstance(block, Quote):
-                return replace(block, blocks=tuple(set_block(b) for b in block.blocks))
-            return replace(block, items=tuple(tuple(set_block(b) for b in item) for item in block.items))
-
-        children = map_blocks(
-            part.children, set_block, lambda s, language=language: replace(s, title=typeset(s.title, language))
-        )
-        notes = tuple(replace(n, blocks=tuple(set_block(b) for b in n.blocks)) for n in part.notes)
-        title = typeset(part.title, language) if part.title is not None else None
-        parts.append(replace(part, children=children, notes=notes, title=title))
-    meta = document.meta
-    meta = replace(meta, title=typeset(meta.title, edition),
-                   subtitle=typeset(meta.subtitle, edition) if meta.subtitle is not None else None)
+        walker = _Typography(part.language, document.catalogue)
+        parts.append(replace(_rebuild_part(replace(part, title=None), walker), title=walker.set(part.title)))
+    edition = _Typography(document.language, document.catalogue)
+    meta = replace(document.meta, title=edition.set(document.meta.title), subtitle=edition.set(document.meta.subtitle))
     return replace(document, meta=meta, parts=tuple(parts)), []
 
 

@@ -17,11 +17,10 @@ def test_a_fourth_language_builds_in_every_format_from_data_alone(tmp_path):
     shutil.copytree(FIXTURES / "fourth-language", tmp_path, dirs_exist_ok=True)
     for folder in ("templates", "styles"):
         shutil.copytree(ROOT / folder, tmp_path / folder)
-    try:
-        assert main(["--project", str(tmp_path)]) == 0
-        assert "pt" in languages.available()
-    finally:
-        languages.use_project_languages(None)
+    assert main(["--project", str(tmp_path)]) == 0
+    assert "pt" in languages.Catalogue.for_project(tmp_path / "languages").available()
+    # The project's language stays the project's: nothing of it leaks into councildoc's own catalogue.
+    assert "pt" not in languages.BUILT_IN.available()
     out = tmp_path / "output/relatorio/pt"
     page = html.parse(str(out / "relatorio.html")).getroot()
     assert page.get("lang") == "pt"

@@ -42,7 +42,7 @@ def test_no_break_spaces_and_quotes(lang, source, expected):
     ("fr", "Texto[^1=a]. Más[^2=b], fin."),
 ])
 def test_note_calls_take_their_side_of_the_punctuation(lang, expected):
-    source = "Texto.[^a] Más[^b], fin.\n\n[^a]: A.\n\n[^b]: B."
+    source = "Texto.[^a] Más[^b], fin.\n\n[^a]: Nota A.\n\n[^b]: Nota B."
     assert body_text(source, lang) == expected
 
 

@@ -19,8 +19,8 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 
 DATA_DIR = Path(__file__).parent
-_search: list[Path] = [DATA_DIR]
 _cache: dict[tuple[str, tuple[Path, ...]], Language] = {}
+"""Parsed data files, by code and search path (the files do not change during a build)."""
 
 
 @dataclass(frozen=True)
@@ -66,6 +66,15 @@ class Language:
     """The quotation marks that straight ``"…"`` in a source become."""
     typography: tuple[TypographyRule, ...] = field(default_factory=tuple)
     """Substitutions on the text: no-break spaces and the like."""
+    subparagraph_markers: tuple[str, ...] = ("({a})", "({i})", "{a}.", "{i}.")
+    """How sub-paragraphs of the first to fourth degree are marked, ``{a}`` standing for a letter and
+    ``{i}`` for a small roman numeral (the UN editorial manual: (a), (i), a., i. in English;
+    a), i), a., i. in French and Spanish)."""
+
+    def subparagraph_marker(self, degree: int, number: int) -> str:
+        """The marker of the ``number``-th sub-paragraph of ``degree`` (1-based): ``(b)``, ``ii)``."""
+        pattern = self.subparagraph_markers[degree - 1]
+        return pattern.format(a=small_letter(number), i=small_roman(number))
 
     @property
     def locale(self) -> Locale:
@@ -89,43 +98,82 @@ class Language:
         return self.session_line.format(ordinal=ordinal)
 
 
-def use_project_languages(directory: Path | None) -> None:
-    """Look for language data in ``directory`` first (a project's ``languages/``)."""
-    _search[:] = ([directory] if directory is not None and directory.is_dir() else []) + [DATA_DIR]
+@dataclass(frozen=True)
+class Catalogue:
+    """The languages one project has data for: its own ``languages/`` folder first, then councildoc's.
+
+    A value handed to whatever needs a language (docutils' ``languages.get_language``), never
+    global state: two projects built in one process each see their own.
+    """
+
+    search: tuple[Path, ...] = (DATA_DIR,)
+    """The folders holding ``<code>.yaml`` files, the first that has a code wins."""
+
+    @classmethod
+    def for_project(cls, directory: Path | None) -> Catalogue:
+        """The catalogue of a project whose own language files are in ``directory``."""
+        if directory is not None and directory.is_dir():
+            return cls((directory, DATA_DIR))
+        return cls()
+
+    def available(self) -> list[str]:
+        """The codes of every language that has a data file."""
+        return sorted({p.stem for folder in self.search for p in folder.glob("*.yaml")})
+
+    def load(self, code: str) -> Language:
+        """The data of language ``code``; ``KeyError`` when there is no data file."""
+        key = (code, self.search)
+        if key not in _cache:
+            path = next((folder / f"{code}.yaml" for folder in self.search if (folder / f"{code}.yaml").is_file()),
+                        None)
+            if path is None:
+                raise KeyError(code)
+            _cache[key] = _from_data(code, yaml.safe_load(path.read_text(encoding="utf-8")))
+        return _cache[key]
+
+    def load_or(self, code: str, fallback: Language) -> Language:
+        """The data of ``code``, or ``fallback`` for a language without data (an annex in Latin, say)."""
+        try:
+            return self.load(code)
+        except KeyError:
+            return fallback
 
 
-def available() -> list[str]:
-    """The codes of every language that has a data file."""
-    return sorted({p.stem for folder in _search for p in folder.glob("*.yaml")})
+BUILT_IN = Catalogue()
+"""councildoc's own languages, for code that has no project (tests, the benchmark's peers)."""
 
 
 def load(code: str) -> Language:
-    """The data of language ``code``; ``KeyError`` when there is no data file."""
-    key = (code, tuple(_search))
-    if key not in _cache:
-        path = next((folder / f"{code}.yaml" for folder in _search if (folder / f"{code}.yaml").is_file()), None)
-        if path is None:
-            raise KeyError(code)
-        _cache[key] = _from_data(code, yaml.safe_load(path.read_text(encoding="utf-8")))
-    return _cache[key]
-
-
-def load_or(code: str, fallback: Language) -> Language:
-    """The data of ``code``, or ``fallback`` for a language without data (an annex in Latin, say)."""
-    try:
-        return load(code)
-    except KeyError:
-        return fallback
+    """The data of one of councildoc's own languages."""
+    return BUILT_IN.load(code)
 
 
 def _from_data(code: str, data: dict) -> Language:
     values = {key.replace("-", "_"): value for key, value in data.items()}
-    if "quotes" in values:
-        values["quotes"] = tuple(values["quotes"])
+    for key in ("quotes", "subparagraph_markers"):
+        if key in values:
+            values[key] = tuple(values[key])
     values["typography"] = tuple(
         TypographyRule(re.compile(rule["pattern"]), rule["replace"]) for rule in values.get("typography") or ()
     )
     return Language(code=code, **values)
+
+
+def small_letter(number: int) -> str:
+    """``1`` → ``a``, ``26`` → ``z``, ``27`` → ``aa`` (the UN manual doubles the letter)."""
+    letter = "abcdefghijklmnopqrstuvwxyz"[(number - 1) % 26]
+    return letter * ((number - 1) // 26 + 1)
+
+
+def small_roman(number: int) -> str:
+    """``4`` → ``iv``."""
+    numerals = [(1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
+                (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
+    out = ""
+    for value, numeral in numerals:
+        count, number = divmod(number, value)
+        out += numeral * count
+    return out
 
 
 def is_cldr_language(code: str) -> bool:

@@ -89,7 +89,7 @@ class _AstBuilder:
 
     def __init__(self, document: Document) -> None:
         self.document = document
-        self.language = languages.load(document.meta.lang)
+        self.language = document.language
 
     def inlines(self, inlines: tuple[Inline, ...], part: Part) -> list:
         out: list = []
@@ -211,8 +211,8 @@ class _AstBuilder:
         blocks += self.children(self.document.body.children, self.document.body, self.language)
         for index, part in enumerate(self.document.annexes, start=1):
             blocks.append(_section_mark(index))
-            language = languages.load_or(part.lang, self.language)
-            head = [_div([_styled("Annex Heading", [_str(_designation(self.language, part))])],
+            language = part.language
+            head = [_div([_styled("Annex Heading", [_str(part.designation or "")])],
                          lang=self.document.meta.lang)]
             if part.title:
                 head.append(_styled("Annex Title", self.inlines(part.title, part)))
@@ -225,8 +225,6 @@ class _AstBuilder:
         }
 
 
-def _designation(language: languages.Language, part: Part) -> str:
-    return f"{language.annex} {part.number or ''}".strip()
 
 
 
@@ -362,11 +360,11 @@ def finish(docx: bytes, document: Document) -> bytes:
     source = zipfile.ZipFile(io.BytesIO(docx))
     parts = {name: source.read(name) for name in source.namelist()}
     meta = document.meta
-    words = languages.load(meta.lang)
+    words = document.language
 
     headers = {"rIdCouncilHead0": header_xml(meta.symbol, words.page, meta.lang)}
     for index, part in enumerate(document.annexes, start=1):
-        label = f"{_designation(words, part)}, {words.page_in_annex}"
+        label = f"{part.designation}, {words.page_in_annex}"
         headers[f"rIdCouncilHead{index}"] = header_xml(meta.symbol, label, meta.lang)
     relations = parts["word/_rels/document.xml.rels"].decode("utf-8")
     types = parts["[Content_Types].xml"].decode("utf-8")

@@ -198,7 +198,7 @@ def page_context(
 ) -> dict:
     """Everything the page template shows, already rendered or plain."""
     meta = document.meta
-    language = languages.load(meta.lang)
+    language = document.language
     body = document.body
     body_ctx = HtmlContext(body, language, for_print, relaxed)
     title_note = None
@@ -211,13 +211,13 @@ def page_context(
         }
     parts = []
     for part in document.parts:
-        part_language = languages.load_or(part.lang, language)
+        part_language = part.language
         ctx = HtmlContext(part, part_language, for_print, relaxed)
         parts.append({
             "kind": part.kind,
             "anchor": part.anchor or "body",
             "lang": part.lang if part.lang != meta.lang else None,
-            "designation": f"{language.annex} {part.number or ''}".strip() if part.kind == "annex" else None,
+            "designation": part.designation,
             "title": render_inlines(part.title, ctx) if part.title else None,
             "content": render_children(part.children, ctx, depth=1),
             "notes": render_notes(part, ctx) if part.notes and not for_print else None,

@@ -11,7 +11,6 @@ import jinja2
 from babel import Locale
 from markupsafe import Markup
 
-from .. import languages
 from ..model import Document, Paragraph, Section
 from ..parity import align, reference_edition, skeleton
 from .html import HtmlContext, render_inlines, render_note, render_paragraph
@@ -68,7 +67,7 @@ def _part_rows(index: int, documents: dict[str, Document], langs: list[str],
             }
         notes.append({"kind": "note", "cells": cells})
     ref_part = part_of(ref_lang)
-    title = "" if ref_part.kind == "body" else f"{languages.load(ref_lang).annex} {ref_part.number or ''}".strip()
+    title = "" if ref_part.kind == "body" else ref_part.designation or ""
     return {"title": title, "rows": rows, "notes": notes}
 
 
@@ -79,9 +78,8 @@ def side_by_side_context(documents: dict[str, Document], stylesheet: str) -> dic
     langs = [ref_lang] + sorted(lang for lang in documents if lang != ref_lang)
     columns, contexts = [], {}
     for lang in langs:
-        words = languages.load(lang)
         columns.append({"lang": lang, "name": Locale.parse(lang.replace("-", "_")).display_name})
-        contexts[lang] = [HtmlContext(part, languages.load_or(part.lang, words), id_prefix=f"{lang}-")
+        contexts[lang] = [HtmlContext(part, part.language, id_prefix=f"{lang}-")
                           for part in documents[lang].parts]
     reference = documents[ref_lang]
     return {

@@ -76,7 +76,7 @@ def _children(children: tuple, part: Part, language: languages.Language) -> list
 
 def masthead_lines(document: Document) -> list[str]:
     meta = document.meta
-    words = languages.load(meta.lang)
+    words = document.language
     lines = [meta.symbol, f"{words.original} {words.language_name(meta.original_lang)}", words.long_date(meta.date)]
     if meta.session_title:
         lines.append(meta.session_title.upper())
@@ -89,7 +89,6 @@ def masthead_lines(document: Document) -> list[str]:
 def write_text(document: Document) -> str:
     """The canonical review text of one edition."""
     meta = document.meta
-    words = languages.load(meta.lang)
     blocks: list[list[str]] = [masthead_lines(document)]
     # The body's first page repeats the title, with the title's note.
     title = normalize(inline_text(meta.title) + (f" {inline_text(meta.subtitle)}" if meta.subtitle else "")).upper()
@@ -97,9 +96,9 @@ def write_text(document: Document) -> str:
         title += f"[{next(n for n in document.body.notes if n.label == meta.title_note).number}]"
     blocks.append([title])
     for part in document.parts:
-        language = languages.load_or(part.lang, words)
+        language = part.language
         if part.kind == "annex":
-            blocks.append([f"{words.annex} {part.number or ''}".strip()])
+            blocks.append([part.designation or ""])
             if part.title:
                 blocks.append([normalize(inline_text(part.title)).upper()])
         blocks += _children(part.children, part, language)
