@@ -371,6 +371,7 @@ class _Converter:
         blocks: list[Block] = []
         for node, _, here in self.unwrap_all(nodes, pos):
             if node["t"] in ("Para", "Plain"):
+                self.check_typed_subparagraphs(node["c"], here)
                 blocks.append(Paragraph(self.inlines(node["c"], here), here, numbered=False))
             elif node["t"] in ("BulletList", "OrderedList", "BlockQuote"):
                 blocks.append(self.attachment(node, here))
@@ -383,7 +384,9 @@ class _Converter:
     def escaped(self, where: SourcePos) -> bool:
         """Whether the author wrote a backslash before the character at ``where``."""
         line = self.lines[where.line - 1] if where.line <= len(self.lines) else ""
-        return where.column >= 2 and line[where.column - 2 : where.column - 1] == "\\"
+        # The position is the character's, or that of the backslash before it (Pandoc's piece starts there).
+        return line[where.column - 1 : where.column] == "\\" or (
+            where.column >= 2 and line[where.column - 2 : where.column - 1] == "\\")
 
     def _finish(self, out: list[Inline | _TextRun]) -> list[Inline]:
         """Merge text runs and split out the ``@kind:label`` references in them."""
@@ -550,20 +553,27 @@ class _Converter:
         if text.endswith((":", "\u00a0:")):
             self.diagnostics.append(error(pos, "an entry's term ends with ':': the build adds the separator",
                                           "write [Kenya]{.entry}, not [Kenya:]{.entry}"))
-        if not text:
+        if not term:
             self.diagnostics.append(error(pos, "an entry's term is empty"))
 
     def check_typed_subparagraphs(self, nodes: list[dict], pos: SourcePos) -> None:
         """``(a)`` typed on a line of its own inside a paragraph: Markdown does not start a list
         there, and the text would print as one paragraph with the author's letters in it."""
-        flat = [n for n in _leaves(nodes)]
-        for index, node in enumerate(flat[:-1]):
-            following = flat[index + 1]
-            if node[0]["t"] == "SoftBreak" and following[0]["t"] == "Str" and _TYPED_MARKER.match(following[0]["c"]):
+        flat = list(_leaves(nodes))
+        for index, (node, _) in enumerate(flat):
+            if node["t"] != "SoftBreak":
+                continue
+            word = ""
+            for following, attrs in flat[index + 1 :]:  # sourcepos splits "(a)" into "(", "a", ")"
+                if following["t"] != "Str":
+                    break
+                word += following["c"]
+            if _TYPED_MARKER.match(word):
                 self.diagnostics.append(error(
-                    self.pos_of(following[1], pos),
-                    f"'{following[0]['c']}' starts a line inside a paragraph: sub-paragraphs are a list",
-                    "leave a blank line before the first sub-paragraph; the build letters them itself"))
+                    self.pos_of(flat[index + 1][1], pos),
+                    f"'{word}' starts a line inside a paragraph: sub-paragraphs are a list",
+                    "leave a blank line before each sub-paragraph (before a nested one too); "
+                    "the build letters them itself"))
                 return
 
     def _first_inline(self, nodes: list[dict]) -> tuple[dict | None, dict[str, str], None]:
@@ -640,7 +650,7 @@ class _Converter:
             elif kind == "Div":
                 self.unsupported("this fenced div", here, "only ::: {.annex} divs are known")
             else:
-                self.unsupported(_BLOCK_NAMES.get(kind, kind), here)
+                self.unsupported(_BLOCK_NAMES.get(kind, kind), here, _BLOCK_HINTS.get(kind))
         close_to(1)
         return tuple(top)
 
@@ -676,6 +686,9 @@ _BLOCK_NAMES = {
     "LineBlock": "a line block",
     "Figure": "a figure",
 }
+
+
+_BLOCK_HINTS = {"Table": "this version of councildoc writes no tables: set the figures out in paragraphs"}
 
 
 def _first_pos(nodes: list[dict]) -> SourcePos | None:
@@ -849,7 +862,7 @@ def _check_grid_tables(source: SourceText) -> list[Diagnostic]:
     for number, line in enumerate(source.text.split("\n"), start=1):
         if _GRID_TABLE_RULE.match(line):
             return [error(source.pos(number, 1), "a grid table is not supported yet",
-                          "tables are not part of council documents in this version")]
+                          "this version of councildoc writes no tables: set the figures out in paragraphs")]
     return []
 
 
