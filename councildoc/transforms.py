@@ -18,7 +18,6 @@ from .model import (
     INLINE_TYPES,
     CrossRef,
     Document,
-    Emphasis,
     Inline,
     LineBreak,
     Note,
@@ -26,13 +25,12 @@ from .model import (
     Paragraph,
     Part,
     Section,
-    Span,
-    Strong,
     SubParagraph,
     SubParagraphList,
     Text,
 )
 from .parse import REFERENCE_KINDS
+from .typography import typeset
 from .visitor import Rebuilder, Visitor
 
 Transform = Callable[[Document], tuple[Document, list[Diagnostic]]]
@@ -485,89 +483,6 @@ def check(document: Document) -> tuple[Document, list[Diagnostic]]:
 
 # --------------------------------------------------------------------------
 # Typography
-
-
-_PUNCTUATION = ".,;:"
-
-
-def typeset(inlines: tuple[Inline, ...], language: languages.Language,
-            catalogue: languages.Catalogue = languages.BUILT_IN) -> tuple[Inline, ...]:
-    """A run of text set in ``language``'s typography: quotes, no-break spaces, note calls.
-
-    Straight double quotes become the language's marks (opening and closing in turn),
-    the language's substitutions apply to plain text (not to links or code), and a
-    note call moves to its side of an adjacent full stop, comma, semicolon or colon.
-    """
-    opening = [True]
-
-    def set_text(text: str) -> str:
-        if '"' in text:
-            out = []
-            for char in text:
-                if char == '"':
-                    out.append(language.quotes[0] if opening[0] else language.quotes[1])
-                    opening[0] = not opening[0]
-                else:
-                    out.append(char)
-            text = "".join(out)
-        for rule in language.typography:
-            text = rule.pattern.sub(rule.replace, text)
-        return text
-
-    def walk(run: tuple[Inline, ...]) -> tuple[Inline, ...]:
-        out: list[Inline] = []
-        for inline in run:
-            if isinstance(inline, Text):
-                out.append(Text(set_text(inline.text)))
-            elif isinstance(inline, (Emphasis, Strong)):
-                out.append(replace(inline, children=walk(inline.children)))
-            elif isinstance(inline, Span):
-                out.append(replace(inline, children=typeset(
-                    inline.children, catalogue.load_or(inline.lang, language), catalogue)))
-            else:
-                out.append(inline)
-        return _place_note_calls(_merge_text(out), language.note_call)
-
-    return walk(inlines)
-
-
-def _merge_text(inlines: list[Inline]) -> list[Inline]:
-    out: list[Inline] = []
-    for inline in inlines:
-        if isinstance(inline, Text) and out and isinstance(out[-1], Text):
-            out[-1] = Text(out[-1].text + inline.text)
-        elif not (isinstance(inline, Text) and not inline.text):
-            out.append(inline)
-    return out
-
-
-def _place_note_calls(inlines: list[Inline], placement: str) -> tuple[Inline, ...]:
-    """Move each note call to its language's side of the punctuation next to it."""
-    out: list[Inline] = []
-    pending = list(inlines)
-    index = 0
-    while index < len(pending):
-        item = pending[index]
-        if isinstance(item, NoteCall):
-            if placement == "before-punctuation" and out and isinstance(out[-1], Text) \
-                    and out[-1].text[-1:] in _PUNCTUATION:
-                mark = out[-1].text[-1]
-                out[-1] = Text(out[-1].text[:-1])
-                if index + 1 < len(pending) and isinstance(pending[index + 1], Text):
-                    pending[index + 1] = Text(mark + pending[index + 1].text)
-                else:
-                    pending.insert(index + 1, Text(mark))
-            elif placement == "after-punctuation" and index + 1 < len(pending) \
-                    and isinstance(pending[index + 1], Text) and pending[index + 1].text[:1] in _PUNCTUATION:
-                mark = pending[index + 1].text[0]
-                pending[index + 1] = Text(pending[index + 1].text[1:])
-                if out and isinstance(out[-1], Text):
-                    out[-1] = Text(out[-1].text + mark)
-                else:
-                    out.append(Text(mark))
-        out.append(item)
-        index += 1
-    return tuple(_merge_text(out))
 
 
 class _Typography(Rebuilder):

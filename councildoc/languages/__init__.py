@@ -31,6 +31,9 @@ class TypographyRule:
     """What to find (Python ``re`` syntax)."""
     replace: str
     """What to put instead (``\\1`` for groups)."""
+    example: str = ""
+    """A text the rule changes once, as an author types it (``N.º 1150``): the tests set it
+    with each side of the change in other markup."""
 
 
 @dataclass(frozen=True)
@@ -154,7 +157,8 @@ def _from_data(code: str, data: dict) -> Language:
         if key in values:
             values[key] = tuple(values[key])
     values["typography"] = tuple(
-        TypographyRule(re.compile(rule["pattern"]), rule["replace"]) for rule in values.get("typography") or ()
+        TypographyRule(re.compile(rule["pattern"]), rule["replace"], rule.get("example", ""))
+        for rule in values.get("typography") or ()
     )
     return Language(code=code, **values)
 
