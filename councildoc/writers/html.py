@@ -31,9 +31,12 @@ from ..model import (
     Section,
     Span,
     Strong,
+    SubParagraph,
+    SubParagraphList,
     Text,
 )
 from ..transforms import iter_sections, plain_text
+from ..visitor import Visitor
 
 PAGE_TEMPLATE = "document.html.j2"
 STYLESHEET = "council.css"
@@ -58,138 +61,184 @@ class HtmlContext:
         return f"{self.id_prefix}{anchor}"
 
 
-def render_inlines(inlines: tuple[Inline, ...], ctx: HtmlContext) -> Markup:
-    out: list[str] = []
-    for inline in inlines:
-        if isinstance(inline, Text):
-            out.append(escape(inline.text))
-        elif isinstance(inline, Emphasis):
-            out.append(Markup("<em>{}</em>").format(render_inlines(inline.children, ctx)))
-        elif isinstance(inline, Strong):
-            out.append(Markup("<strong>{}</strong>").format(render_inlines(inline.children, ctx)))
-        elif isinstance(inline, Code):
-            out.append(Markup("<code>{}</code>").format(inline.text))
-        elif isinstance(inline, Link):
-            out.append(Markup('<a href="{}">{}</a>').format(inline.url, render_inlines(inline.children, ctx)))
-        elif isinstance(inline, Span):
-            out.append(Markup('<span lang="{}">{}</span>').format(inline.lang, render_inlines(inline.children, ctx)))
-        elif isinstance(inline, LineBreak):
-            out.append(Markup("<br>"))
-        elif isinstance(inline, NoteCall):
-            out.append(note_call(ctx, inline.number))
-        elif isinstance(inline, CrossRef):
-            if inline.text is None:
-                out.append(Markup('<span class="unresolved">¿{}?</span>').format(inline.label))
-            else:
-                out.append(Markup('<a class="xref" href="#{}">{}</a>').format(ctx.id(inline.anchor), inline.text))
-    return Markup("").join(out)
+class HtmlWriter(Visitor):
+    """The model as HTML, one method per node type (docutils' ``HTMLTranslator``, without the state).
 
-
-def note_call(ctx: HtmlContext, number: int | None, *, with_id: bool = True) -> Markup:
-    """The superscript link to note ``number`` of the part; for print, the note's text follows it.
-
-    WeasyPrint floats that text (``float: footnote``) to the foot of the page
-    that calls it; the link stays the visible, live note call.
+    Block methods go through :meth:`element`, so that :class:`FootnoteWriter` can set the same
+    blocks with inline-level elements inside a paragraph.
     """
-    note = next((n for n in ctx.part.notes if n.number == number), None)
-    if note is None:
-        return Markup('<span class="unresolved">¿note?</span>')
-    anchor = Markup(' id="{}"').format(ctx.id(note.call_anchor)) if with_id else Markup("")
-    call = Markup('<a class="note-call" href="#{}"{} role="doc-noteref"><sup>{}</sup></a>').format(
-        ctx.id(note.anchor), anchor, note.number
-    )
-    if not ctx.for_print:
-        return call
-    text = Markup("").join(
-        Markup('<span class="note-para">{}</span>').format(render_inlines(b.inlines, ctx))
-        for b in note.blocks
-        if isinstance(b, Paragraph)
-    )
-    return call + Markup('<span class="footnote" id="{}" data-n="{}" role="note">{}</span>').format(
-        note.anchor, note.number, text
-    )
+
+    def __init__(self, ctx: HtmlContext, depth: int = 1) -> None:
+        self.ctx = ctx
+        self.depth = depth
+        """Added to a section's level to give its heading's rank (the masthead's title is the h1)."""
+
+    # -- runs of nodes
+
+    def inlines(self, inlines: tuple[Inline, ...]) -> Markup:
+        return Markup("").join(self.visit(inline) for inline in inlines)
+
+    def blocks(self, blocks: tuple) -> Markup:
+        return Markup("").join(self.visit(block) for block in blocks)
+
+    def children(self, children: tuple) -> Markup:
+        """A part's or a section's paragraphs and sub-sections, one a line."""
+        return Markup("\n").join(self.visit(child) for child in children)
+
+    def element(self, tag: str, css: str, content: Markup, anchor: str | None = None) -> Markup:
+        attributes = Markup(' class="{}"').format(css)
+        if anchor:
+            attributes += Markup(' id="{}"').format(self.ctx.id(anchor))
+        return Markup("<{0}{1}>{2}</{0}>").format(Markup(tag), attributes, content)
+
+    # -- inlines
+
+    def visit_Text(self, node: Text) -> Markup:
+        return escape(node.text)
+
+    def visit_Emphasis(self, node: Emphasis) -> Markup:
+        return Markup("<em>{}</em>").format(self.inlines(node.children))
+
+    def visit_Strong(self, node: Strong) -> Markup:
+        return Markup("<strong>{}</strong>").format(self.inlines(node.children))
+
+    def visit_Code(self, node: Code) -> Markup:
+        return Markup("<code>{}</code>").format(node.text)
+
+    def visit_Link(self, node: Link) -> Markup:
+        return Markup('<a href="{}">{}</a>').format(node.url, self.inlines(node.children))
+
+    def visit_Span(self, node: Span) -> Markup:
+        return Markup('<span lang="{}">{}</span>').format(node.lang, self.inlines(node.children))
+
+    def visit_LineBreak(self, node: LineBreak) -> Markup:
+        return Markup("<br>")
+
+    def visit_NoteCall(self, node: NoteCall) -> Markup:
+        return self.note_call(node.number)
+
+    def visit_CrossRef(self, node: CrossRef) -> Markup:
+        if node.text is None:
+            return Markup('<span class="unresolved">¿{}?</span>').format(node.label)
+        return Markup('<a class="xref" href="#{}">{}</a>').format(self.ctx.id(node.anchor), node.text)
+
+    def note_call(self, number: int | None) -> Markup:
+        """The superscript link to note ``number`` of the part; for print, the note's text follows it.
+
+        WeasyPrint floats that text (``float: footnote``) to the foot of the page
+        that calls it; the link stays the visible, live note call.
+        """
+        ctx = self.ctx
+        note = next((n for n in ctx.part.notes if n.number == number), None)
+        if note is None:
+            return Markup('<span class="unresolved">¿note?</span>')
+        call = Markup('<a class="note-call" href="#{}" id="{}" role="doc-noteref"><sup>{}</sup></a>').format(
+            ctx.id(note.anchor), ctx.id(note.call_anchor), note.number
+        )
+        if not ctx.for_print:
+            return call
+        return call + Markup('<span class="footnote" id="{}" data-n="{}" role="note">{}</span>').format(
+            note.anchor, note.number, FootnoteWriter(ctx, self.depth).blocks(note.blocks)
+        )
+
+    # -- blocks
+
+    def visit_Paragraph(self, node: Paragraph) -> Markup:
+        css = "para entry" if node.term is not None else "para"
+        if node.anchor in self.ctx.relaxed:
+            css += " relaxed"
+        html = self.paragraph(node, css)
+        if node.attachments:
+            return self.element("div", "para-group", html + self.blocks(node.attachments))
+        return html
+
+    def paragraph(self, node: Paragraph, css: str) -> Markup:
+        """The paragraph's own text, numbered where it has a number, without what is attached to it."""
+        parts: list[str] = []
+        if node.number is not None:
+            parts.append(Markup('<a class="para-num" href="#{0}">{1}.</a>').format(self.ctx.id(node.anchor),
+                                                                                  node.number))
+        if node.term is not None:
+            parts.append(Markup('<strong class="entry-term">{}{}</strong>').format(
+                self.inlines(node.term), self.ctx.language.entry_separator
+            ))
+            if node.inlines and not isinstance(node.inlines[0], NoteCall):
+                parts.append(" ")
+        parts.append(self.inlines(node.inlines))
+        return self.element("p", css, Markup("").join(parts), node.anchor)
+
+    def visit_ListBlock(self, node: ListBlock) -> Markup:
+        items = Markup("").join(self.element("li", "bullet", self.blocks(item)) for item in node.items)
+        return self.element("ul", "bullets", items)
+
+    def visit_Quote(self, node: Quote) -> Markup:
+        return self.element("blockquote", "quote", self.blocks(node.blocks))
+
+    def visit_SubParagraphList(self, node: SubParagraphList) -> Markup:
+        return self.element("ol", f"subparas degree-{node.degree}", self.blocks(node.items))
+
+    def visit_SubParagraph(self, node: SubParagraph) -> Markup:
+        """Its marker as text, in a box that hangs before its first paragraph (see the stylesheets)."""
+        content = Markup('<span class="subpara-marker">{}</span> ').format(node.marker or "")
+        rest = node.blocks
+        if rest and isinstance(rest[0], Paragraph):
+            content += self.paragraph(rest[0], "subpara-text")
+            rest = rest[1:]
+        return self.element("li", "subpara", content + self.blocks(rest), node.anchor)
+
+    def visit_Section(self, node: Section) -> Markup:
+        level = min(self.depth + node.level, 6)
+        heading = Markup('<h{0} class="heading level-{1}">{2}</h{0}>').format(level, node.level,
+                                                                            self.heading_text(node))
+        return Markup('<section id="{}">\n{}\n{}\n</section>').format(node.anchor, heading,
+                                                                     self.children(node.children))
+
+    def heading_text(self, node: Section) -> Markup:
+        number = Markup('<span class="sec-num">{}.</span> ').format(node.number) if node.number else Markup("")
+        return number + self.inlines(node.title)
+
+    # -- notes at the end of the part (the screen page)
+
+    def note(self, note: Note) -> Markup:
+        """One note as a list item: its number, its text and a link back to its call."""
+        return Markup(
+            '<li id="{0}" value="{1}"><span class="note-num">{1}</span>{2}'
+            '<a class="backref" href="#{3}" role="doc-backlink" aria-label="↩ {1}">↩</a></li>'
+        ).format(self.ctx.id(note.anchor), note.number, self.blocks(note.blocks), self.ctx.id(note.call_anchor))
+
+    def notes(self, part: Part) -> Markup:
+        return Markup("\n").join(self.note(note) for note in part.notes)
 
 
-def render_block(block: Paragraph | ListBlock | Quote, ctx: HtmlContext) -> Markup:
-    if isinstance(block, Paragraph):
-        return render_paragraph(block, ctx)
-    if isinstance(block, Quote):
-        inner = Markup("").join(render_block(b, ctx) for b in block.blocks)
-        return Markup("<blockquote>{}</blockquote>").format(inner)
-    tag = "ol" if block.ordered else "ul"
-    items = Markup("").join(
-        Markup("<li>{}</li>").format(Markup("").join(render_block(b, ctx) for b in item)) for item in block.items
-    )
-    return Markup("<{0}>{1}</{0}>").format(Markup(tag), items)
+class FootnoteWriter(HtmlWriter):
+    """A note's blocks inside its call's paragraph, where the print page floats them to the page foot.
+
+    Every element is a ``span`` (a ``p`` or a list there would close the paragraph that calls the
+    note); the print stylesheet sets the ones after the first as blocks. The class names are those
+    of the screen page, so one set of rules lays out sub-paragraphs in both places.
+    """
+
+    def element(self, tag: str, css: str, content: Markup, anchor: str | None = None) -> Markup:
+        return super().element("span", css, content, anchor)
+
+    def visit_Paragraph(self, node: Paragraph) -> Markup:
+        return self.paragraph(node, "note-para") + self.blocks(node.attachments)
+
+    def paragraph(self, node: Paragraph, css: str) -> Markup:
+        return Markup('<span class="{}">{}</span>').format(css, self.inlines(node.inlines))
 
 
-def render_paragraph(paragraph: Paragraph, ctx: HtmlContext) -> Markup:
-    parts: list[str] = []
-    if paragraph.number is not None:
-        parts.append(Markup('<a class="para-num" href="#{0}">{1}.</a>').format(ctx.id(paragraph.anchor),
-                                                                              paragraph.number))
-    if paragraph.term is not None:
-        parts.append(Markup('<strong class="entry-term">{}{}</strong>').format(
-            render_inlines(paragraph.term, ctx), ctx.language.entry_separator
-        ))
-        if paragraph.inlines and not isinstance(paragraph.inlines[0], NoteCall):
-            parts.append(" ")
-    parts.append(render_inlines(paragraph.inlines, ctx))
-    css = "para entry" if paragraph.term is not None else "para"
-    if paragraph.anchor in ctx.relaxed:
-        css += " relaxed"
-    anchor = Markup(' id="{}"').format(ctx.id(paragraph.anchor)) if paragraph.anchor else Markup("")
-    html = Markup('<p class="{}"{}>{}</p>').format(css, anchor, Markup("").join(parts))
-    if paragraph.attachments:
-        attached = Markup("").join(render_block(b, ctx) for b in paragraph.attachments)
-        return Markup('<div class="para-group">{}{}</div>').format(html, attached)
-    return html
-
-
-def render_children(children: tuple, ctx: HtmlContext, depth: int) -> Markup:
-    out = []
-    for child in children:
-        if isinstance(child, Section):
-            out.append(render_section(child, ctx, depth))
-        else:
-            out.append(render_block(child, ctx))
-    return Markup("\n").join(out)
-
-
-def render_section(section: Section, ctx: HtmlContext, depth: int) -> Markup:
-    level = min(depth + section.level, 6)
-    number = Markup('<span class="sec-num">{}.</span> ').format(section.number) if section.number else Markup("")
-    heading = Markup('<h{0} class="heading level-{1}">{2}{3}</h{0}>').format(
-        level, section.level, number, render_inlines(section.title, ctx)
-    )
-    body = render_children(section.children, ctx, depth)
-    return Markup('<section id="{}">\n{}\n{}\n</section>').format(section.anchor, heading, body)
-
-
-def render_note(note: Note, ctx: HtmlContext) -> Markup:
-    """One note as a list item: its number, its text and a link back to its call."""
-    text = Markup("").join(render_block(b, ctx) for b in note.blocks)
-    return Markup(
-        '<li id="{0}" value="{1}"><span class="note-num">{1}</span>{2}'
-        '<a class="backref" href="#{3}" role="doc-backlink" aria-label="↩ {1}">↩</a></li>'
-    ).format(ctx.id(note.anchor), note.number, text, ctx.id(note.call_anchor))
-
-
-def render_notes(part: Part, ctx: HtmlContext) -> Markup:
-    return Markup("\n").join(render_note(note, ctx) for note in part.notes)
-
-
-def entries_by_heading(part: Part, ctx: HtmlContext) -> list[dict]:
+def entries_by_heading(part: Part, writer: HtmlWriter) -> list[dict]:
     """The annex entries grouped under the heading they stand in (MC/INF/298's regions)."""
     groups = []
     for section in iter_sections(part.children):
         entries = [
-            {"term": render_inlines(child.term, ctx), "anchor": child.anchor}
+            {"term": writer.inlines(child.term), "anchor": child.anchor}
             for child in section.children
             if isinstance(child, Paragraph) and child.term is not None
         ]
         if entries:
-            groups.append({"title": render_inlines(section.title, ctx), "anchor": section.anchor, "entries": entries})
+            groups.append({"title": writer.inlines(section.title), "anchor": section.anchor, "entries": entries})
     return groups
 
 
@@ -200,28 +249,27 @@ def page_context(
     meta = document.meta
     language = document.language
     body = document.body
-    body_ctx = HtmlContext(body, language, for_print, relaxed)
+    body_writer = HtmlWriter(HtmlContext(body, language, for_print, relaxed))
     title_note = None
     if meta.title_note:
         note = next(n for n in body.notes if n.label == meta.title_note)
         # On screen the note hangs on the masthead's title; on paper, on the body's first page.
         title_note = {
-            "call": Markup("") if for_print else note_call(body_ctx, note.number),
-            "print_call": note_call(body_ctx, note.number) if for_print else Markup(""),
+            "call": Markup("") if for_print else body_writer.note_call(note.number),
+            "print_call": body_writer.note_call(note.number) if for_print else Markup(""),
         }
     parts = []
     for part in document.parts:
-        part_language = part.language
-        ctx = HtmlContext(part, part_language, for_print, relaxed)
+        writer = HtmlWriter(HtmlContext(part, part.language, for_print, relaxed))
         parts.append({
             "kind": part.kind,
             "anchor": part.anchor or "body",
             "lang": part.lang if part.lang != meta.lang else None,
             "designation": part.designation,
-            "title": render_inlines(part.title, ctx) if part.title else None,
-            "content": render_children(part.children, ctx, depth=1),
-            "notes": render_notes(part, ctx) if part.notes and not for_print else None,
-            "entries": entries_by_heading(part, ctx) if part.kind == "annex" and not for_print else [],
+            "title": writer.inlines(part.title) if part.title else None,
+            "content": writer.children(part.children),
+            "notes": writer.notes(part) if part.notes and not for_print else None,
+            "entries": entries_by_heading(part, writer) if part.kind == "annex" and not for_print else [],
             "page_name": f"annex{len(parts)}" if part.kind == "annex" else "body",
         })
     return {
@@ -231,9 +279,9 @@ def page_context(
         "date_iso": meta.date.isoformat(),
         "date": language.long_date(meta.date),
         "session": meta.session_title,
-        "title": render_inlines(meta.title, body_ctx),
+        "title": body_writer.inlines(meta.title),
         "title_text": plain_text(meta.title),
-        "subtitle": render_inlines(meta.subtitle, body_ctx) if meta.subtitle else None,
+        "subtitle": body_writer.inlines(meta.subtitle) if meta.subtitle else None,
         "title_note": title_note,
         "words": language,
         "parts": parts,

@@ -11,25 +11,24 @@ import jinja2
 from babel import Locale
 from markupsafe import Markup
 
-from ..model import Document, Paragraph, Section
+from ..model import Document, Section
 from ..parity import align, reference_edition, skeleton
-from .html import HtmlContext, render_inlines, render_note, render_paragraph
+from .html import HtmlContext, HtmlWriter
 
 TEMPLATE = "side-by-side.html.j2"
 
 
-def _cell(item, ctx: HtmlContext) -> Markup:
-    node = item.node
-    if isinstance(node, Section):
+class CellWriter(HtmlWriter):
+    """One cell of the view: a paragraph as on the page; a section by its heading alone (its
+    paragraphs have rows of their own)."""
+
+    def visit_Section(self, node: Section) -> Markup:
         number = f"{node.number}. " if node.number else ""
-        return Markup('<p class="heading">{}{}</p>').format(number, render_inlines(node.title, ctx))
-    if isinstance(node, Paragraph):
-        return render_paragraph(node, ctx)
-    return Markup("")
+        return Markup('<p class="heading">{}{}</p>').format(number, self.inlines(node.title))
 
 
 def _part_rows(index: int, documents: dict[str, Document], langs: list[str],
-               contexts: dict[str, list[HtmlContext]]) -> dict:
+               writers: dict[str, list[CellWriter]]) -> dict:
     """The rows of part ``index`` (the body, an annex): its sections and paragraphs, then its notes."""
     ref_lang = langs[0]
 
@@ -43,7 +42,7 @@ def _part_rows(index: int, documents: dict[str, Document], langs: list[str],
     def cell(lang: str, position: int | None) -> dict | None:
         if position is None or part_of(lang) is None:
             return None
-        return {"html": _cell(items[lang][position], contexts[lang][index]), "lang": part_of(lang).lang}
+        return {"html": writers[lang][index].visit(items[lang][position].node), "lang": part_of(lang).lang}
 
     rows = []
     for i in range(len(items[ref_lang]) + 1):
@@ -62,7 +61,7 @@ def _part_rows(index: int, documents: dict[str, Document], langs: list[str],
         for lang in langs:
             note = next((n for n in part_of(lang).notes if n.label == label), None) if part_of(lang) else None
             cells[lang] = None if note is None else {
-                "html": Markup('<ol class="note">{}</ol>').format(render_note(note, contexts[lang][index])),
+                "html": Markup('<ol class="note">{}</ol>').format(writers[lang][index].note(note)),
                 "lang": part_of(lang).lang,
             }
         notes.append({"kind": "note", "cells": cells})
@@ -76,17 +75,17 @@ def side_by_side_context(documents: dict[str, Document], stylesheet: str) -> dic
     first = next(iter(documents.values()))
     ref_lang = reference_edition(documents, first.meta.original_lang)
     langs = [ref_lang] + sorted(lang for lang in documents if lang != ref_lang)
-    columns, contexts = [], {}
+    columns, writers = [], {}
     for lang in langs:
         columns.append({"lang": lang, "name": Locale.parse(lang.replace("-", "_")).display_name})
-        contexts[lang] = [HtmlContext(part, part.language, id_prefix=f"{lang}-")
-                          for part in documents[lang].parts]
+        writers[lang] = [CellWriter(HtmlContext(part, part.language, id_prefix=f"{lang}-"))
+                         for part in documents[lang].parts]
     reference = documents[ref_lang]
     return {
         "symbol": reference.meta.symbol,
-        "title": render_inlines(reference.meta.title, contexts[ref_lang][0]),
+        "title": writers[ref_lang][0].inlines(reference.meta.title),
         "columns": columns,
-        "parts": [_part_rows(index, documents, langs, contexts) for index in range(len(reference.parts))],
+        "parts": [_part_rows(index, documents, langs, writers) for index in range(len(reference.parts))],
         "stylesheet": Markup(stylesheet),
     }
 

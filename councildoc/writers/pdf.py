@@ -16,8 +16,18 @@ from urllib.parse import unquote, urlparse
 import jinja2
 
 from ..diagnostics import Diagnostic, SourcePos, error
-from ..model import Document, ListBlock, NoteCall, Paragraph, Quote
-from ..transforms import iter_inlines, iter_paragraphs
+from ..model import (
+    Document,
+    ListBlock,
+    NoteCall,
+    Paragraph,
+    Quote,
+    Section,
+    SubParagraph,
+    SubParagraphList,
+)
+from ..transforms import iter_paragraphs
+from ..visitor import Visitor
 from .html import write_html
 
 PRINT_STYLESHEET = "council-print.css"
@@ -75,29 +85,65 @@ MAX_LAYOUT_PASSES = 6
 """How many times a layout may be redone to bring every note to its call's page."""
 
 
+class _CallPlaces(Visitor):
+    """Which part-level paragraph each note call stands in: in its text or in what is attached to it."""
+
+    def __init__(self) -> None:
+        self.paragraph: str | None = None
+        """The anchor of the part-level paragraph being walked."""
+        self.found: dict[SourcePos, str] = {}
+        """Note call's position → that paragraph's anchor."""
+
+    def walk(self, nodes: tuple) -> None:
+        for node in nodes:
+            self.visit(node)
+
+    def visit_Paragraph(self, node: Paragraph) -> None:
+        outer = self.paragraph
+        self.paragraph = outer or node.anchor
+        self.walk((*(node.term or ()), *node.inlines, *node.attachments))
+        self.paragraph = outer
+
+    def visit_Section(self, node: Section) -> None:
+        self.walk(node.children)  # a call in a heading stands in no paragraph
+
+    def visit_ListBlock(self, node: ListBlock) -> None:
+        for item in node.items:
+            self.walk(item)
+
+    def visit_Quote(self, node: Quote) -> None:
+        self.walk(node.blocks)
+
+    def visit_SubParagraphList(self, node: SubParagraphList) -> None:
+        self.walk(node.items)
+
+    def visit_SubParagraph(self, node: SubParagraph) -> None:
+        self.walk(node.blocks)
+
+    def visit_NoteCall(self, node: NoteCall) -> None:
+        if self.paragraph:
+            self.found[node.pos] = self.paragraph
+
+    def _children(self, node) -> None:
+        self.walk(node.children)
+
+    visit_Emphasis = visit_Strong = visit_Link = visit_Span = _children
+
+    def _leaf(self, node) -> None:
+        pass
+
+    visit_Text = visit_Code = visit_LineBreak = visit_CrossRef = _leaf
+
+
 def call_paragraphs(document: Document) -> dict[str, str]:
     """Note-call anchor → anchor of the paragraph that holds the call."""
     found: dict[str, str] = {}
     for part in document.parts:
-        calls = {note.call_pos: note.call_anchor for note in part.notes}
-        for paragraph in iter_paragraphs(part.children):
-            for block in (paragraph, *paragraph.attachments):
-                for inline in _block_inlines(block):
-                    if isinstance(inline, NoteCall) and inline.pos in calls and paragraph.anchor:
-                        found[calls[inline.pos]] = paragraph.anchor
+        places = _CallPlaces()
+        places.walk(part.children)
+        found.update({note.call_anchor: places.found[note.call_pos]
+                      for note in part.notes if note.call_pos in places.found})
     return found
-
-
-def _block_inlines(block):
-    if isinstance(block, Paragraph):
-        yield from iter_inlines((*(block.term or ()), *block.inlines))
-    elif isinstance(block, Quote):
-        for child in block.blocks:
-            yield from _block_inlines(child)
-    elif isinstance(block, ListBlock):
-        for item in block.items:
-            for child in item:
-                yield from _block_inlines(child)
 
 
 def misplaced_notes(rendered, document: Document) -> list[tuple[str, int, int]]:
