@@ -13,9 +13,9 @@ import sys
 from pathlib import Path
 
 from .diagnostics import Severity
+from .formats import PDF_VARIANTS, REGISTRY
 from .lock import project_lock
 from .pipeline import FORMATS, JobResult, Project, build, parse_shard, write_index
-from .writers.pdf import PDF_VARIANTS
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
@@ -67,7 +67,8 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--lang", action="extend", nargs="+", metavar="LANG",
                         help="edition language(s), e.g. es or es,en (default: all)")
     parser.add_argument("--format", action="extend", nargs="+", metavar="FMT",
-                        help=f"output format(s): {', '.join(FORMATS)} (default: all)")
+                        help="output format(s), default all: " + "; ".join(
+                            f"{f.name} ({f.description})" for f in REGISTRY.values()))
     parser.add_argument("--project", type=Path, default=Path.cwd(),
                         help="the project folder holding source/, templates/ and styles/ (default: .)")
     parser.add_argument("--pdf-variant", choices=PDF_VARIANTS,

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from . import formats as formats_registry
 from . import languages
 from .cache import BuildState, edition_key, project_digest
 from .diagnostics import Diagnostic, SourcePos, error, has_errors, sort_key
@@ -28,7 +29,6 @@ from .parse import DocumentInfo, parse_document_info, parse_edition
 from .read import DocumentSources, discover, read_source
 
 if TYPE_CHECKING:
-    from jinja2 import Environment
 
     from .model import Document
 
@@ -36,8 +36,8 @@ if TYPE_CHECKING:
 # rebuild with nothing to do pays for none of them (nor for Jinja, lxml, Pandoc or WeasyPrint).
 STYLESHEET = "council.css"
 
-FORMATS = ("html", "pdf", "docx", "txt")
-"""Every output format councildoc writes."""
+FORMATS = formats_registry.names()
+"""Every output format councildoc writes (from the registry, :mod:`councildoc.formats`)."""
 
 
 class Phase(enum.Enum):
@@ -148,25 +148,9 @@ def write_atomically(path: Path, data: str | bytes) -> None:
         raise
 
 
-def render(
-    project: Project, environment: Environment, document: Document, fmt: str, pdf_variant: str | None = None
-) -> tuple[str | bytes | None, list[Diagnostic]]:
-    """One output of one edition, in memory: the bytes to write, or why there are none."""
-    from .writers.docx import write_docx
-    from .writers.html import write_html
-    from .writers.pdf import write_pdf
-    from .writers.text import write_text
-
-    if fmt == "html":
-        stylesheet = (project.styles_dir / STYLESHEET).read_text(encoding="utf-8")
-        return write_html(document, environment, stylesheet), []
-    if fmt == "pdf":
-        return write_pdf(document, environment, project.styles_dir, pdf_variant)
-    if fmt == "docx":
-        return write_docx(document, project.styles_dir)
-    if fmt == "txt":
-        return write_text(document), []
-    raise ValueError(f"no writer for {fmt}")  # the CLI refuses formats not in FORMATS
+def render_context(project: Project, pdf_variant: str | None = None) -> formats_registry.RenderContext:
+    """What the writers read from the project: its templates and styles."""
+    return formats_registry.RenderContext(project.templates_dir, project.styles_dir, pdf_variant)
 
 
 class Progress(Protocol):
@@ -213,11 +197,9 @@ def run_job(root: Path, job: Job, write: bool, pdf_variant: str | None) -> JobRe
     if document is None or has_errors(diagnostics):
         return JobResult(job, diagnostics, written, None, time.perf_counter() - start)
     if write and job.formats:
-        from .writers.html import make_environment
-
-        environment = make_environment(project.templates_dir)
+        context = render_context(project, pdf_variant)
         for fmt in job.formats:
-            data, problems = render(project, environment, document, fmt, pdf_variant)
+            data, problems = formats_registry.REGISTRY[fmt].render(document, context)
             diagnostics += problems
             if data is not None:
                 path = project.output_path(job.document, job.lang, fmt)

@@ -17,9 +17,10 @@ import jinja2
 from babel import Locale
 
 from .cache import file_digest
+from .formats import suffixes
 
 INDEX_TEMPLATE = "index.html.j2"
-ARTIFACT_SUFFIXES = (".html", ".pdf", ".docx", ".txt")
+ARTIFACT_SUFFIXES = suffixes()
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from .diagnostics import SourcePos
 from .model import NODE_TYPES
 
 
@@ -74,10 +75,17 @@ class Rebuilder(Visitor):
         return dataclasses.replace(node, **changes) if changes else node
 
     def visit_value(self, value: Any, *args: Any, **kwargs: Any) -> Any:
+        """A field's value with its nodes visited: a node, a tuple of nodes (or of tuples of nodes),
+        or anything else as it is. A node of a type outside the model raises, wherever it stands."""
         if isinstance(value, tuple):
-            if value and all(type(v).__name__ in _NODE_NAMES or isinstance(v, tuple) for v in value):
+            if any(isinstance(v, tuple) or _is_node(v) for v in value):
                 return tuple(self.visit_value(v, *args, **kwargs) for v in value)
             return value
-        if type(value).__name__ in _NODE_NAMES:
+        if _is_node(value):
             return self.visit(value, *args, **kwargs)
         return value
+
+
+def _is_node(value: Any) -> bool:
+    """A dataclass that is a node: anything but a position (the one dataclass nodes hold as data)."""
+    return dataclasses.is_dataclass(value) and not isinstance(value, SourcePos)
