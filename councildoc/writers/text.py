@@ -1,28 +1,35 @@
 """WRITING the review text: the canonical plain text of an edition, the form people diff.
 
 One line per masthead line, heading, paragraph and note, blank lines between
-blocks, each part's notes after it. It shows what a reader sees (headings in
-capitals where the layout sets them so, note calls as ``[n]``) and nothing of
-the markup, so that ``textconv`` can read the same text back out of a built
-HTML, DOCX or PDF and ``git diff`` shows changes inside binary outputs.
+blocks, each part's notes after it. A paragraph's block goes on with a line for
+each list item (``- ``), quoted paragraph (``> ``) and sub-paragraph (its marker,
+``(a) ``); a note is ``[n]`` and its first paragraph, then a line for each of its
+further blocks. It shows what a reader sees (headings in capitals where the layout
+sets them so, note calls as ``[n]``) and nothing of the markup, so that ``textconv``
+can read the same text back out of a built HTML, DOCX or PDF and ``git diff``
+shows changes inside binary outputs.
 """
 
 from __future__ import annotations
 
 import re
 
-from .. import languages
 from ..model import (
+    NODE_TYPES,
     Block,
     Document,
     Inline,
+    ListBlock,
+    Note,
     NoteCall,
     Paragraph,
     Part,
     Quote,
     Section,
+    SubParagraph,
+    SubParagraphList,
 )
-from ..transforms import plain_text
+from ..transforms import PlainText, plain_text
 
 _SPACE = re.compile(r"\s+")
 
@@ -37,21 +44,61 @@ def inline_text(inlines: tuple[Inline, ...]) -> str:
     return plain_text(inlines, note_calls=True)
 
 
-def _block_lines(block: Block, part: Part, language: languages.Language) -> list[str]:
-    if isinstance(block, Paragraph):
-        text = inline_text(block.inlines)
-        if block.term is not None:
-            separator = "" if block.inlines and isinstance(block.inlines[0], NoteCall) else " "
-            text = f"{inline_text(block.term)}{language.entry_separator}{separator}{text}"
-        if block.number is not None:
-            text = f"{block.number}. {text}"
-        lines = [normalize(text)]
-        for attachment in block.attachments:
-            lines += _block_lines(attachment, part, language)
-        return lines
-    if isinstance(block, Quote):
-        return [f"> {line}" for b in block.blocks for line in _block_lines(b, part, language)]
-    return [f"- {line}" for item in block.items for b in item for line in _block_lines(b, part, language)]
+def lead(mark: str, lines: list[str]) -> list[str]:
+    """``lines`` with ``mark`` before the first: a sub-paragraph's marker, a note's ``[n]``."""
+    if not lines:
+        return [mark]
+    return [normalize(f"{mark} {lines[0]}"), *lines[1:]]
+
+
+class ReviewText(PlainText):
+    """The lines of one part's blocks; a section gives its heading's block and its children's blocks."""
+
+    covers = NODE_TYPES
+
+    def __init__(self, part: Part) -> None:
+        super().__init__(note_calls=True)
+        self.part = part
+
+    def lines(self, blocks: tuple[Block, ...]) -> list[str]:
+        return [line for block in blocks for line in self.visit(block)]
+
+    def children(self, children: tuple[Block | Section, ...]) -> list[list[str]]:
+        """Each child's block of lines; a section's heading and its children are blocks of their own."""
+        blocks: list[list[str]] = []
+        for child in children:
+            if isinstance(child, Section):
+                blocks += self.visit(child)
+            else:
+                blocks.append(self.visit(child))
+        return blocks
+
+    def visit_Section(self, node: Section) -> list[list[str]]:
+        return [[heading_text(node, self.part)], *self.children(node.children)]
+
+    def visit_Paragraph(self, node: Paragraph) -> list[str]:
+        text = self.text(node.inlines)
+        if node.term is not None:
+            separator = "" if node.inlines and isinstance(node.inlines[0], NoteCall) else " "
+            text = f"{self.text(node.term)}{self.part.language.entry_separator}{separator}{text}"
+        if node.number is not None:
+            text = f"{node.number}. {text}"
+        return [normalize(text), *self.lines(node.attachments)]
+
+    def visit_ListBlock(self, node: ListBlock) -> list[str]:
+        return [f"- {line}" for item in node.items for line in self.lines(item)]
+
+    def visit_Quote(self, node: Quote) -> list[str]:
+        return [f"> {line}" for line in self.lines(node.blocks)]
+
+    def visit_SubParagraphList(self, node: SubParagraphList) -> list[str]:
+        return self.lines(node.items)
+
+    def visit_SubParagraph(self, node: SubParagraph) -> list[str]:
+        return lead(node.marker or "", self.lines(node.blocks))
+
+    def note(self, note: Note) -> list[str]:
+        return lead(f"[{note.number}]", self.lines(note.blocks))
 
 
 def heading_text(section: Section, part: Part) -> str:
@@ -60,18 +107,6 @@ def heading_text(section: Section, part: Part) -> str:
     if part.kind == "body" and section.level == 1:
         title = title.upper()
     return f"{section.number}. {title}" if section.number else title
-
-
-def _children(children: tuple, part: Part, language: languages.Language) -> list[list[str]]:
-    blocks: list[list[str]] = []
-    for child in children:
-        if isinstance(child, Section):
-            blocks.append([heading_text(child, part)])
-            blocks += _children(child.children, part, language)
-        else:
-            blocks.append(_block_lines(child, part, language))
-    return blocks
-
 
 
 def masthead_lines(document: Document) -> list[str]:
@@ -96,16 +131,12 @@ def write_text(document: Document) -> str:
         title += f"[{next(n for n in document.body.notes if n.label == meta.title_note).number}]"
     blocks.append([title])
     for part in document.parts:
-        language = part.language
         if part.kind == "annex":
             blocks.append([part.designation or ""])
             if part.title:
                 blocks.append([normalize(inline_text(part.title)).upper()])
-        blocks += _children(part.children, part, language)
+        walker = ReviewText(part)
+        blocks += walker.children(part.children)
         if part.notes:
-            blocks.append([
-                normalize(f"[{note.number}] " + " ".join(line for b in note.blocks
-                                                          for line in _block_lines(b, part, language)))
-                for note in part.notes
-            ])
+            blocks.append([line for note in part.notes for line in walker.note(note)])
     return "\n\n".join("\n".join(block) for block in blocks) + "\n"
