@@ -11,61 +11,143 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .diagnostics import Diagnostic, SourcePos, error
-from .model import CrossRef, Document, NoteCall, Paragraph, Part, Section
+from .model import (
+    Block,
+    CrossRef,
+    Document,
+    Inline,
+    ListBlock,
+    NoteCall,
+    Paragraph,
+    Part,
+    Quote,
+    Section,
+    SubParagraph,
+    SubParagraphList,
+)
 from .transforms import iter_inlines
+from .visitor import Visitor
 
 
 @dataclass(frozen=True)
 class Item:
-    """One numbered thing of an edition, as the parity check sees it."""
+    """One numbered thing of an edition, or one thing attached to a paragraph, as the parity check sees it."""
 
     kind: str
-    """``section`` or ``paragraph``."""
+    """``section``, ``paragraph``, ``sub-paragraph``, ``list item`` or ``quote``."""
     key: tuple
     """What must be equal across editions (labels, levels, the notes and references it calls)."""
     pos: SourcePos
     """Where it is."""
     name: str
-    """How a message names it (``paragraph 12``, ``section IV (sec:partners)``)."""
+    """How a message names it (``paragraph 12``, ``section IV (sec:partners)``, ``sub-paragraph 12 (b)``)."""
     notes: tuple[str, ...] = ()
-    """The labels of the notes it calls."""
+    """The labels of the notes its own text calls."""
     refs: tuple[str, ...] = ()
-    """The labels it refers to."""
+    """The labels its own text refers to."""
     node: Section | Paragraph | None = field(default=None, compare=False)
     """The section or paragraph itself (the side-by-side view sets it in its column)."""
+    label: str | None = None
+    """Its ``para:`` label (a sub-paragraph's)."""
+    items: tuple[Item, ...] = ()
+    """What hangs on a paragraph, in order: its sub-paragraphs, list items and quotes, nested ones after
+    the one they stand in; each is compared with its counterpart in the other edition."""
 
 
-def _calls(paragraph: Paragraph) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    inlines = [*(paragraph.term or ()), *paragraph.inlines]
-    for block in paragraph.attachments:
-        if isinstance(block, Paragraph):
-            inlines += block.inlines
+def _calls(inlines: list[Inline]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     found = list(iter_inlines(tuple(inlines)))
     return (tuple(i.label for i in found if isinstance(i, NoteCall)),
             tuple(i.label for i in found if isinstance(i, CrossRef)))
 
 
+class _Attached(Visitor):
+    """The items hanging on one paragraph: each sub-paragraph, list item and quote, with the calls
+    of its own text (an item nested in it is an item of its own)."""
+
+    covers = (Paragraph, ListBlock, Quote, SubParagraphList, SubParagraph)
+
+    def __init__(self, owner: str) -> None:
+        self.owner = owner
+        """How messages name what the items stand in (``paragraph 12``)."""
+        self.items: list[Item] = []
+        self.inlines: list[Inline] = []
+        """The text of the item being read."""
+
+    def item(self, kind: str, slot: tuple, pos: SourcePos, name: str, blocks: tuple[Block, ...],
+             label: str | None = None) -> None:
+        """Read ``blocks`` as the text of one item; the items nested in them follow it."""
+        index = len(self.items)
+        outer_text, outer_owner = self.inlines, self.owner
+        self.inlines, self.owner = [], name
+        try:
+            for block in blocks:
+                self.visit(block)
+            notes, refs = _calls(self.inlines)
+        finally:
+            self.inlines, self.owner = outer_text, outer_owner
+        self.items.insert(index, Item(kind, (*slot, label, notes, refs), pos, name, notes, refs, label=label))
+
+    def visit_Paragraph(self, node: Paragraph) -> None:
+        self.inlines += [*(node.term or ()), *node.inlines]
+        for block in node.attachments:
+            self.visit(block)
+
+    def visit_ListBlock(self, node: ListBlock) -> None:
+        for number, blocks in enumerate(node.items, start=1):
+            pos = blocks[0].pos if blocks else node.pos
+            self.item("list item", ("list item",), pos, f"list item {number} in {self.owner}", blocks)
+
+    def visit_Quote(self, node: Quote) -> None:
+        self.item("quote", ("quote",), node.pos, f"the quote in {self.owner}", node.blocks)
+
+    def visit_SubParagraphList(self, node: SubParagraphList) -> None:
+        for item in node.items:
+            self.visit(item, node.degree)
+
+    def visit_SubParagraph(self, node: SubParagraph, degree: int) -> None:
+        name = f"sub-paragraph {node.citation}" if node.citation else f"sub-paragraph {node.marker} in {self.owner}"
+        self.item("sub-paragraph", ("sub-paragraph", degree), node.pos, name, node.blocks, node.label)
+
+
+class _Skeleton(_Attached):
+    """A part's sections and paragraphs, in order; each paragraph with its attached items."""
+
+    covers = (*_Attached.covers, Section)
+
+    def __init__(self) -> None:
+        super().__init__("the part")
+        self.section = ""
+
+    def visit_Section(self, node: Section) -> None:
+        key = node.label or f"{node.level}:{node.number or ''}"
+        name = f"section {node.number}" if node.number else "heading"
+        if node.label:
+            name += f" ({node.label})"
+        self.items.append(Item("section", ("section", node.level, key), node.pos, name, node=node))
+        outer, self.section = self.section, key
+        try:
+            for child in node.children:
+                self.visit(child)
+        finally:
+            self.section = outer
+
+    def visit_Paragraph(self, node: Paragraph) -> None:
+        name = f"paragraph {node.number}" if node.number is not None else "unnumbered paragraph"
+        notes, refs = _calls([*(node.term or ()), *node.inlines])
+        attached = _Attached(name)
+        for block in node.attachments:
+            attached.visit(block)
+        key = ("paragraph", self.section, node.number is not None, node.term is not None, notes, refs)
+        self.items.append(Item("paragraph", key, node.pos, name, notes, refs, node=node, items=tuple(attached.items)))
+
+
 def skeleton(part: Part) -> list[Item]:
-    """A part's sections and paragraphs, in order."""
-    items: list[Item] = []
-
-    def walk(children: tuple, section: str) -> None:
-        for child in children:
-            if isinstance(child, Section):
-                key = child.label or f"{child.level}:{child.number or ''}"
-                name = f"section {child.number}" if child.number else "heading"
-                if child.label:
-                    name += f" ({child.label})"
-                items.append(Item("section", ("section", child.level, key), child.pos, name, node=child))
-                walk(child.children, key)
-            elif isinstance(child, Paragraph):
-                notes, refs = _calls(child)
-                name = f"paragraph {child.number}" if child.number is not None else "unnumbered paragraph"
-                key = ("paragraph", section, child.number is not None, child.term is not None, notes, refs)
-                items.append(Item("paragraph", key, child.pos, name, notes, refs, node=child))
-
-    walk(part.children, "")
-    return items
+    """A part's sections and paragraphs, in order (a paragraph's sub-paragraphs, lists and quotes are its
+    ``items``)."""
+    walker = _Skeleton()
+    for child in part.children:
+        walker.visit(child)
+    return walker.items
 
 
 def _part_name(part: Part) -> str:
@@ -75,7 +157,7 @@ def _part_name(part: Part) -> str:
 def compare(reference: Document, other: Document) -> list[Diagnostic]:
     """Every way ``other`` is out of step with ``reference``, reported in ``other``'s file."""
     found: list[Diagnostic] = []
-    ref_lang, lang = reference.meta.lang, other.meta.lang
+    ref_lang = reference.meta.lang
     if len(reference.parts) != len(other.parts):
         found.append(error(
             other.body.pos,
@@ -86,20 +168,29 @@ def compare(reference: Document, other: Document) -> list[Diagnostic]:
         if ref_part.label != part.label:
             found.append(error(part.pos, f"annex label '{part.label}' here, '{ref_part.label}' in the "
                                          f"{ref_lang} edition ({ref_part.pos})"))
-        found += _compare_items(skeleton(ref_part), skeleton(part), ref_part, part, ref_lang, lang)
+        found += _compare_items(skeleton(ref_part), skeleton(part), ref_part.pos, part.pos, _part_name(part),
+                                ref_lang)
         found += _compare_notes(ref_part, part, ref_lang)
     return found
 
 
 def _slot(item: Item) -> tuple:
-    """Where an item stands, whatever it calls: its kind, section, numbering, entry-ness."""
-    return item.key[:4] if item.kind == "paragraph" else item.key
+    """Where an item stands, whatever it calls: its kind, section, numbering, entry-ness (a paragraph);
+    its kind and degree (what hangs on a paragraph)."""
+    if item.kind == "paragraph":
+        return item.key[:4]
+    return item.key if item.kind == "section" else item.key[:-3]
+
+
+def _identity(item: Item) -> tuple:
+    """Everything that must be equal: its key and those of the items hanging on it."""
+    return item.key, tuple(_identity(i) for i in item.items)
 
 
 def _pair_score(a: Item, b: Item) -> int:
-    """How well two items correspond: the same calls in the same place, or only the same place."""
+    """How well two items correspond: all the same, the same calls in the same place, or only the same place."""
     if a.key == b.key:
-        return 3
+        return 3 if _identity(a) == _identity(b) else 2
     return 1 if _slot(a) == _slot(b) else -1
 
 
@@ -133,14 +224,19 @@ def align(ref: list[Item], mine: list[Item]) -> tuple[dict[int, int], dict[int, 
     return matched, inserted
 
 
-def _compare_items(ref: list[Item], mine: list[Item], ref_part: Part, part: Part,
-                   ref_lang: str, lang: str) -> list[Diagnostic]:
-    """Align the two skeletons, then report what is missing, extra or different."""
+def _compare_items(ref: list[Item] | tuple[Item, ...], mine: list[Item] | tuple[Item, ...], ref_at: SourcePos,
+                   at: SourcePos, within: str, ref_lang: str) -> list[Diagnostic]:
+    """Align the two skeletons (or what hangs on two paragraphs), then report what is missing, extra or
+    different; ``ref_at`` and ``at`` are the parts' (or the paragraphs') positions, ``within`` names mine."""
     found: list[Diagnostic] = []
-    matched, inserted = align(ref, mine)
+    if [_slot(a) for a in ref] == [_slot(b) for b in mine]:
+        # The same things in the same places: what differs is in them (a note call moved to the next item).
+        matched, inserted = dict(enumerate(range(len(mine)))), {}
+    else:
+        matched, inserted = align(ref, mine)
     for i in range(len(ref) + 1):
         for j in inserted.get(i, []):
-            near = ref[i].pos if i < len(ref) else (ref[-1].pos if ref else ref_part.pos)
+            near = ref[i].pos if i < len(ref) else (ref[-1].pos if ref else ref_at)
             found.append(error(mine[j].pos, f"{mine[j].name} has no counterpart in the {ref_lang} edition "
                                             f"(near {near})"))
         if i == len(ref):
@@ -150,12 +246,13 @@ def _compare_items(ref: list[Item], mine: list[Item], ref_part: Part, part: Part
             b = mine[matched[i]]
             if a.key != b.key:
                 found.append(_difference(a, b, ref_lang))
+            found += _compare_items(a.items, b.items, a.pos, b.pos, b.name, ref_lang)
             continue
         following = [matched[k] for k in range(i + 1, len(ref)) if k in matched]
-        here = mine[following[0]].pos if following else (mine[-1].pos if mine else part.pos)
+        here = mine[following[0]].pos if following else (mine[-1].pos if mine else at)
         found.append(error(
             here,
-            f"{a.name} of the {ref_lang} edition ({a.pos}) has no counterpart in {_part_name(part)} here",
+            f"{a.name} of the {ref_lang} edition ({a.pos}) has no counterpart in {within} here",
             f"translate it, or remove it from {a.pos.path}",
         ))
     return found
@@ -177,6 +274,8 @@ def _difference(a: Item, b: Item, ref_lang: str) -> Diagnostic:
     if a.refs != b.refs:
         return error(b.pos, f"{b.name} refers to {', '.join(b.refs) or 'nothing'}; {where}: "
                             f"{', '.join(a.refs) or 'nothing'}")
+    if a.label != b.label:
+        return error(b.pos, f"{b.name} is labelled {b.label or 'nothing'}; {where}: {a.label or 'nothing'}")
     return error(b.pos, f"{b.name} is not {a.name} of {where}: a section, an entry or a number differs")
 
 
