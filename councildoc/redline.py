@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from markupsafe import Markup, escape
 
 from .model import (
+    INLINE_TYPES,
+    Block,
     Code,
     CrossRef,
     Document,
@@ -23,15 +25,20 @@ from .model import (
     Inline,
     LineBreak,
     Link,
+    ListBlock,
     Note,
     NoteCall,
     Paragraph,
     Part,
+    Quote,
     Span,
     Strong,
+    SubParagraph,
+    SubParagraphList,
     Text,
 )
 from .transforms import iter_paragraphs, iter_sections
+from .visitor import Visitor
 
 SAME_ENOUGH = 0.5
 """Two paragraphs whose words agree this much (difflib's ratio) are one paragraph, changed."""
@@ -44,36 +51,134 @@ class Token:
     shown: str
     identity: str
     call: bool = False
+    target: str | None = None
+    """The label a resolved reference points to (its ``shown`` is what it prints)."""
+
+
+class _Tokens(Visitor):
+    """The words of some inlines."""
+
+    covers = INLINE_TYPES
+
+    def run(self, inlines: tuple[Inline, ...]) -> list[Token]:
+        return [token for inline in inlines for token in self.visit(inline)]
+
+    def visit_Text(self, node: Text | Code) -> list[Token]:
+        return [Token(word, word) for word in node.text.split()]
+
+    visit_Code = visit_Text
+
+    def _children(self, node: Emphasis | Strong | Span | Link) -> list[Token]:
+        return self.run(node.children)
+
+    visit_Emphasis = visit_Strong = visit_Span = visit_Link = _children
+
+    def visit_LineBreak(self, node: LineBreak) -> list[Token]:
+        return []
+
+    def visit_NoteCall(self, node: NoteCall) -> list[Token]:
+        return [Token(str(node.number), f"[^{node.label}]", call=True)]
+
+    def visit_CrossRef(self, node: CrossRef) -> list[Token]:
+        return [Token(node.text or node.label, f"@{node.label}", target=node.label if node.text else None)]
 
 
 def tokens(inlines: tuple[Inline, ...]) -> list[Token]:
-    out: list[Token] = []
-    for inline in inlines:
-        if isinstance(inline, Text):
-            out += [Token(word, word) for word in inline.text.split()]
-        elif isinstance(inline, (Emphasis, Strong, Span, Link)):
-            out += tokens(inline.children)
-        elif isinstance(inline, Code):
-            out += [Token(word, word) for word in inline.text.split()]
-        elif isinstance(inline, LineBreak):
-            continue
-        elif isinstance(inline, NoteCall):
-            out.append(Token(str(inline.number), f"[^{inline.label}]", call=True))
-        elif isinstance(inline, CrossRef):
-            out.append(Token(inline.text or inline.label, f"@{inline.label}"))
-    return out
+    return _Tokens().run(inlines)
 
 
-def paragraph_tokens(paragraph: Paragraph) -> list[Token]:
-    found = tokens(paragraph.term or ()) + tokens(paragraph.inlines)
-    for block in paragraph.attachments:
-        if isinstance(block, Paragraph):
-            found += tokens(block.inlines)
-    return found
+@dataclass(frozen=True)
+class Item:
+    """A sub-paragraph, list item or quote hanging on a paragraph or in a note, as the redline sees it."""
+
+    kind: str
+    """``sub-paragraph``, ``list item`` or ``quote``."""
+    marker: str
+    """What the page shows before it: ``(b)``, ``•``, ``>``."""
+    slot: tuple
+    """What it must share with its counterpart: its kind and degree."""
+    tokens: list[Token]
+    """The words of its own text (an item nested in it is an item of its own)."""
+
+    @property
+    def identity(self) -> tuple:
+        return (*self.slot, *(t.identity for t in self.tokens))
 
 
-def note_tokens(note: Note) -> list[Token]:
-    return [t for block in note.blocks if isinstance(block, Paragraph) for t in tokens(block.inlines)]
+class _Text(Visitor):
+    """The words of a paragraph or a note, and each item hanging on it with its own words."""
+
+    covers = (Paragraph, ListBlock, Quote, SubParagraphList, SubParagraph)
+
+    def __init__(self) -> None:
+        self.tokens: list[Token] = []
+        self.items: list[Item] = []
+
+    def all_tokens(self) -> list[Token]:
+        """Its own words, then those of its items."""
+        return self.tokens + [t for item in self.items for t in item.tokens]
+
+    def read(self, blocks: tuple[Block, ...]) -> _Text:
+        for block in blocks:
+            self.visit(block)
+        return self
+
+    def item(self, kind: str, marker: str, slot: tuple, blocks: tuple[Block, ...]) -> None:
+        index = len(self.items)
+        outer, self.tokens = self.tokens, []
+        self.read(blocks)
+        self.items.insert(index, Item(kind, marker, slot, self.tokens))
+        self.tokens = outer
+
+    def visit_Paragraph(self, node: Paragraph) -> None:
+        self.tokens += tokens(node.term or ()) + tokens(node.inlines)
+        self.read(node.attachments)
+
+    def visit_ListBlock(self, node: ListBlock) -> None:
+        for blocks in node.items:
+            self.item("list item", "•", ("list item",), blocks)
+
+    def visit_Quote(self, node: Quote) -> None:
+        self.item("quote", "›", ("quote",), node.blocks)
+
+    def visit_SubParagraphList(self, node: SubParagraphList) -> None:
+        for item in node.items:
+            self.visit(item, node.degree)
+
+    def visit_SubParagraph(self, node: SubParagraph, degree: int) -> None:
+        self.item("sub-paragraph", node.marker or "", ("sub-paragraph", degree), node.blocks)
+
+
+def paragraph_text(paragraph: Paragraph) -> _Text:
+    return _Text().read((paragraph,))
+
+
+def note_text(note: Note) -> _Text:
+    return _Text().read(note.blocks)
+
+
+@dataclass
+class ItemChange:
+    """One sub-paragraph, list item or quote of a paragraph or note in the redline."""
+
+    kind: str
+    """``same``, ``changed``, ``added`` or ``removed``."""
+    old_marker: str | None
+    new_marker: str | None
+    words: list[tuple[str, Token]]
+    """The words with ``=``, ``+`` or ``-``."""
+
+    @property
+    def marker(self) -> str:
+        return self.new_marker if self.new_marker is not None else self.old_marker or ""
+
+    @property
+    def renumbered(self) -> bool:
+        return self.kind in ("same", "changed") and self.old_marker != self.new_marker
+
+    @property
+    def html(self) -> Markup:
+        return render_words(self.words)
 
 
 @dataclass
@@ -85,13 +190,19 @@ class Change:
     old_number: int | None
     new_number: int | None
     words: list[tuple[str, Token]] = field(default_factory=list)
-    """The words with ``=``, ``+`` or ``-``."""
+    """The words of its own text with ``=``, ``+`` or ``-``."""
     section: str = ""
     """The heading it stands under (its new one), for the reader's bearings."""
+    items: list[ItemChange] = field(default_factory=list)
+    """Its sub-paragraphs, list items and quotes, matched by their words like paragraphs."""
 
     @property
     def renumbered(self) -> bool:
         return self.kind in ("same", "changed") and self.old_number != self.new_number
+
+    @property
+    def changed_items(self) -> list[ItemChange]:
+        return [item for item in self.items if item.kind != "same"]
 
 
 def word_diff(old: list[Token], new: list[Token]) -> list[tuple[str, Token]]:
@@ -106,8 +217,62 @@ def word_diff(old: list[Token], new: list[Token]) -> list[tuple[str, Token]]:
     return out
 
 
-def _ratio(a: list[Token], b: list[Token]) -> float:
-    return difflib.SequenceMatcher(a=[t.identity for t in a], b=[t.identity for t in b], autojunk=False).ratio()
+def _ratio(a: tuple, b: tuple) -> float:
+    return difflib.SequenceMatcher(a=a, b=b, autojunk=False).ratio()
+
+
+def pair(old: list[tuple], new: list[tuple], alike=lambda a, b: True):
+    """Old and new things matched by identity: equal ones first, then the most alike, in order.
+
+    Yields ``(kind, i, j)``: ``same`` and ``changed`` with both indexes, ``added`` with ``i`` None,
+    ``removed`` with ``j`` None. ``alike(a, b)`` says whether two things may pair at all.
+    """
+    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            yield from (("same", i, j) for i, j in zip(range(i1, i2), range(j1, j2), strict=True))
+            continue
+        # In a region that differs, pair each new thing with the most alike old one, keeping order.
+        i = i1
+        for j in range(j1, j2):
+            best, best_ratio = None, SAME_ENOUGH
+            for candidate in range(i, i2):
+                ratio = _ratio(old[candidate], new[j])
+                if ratio >= best_ratio and alike(old[candidate], new[j]):
+                    best, best_ratio = candidate, ratio
+            if best is None:
+                yield "added", None, j
+                continue
+            yield from (("removed", gone, None) for gone in range(i, best))
+            yield "changed", best, j
+            i = best + 1
+        yield from (("removed", gone, None) for gone in range(i, i2))
+
+
+def compare_items(old: list[Item], new: list[Item]) -> list[ItemChange]:
+    """What hangs on one paragraph (or note) in two revisions, matched like paragraphs."""
+    changes = []
+    for kind, i, j in pair([item.identity for item in old], [item.identity for item in new],
+                           lambda a, b: a[:2] == b[:2]):
+        before = old[i] if i is not None else None
+        after = new[j] if j is not None else None
+        if after is None:
+            changes.append(ItemChange(kind, before.marker, None, [("-", t) for t in before.tokens]))
+        elif before is None:
+            changes.append(ItemChange(kind, None, after.marker, [("+", t) for t in after.tokens]))
+        else:
+            changes.append(ItemChange(kind, before.marker, after.marker, word_diff(before.tokens, after.tokens)))
+    return changes
+
+
+def _change(kind: str, old_number: int | None, new_number: int | None, old: _Text | None, new: _Text | None,
+            section: str = "") -> Change:
+    """A paragraph's or note's change, its own words and its items compared."""
+    words = word_diff(old.tokens if old else [], new.tokens if new else [])
+    items = compare_items(old.items if old else [], new.items if new else [])
+    if kind == "same" and (any(op != "=" for op, _ in words) or any(i.kind != "same" for i in items)):
+        kind = "changed"
+    return Change(kind, old_number, new_number, words, section, items)
 
 
 def _section_names(part: Part) -> dict[int, str]:
@@ -123,38 +288,21 @@ def _section_names(part: Part) -> dict[int, str]:
 
 
 def compare_paragraphs(old: list[Paragraph], new: list[Paragraph], names: dict[int, str]) -> list[Change]:
-    """Paragraphs matched by identity: equal words first, then the most alike, in order."""
-    old_tokens = [paragraph_tokens(p) for p in old]
-    new_tokens = [paragraph_tokens(p) for p in new]
-    matcher = difflib.SequenceMatcher(a=[tuple(t.identity for t in ts) for ts in old_tokens],
-                                      b=[tuple(t.identity for t in ts) for ts in new_tokens], autojunk=False)
+    """Paragraphs matched by identity (their words and their items' words): equal first, then the most alike."""
+    old_text = [paragraph_text(p) for p in old]
+    new_text = [paragraph_text(p) for p in new]
     changes: list[Change] = []
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            for i, j in zip(range(i1, i2), range(j1, j2), strict=True):
-                changes.append(Change("same", old[i].number, new[j].number, [("=", t) for t in new_tokens[j]],
-                                      names.get(id(new[j]), "")))
-            continue
-        # In a region that differs, pair each new paragraph with the most alike old one, keeping order.
-        i = i1
-        for j in range(j1, j2):
-            best, best_ratio = None, SAME_ENOUGH
-            for candidate in range(i, i2):
-                ratio = _ratio(old_tokens[candidate], new_tokens[j])
-                if ratio >= best_ratio:
-                    best, best_ratio = candidate, ratio
-            if best is None:
-                changes.append(Change("added", None, new[j].number, [("+", t) for t in new_tokens[j]],
-                                      names.get(id(new[j]), "")))
-                continue
-            for gone in range(i, best):
-                changes.append(Change("removed", old[gone].number, None, [("-", t) for t in old_tokens[gone]]))
-            changes.append(Change("changed", old[best].number, new[j].number,
-                                  word_diff(old_tokens[best], new_tokens[j]), names.get(id(new[j]), "")))
-            i = best + 1
-        for gone in range(i, i2):
-            changes.append(Change("removed", old[gone].number, None, [("-", t) for t in old_tokens[gone]]))
+    for kind, i, j in pair([_identity(t) for t in old_text], [_identity(t) for t in new_text]):
+        before = old[i].number if i is not None else None
+        after = new[j].number if j is not None else None
+        section = names.get(id(new[j]), "") if j is not None else ""
+        changes.append(_change(kind, before, after, old_text[i] if i is not None else None,
+                               new_text[j] if j is not None else None, section))
     return changes
+
+
+def _identity(text: _Text) -> tuple:
+    return (*(t.identity for t in text.tokens), *(i for item in text.items for i in ("¶", *item.identity)))
 
 
 def compare_notes(old: tuple[Note, ...], new: tuple[Note, ...]) -> list[Change]:
@@ -167,16 +315,14 @@ def compare_notes(old: tuple[Note, ...], new: tuple[Note, ...]) -> list[Change]:
         while pending_removed and (old_by_label.get(note.label) is None
                                    or pending_removed[0].number < old_by_label[note.label].number):
             gone = pending_removed.pop(0)
-            changes.append(Change("removed", gone.number, None, [("-", t) for t in note_tokens(gone)]))
+            changes.append(_change("removed", gone.number, None, note_text(gone), None))
         before = old_by_label.get(note.label)
         if before is None:
-            changes.append(Change("added", None, note.number, [("+", t) for t in note_tokens(note)]))
+            changes.append(_change("added", None, note.number, None, note_text(note)))
             continue
-        words = word_diff(note_tokens(before), note_tokens(note))
-        kind = "same" if all(op == "=" for op, _ in words) else "changed"
-        changes.append(Change(kind, before.number, note.number, words))
+        changes.append(_change("same", before.number, note.number, note_text(before), note_text(note)))
     for gone in pending_removed:
-        changes.append(Change("removed", gone.number, None, [("-", t) for t in note_tokens(gone)]))
+        changes.append(_change("removed", gone.number, None, note_text(gone), None))
     return changes
 
 
@@ -197,16 +343,18 @@ class Redline:
     parts: list[PartRedline]
 
     def counts(self) -> dict[str, dict[str, int]]:
-        out = {"paragraphs": {}, "notes": {}}
-        for kind, attr in (("paragraphs", "paragraphs"), ("notes", "notes")):
-            changes = [c for part in self.parts for c in getattr(part, attr)]
-            out[kind] = {
-                "added": sum(c.kind == "added" for c in changes),
-                "removed": sum(c.kind == "removed" for c in changes),
-                "changed": sum(c.kind == "changed" for c in changes),
-                "renumbered": sum(c.renumbered for c in changes),
-            }
-        return out
+        """How many paragraphs, notes and items (sub-paragraphs, list items, quotes) were added, removed…"""
+        changes = {
+            "paragraphs": [c for part in self.parts for c in part.paragraphs],
+            "notes": [c for part in self.parts for c in part.notes],
+        }
+        changes["items"] = [i for kind in ("paragraphs", "notes") for c in changes[kind] for i in c.items]
+        return {kind: {
+            "added": sum(c.kind == "added" for c in found),
+            "removed": sum(c.kind == "removed" for c in found),
+            "changed": sum(c.kind == "changed" for c in found),
+            "renumbered": sum(c.renumbered for c in found),
+        } for kind, found in changes.items()}
 
     @property
     def changed(self) -> bool:
@@ -216,29 +364,18 @@ class Redline:
 
     def summary(self) -> str:
         c = self.counts()
-        p, n = c["paragraphs"], c["notes"]
+        p, n, i = c["paragraphs"], c["notes"], c["items"]
         return (f"{self.document} [{self.lang}]: paragraphs {p['added']} added, {p['removed']} removed, "
                 f"{p['changed']} changed, {p['renumbered']} renumbered; notes {n['added']} added, "
-                f"{n['removed']} removed, {n['changed']} changed, {n['renumbered']} renumbered")
+                f"{n['removed']} removed, {n['changed']} changed, {n['renumbered']} renumbered; "
+                f"sub-paragraphs, list items and quotes {i['added']} added, {i['removed']} removed, "
+                f"{i['changed']} changed, {i['renumbered']} relettered")
 
 
 def _references(part: Part) -> dict[str, str]:
-    found: dict[str, str] = {}
-
-    def walk(inlines):
-        for inline in inlines:
-            if isinstance(inline, CrossRef) and inline.text:
-                found[inline.label] = inline.text
-            elif isinstance(inline, (Emphasis, Strong, Span, Link)):
-                walk(inline.children)
-
-    for paragraph in iter_paragraphs(part.children):
-        walk(paragraph.inlines)
-    for note in part.notes:
-        for block in note.blocks:
-            if isinstance(block, Paragraph):
-                walk(block.inlines)
-    return found
+    """What each resolved reference of the part prints, by its label."""
+    texts = [paragraph_text(p) for p in iter_paragraphs(part.children)] + [note_text(n) for n in part.notes]
+    return {token.target: token.shown for text in texts for token in text.all_tokens() if token.target}
 
 
 def compare(old: Document, new: Document) -> Redline:
