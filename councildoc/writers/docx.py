@@ -5,7 +5,8 @@ text, the named styles (``custom-style``) and real Word footnotes. What Pandoc
 cannot express is added to its output afterwards: the section breaks (cover,
 body, each annex) with their page-number and footnote restarts, the running
 heads with a PAGE field, and the document properties. The paragraph numbers
-are text (Pandoc drops custom numbering from a reference document).
+are text, and so are the sub-paragraphs' markers (Pandoc drops custom numbering from a
+reference document).
 """
 
 from __future__ import annotations
@@ -15,16 +16,16 @@ import io
 import subprocess
 import tempfile
 import zipfile
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
 import pypandoc
 from lxml import etree
 
-from .. import languages
 from ..diagnostics import Diagnostic, SourcePos, error
 from ..model import (
-    Block,
     Code,
     CrossRef,
     Document,
@@ -32,6 +33,7 @@ from ..model import (
     Inline,
     LineBreak,
     Link,
+    ListBlock,
     NoteCall,
     Paragraph,
     Part,
@@ -39,9 +41,12 @@ from ..model import (
     Section,
     Span,
     Strong,
+    SubParagraph,
+    SubParagraphList,
     Text,
 )
 from ..transforms import plain_text
+from ..visitor import Visitor
 
 DOCX_STYLES = "docx-styles.xml"
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -84,104 +89,160 @@ def _str(text: str) -> dict:
 TAB = {"t": "RawInline", "c": ["openxml", "<w:r><w:tab/></w:r>"]}
 
 
-class _AstBuilder:
-    """The model → Pandoc's JSON AST, for one edition."""
+@dataclass(frozen=True)
+class _Place:
+    """Where some blocks stand, which decides how their paragraphs are written."""
+
+    part: Part
+    """The part they belong to (its notes, its language)."""
+    top: bool = False
+    """The part's own paragraphs: numbered, in the house paragraph styles, with their attachments."""
+    compact: bool = False
+    """In a bulleted list: Pandoc's ``Plain`` (Word's ``Compact``), as before sub-paragraphs existed."""
+    note: bool = False
+    """In a footnote: sub-paragraphs take the ``Footnote Sub-paragraph`` styles (10 pt, like the note)."""
+    lang: str | None = None
+    """The language to tag each paragraph's text with (a note's text stands outside the annex's div)."""
+    style: str | None = None
+    """The named style of a sub-paragraph's paragraph (``Sub-paragraph 2``, ``… Continued``)."""
+    lead: tuple[dict, ...] = ()
+    """What the paragraph starts with: a sub-paragraph's marker and a tab."""
+
+    def inside(self, **changes: Any) -> _Place:
+        """The place of blocks nested in a block that stands here."""
+        return replace(self, **{"top": False, "style": None, "lead": (), **changes})
+
+
+class _AstBuilder(Visitor):
+    """The model → Pandoc's JSON AST, for one edition.
+
+    Inlines are visited as ``visit_X(node, place)`` and give one Pandoc inline; blocks as
+    ``visit_X(node, place)`` and give a list of Pandoc blocks.
+    """
 
     def __init__(self, document: Document) -> None:
         self.document = document
         self.language = document.language
 
-    def inlines(self, inlines: tuple[Inline, ...], part: Part) -> list:
-        out: list = []
-        for inline in inlines:
-            if isinstance(inline, Text):
-                out.append(_str(inline.text))
-            elif isinstance(inline, Emphasis):
-                out.append({"t": "Emph", "c": self.inlines(inline.children, part)})
-            elif isinstance(inline, Strong):
-                out.append({"t": "Strong", "c": self.inlines(inline.children, part)})
-            elif isinstance(inline, Code):
-                out.append({"t": "Code", "c": [_attr(), inline.text]})
-            elif isinstance(inline, Link):
-                out.append({"t": "Link", "c": [_attr(), self.inlines(inline.children, part), [inline.url, ""]]})
-            elif isinstance(inline, Span):
-                out.append({"t": "Span", "c": [_attr(lang=inline.lang), self.inlines(inline.children, part)]})
-            elif isinstance(inline, LineBreak):
-                out.append({"t": "LineBreak"})
-            elif isinstance(inline, NoteCall):
-                out.append(self.note(part, inline.number))
-            elif isinstance(inline, CrossRef):
-                out.append(_str(inline.text if inline.text is not None else f"¿{inline.label}?"))
-        return out
+    # Inlines
+
+    def inlines(self, inlines: tuple[Inline, ...], place: _Place) -> list:
+        return [self.visit(inline, place) for inline in inlines]
+
+    def visit_Text(self, node: Text, place: _Place) -> dict:
+        return _str(node.text)
+
+    def visit_Emphasis(self, node: Emphasis, place: _Place) -> dict:
+        return {"t": "Emph", "c": self.inlines(node.children, place)}
+
+    def visit_Strong(self, node: Strong, place: _Place) -> dict:
+        return {"t": "Strong", "c": self.inlines(node.children, place)}
+
+    def visit_Code(self, node: Code, place: _Place) -> dict:
+        return {"t": "Code", "c": [_attr(), node.text]}
+
+    def visit_Link(self, node: Link, place: _Place) -> dict:
+        return {"t": "Link", "c": [_attr(), self.inlines(node.children, place), [node.url, ""]]}
+
+    def visit_Span(self, node: Span, place: _Place) -> dict:
+        return {"t": "Span", "c": [_attr(lang=node.lang), self.inlines(node.children, place)]}
+
+    def visit_LineBreak(self, node: LineBreak, place: _Place) -> dict:
+        return {"t": "LineBreak"}
+
+    def visit_NoteCall(self, node: NoteCall, place: _Place) -> dict:
+        return self.note(place.part, node.number)
+
+    def visit_CrossRef(self, node: CrossRef, place: _Place) -> dict:
+        return _str(node.text if node.text is not None else f"¿{node.label}?")
 
     def note(self, part: Part, number: int | None) -> dict:
+        """A real Word footnote holding every block of the note."""
         note = next(n for n in part.notes if n.number == number)
-        blocks = [self.block(b, part) for b in note.blocks]
-        if part.lang != self.document.meta.lang:
-            # A span, not a div: Pandoc puts the note's number into the note's first paragraph
-            # only when that paragraph stands first.
-            for block in blocks:
-                if block["t"] == "Para":
-                    block["c"] = [{"t": "Span", "c": [_attr(lang=part.lang), block["c"]]}]
-        return {"t": "Note", "c": blocks}
+        # Tagged per paragraph, not by a div: Pandoc puts the note's number into the note's
+        # first paragraph only when that paragraph stands first.
+        lang = part.lang if part.lang != self.document.meta.lang else None
+        return {"t": "Note", "c": self.blocks(note.blocks, _Place(part, note=True, lang=lang))}
 
-    def block(self, block: Block, part: Part) -> dict:
-        if isinstance(block, Paragraph):
-            return {"t": "Para", "c": self.inlines(block.inlines, part)}
-        if isinstance(block, Quote):
-            return {"t": "BlockQuote", "c": [self.block(b, part) for b in block.blocks]}
-        items = [[self._plain(b, part) for b in item] for item in block.items]
-        if block.ordered:
-            return {"t": "OrderedList", "c": [[1, {"t": "Decimal"}, {"t": "Period"}], items]}
-        return {"t": "BulletList", "c": items}
+    # Blocks
 
-    def _plain(self, block: Block, part: Part) -> dict:
-        converted = self.block(block, part)
-        return {"t": "Plain", "c": converted["c"]} if converted["t"] == "Para" else converted
+    def blocks(self, blocks: tuple, place: _Place) -> list:
+        return [out for block in blocks for out in self.visit(block, place)]
 
-    def paragraph(self, paragraph: Paragraph, part: Part, language: languages.Language) -> list:
+    def text(self, inlines: tuple[Inline, ...], place: _Place) -> list:
+        """A paragraph's runs, after its lead, tagged with the place's language."""
+        runs = self.inlines(inlines, place)
+        if place.lang:
+            runs = [{"t": "Span", "c": [_attr(lang=place.lang), runs]}]
+        return [*place.lead, *runs]
+
+    def visit_Paragraph(self, node: Paragraph, place: _Place) -> list:
+        if place.top:
+            return self.house_paragraph(node, place)
+        text = self.text(node.inlines, place)
+        if place.style:
+            written = _styled(place.style, text)
+        else:
+            written = {"t": "Plain" if place.compact else "Para", "c": text}
+        return [written, *self.blocks(node.attachments, place.inside())]
+
+    def house_paragraph(self, paragraph: Paragraph, place: _Place) -> list:
+        """A paragraph of the part: its number and a tab, or an annex entry's bold lead-in."""
         inlines: list = []
         if paragraph.number is not None:
             inlines += [_str(f"{paragraph.number}."), TAB]
         if paragraph.term is not None:
-            term = self.inlines(paragraph.term, part) + [_str(language.entry_separator)]
+            term = self.inlines(paragraph.term, place) + [_str(place.part.language.entry_separator)]
             inlines.append({"t": "Span", "c": [_attr(custom_style="Entry Term"), term]})
             if paragraph.inlines and not isinstance(paragraph.inlines[0], NoteCall):
                 inlines.append(_str(" "))
-        inlines += self.inlines(paragraph.inlines, part)
+        inlines += self.inlines(paragraph.inlines, place)
         if paragraph.term is not None:
             style = "Annex Entry"
         elif paragraph.number is not None:
             style = "Numbered Paragraph"
         else:
             style = "Unnumbered Paragraph"
-        blocks = [_styled(style, inlines)]
-        blocks += [self.block(b, part) for b in paragraph.attachments]
-        return blocks
+        return [_styled(style, inlines), *self.blocks(paragraph.attachments, place.inside())]
 
-    def children(self, children: tuple, part: Part, language: languages.Language) -> list:
-        blocks: list = []
-        for child in children:
-            if isinstance(child, Section):
-                title = self.inlines(child.title, part)
-                if child.number:
-                    title = [_str(f"{child.number}. "), *title]
-                if part.kind == "annex":
-                    blocks.append(_styled("Annex Region Heading", title))
-                else:
-                    # One level below the document's title, which is the body's top level
-                    # (as "Anexo" is the annex's): Word's outline reads title > I. > A.
-                    blocks.append({"t": "Header", "c": [min(child.level + 1, 4), _attr(child.anchor or ""), title]})
-                blocks += self.children(child.children, part, language)
-            elif isinstance(child, Paragraph):
-                blocks += self.paragraph(child, part, language)
-            else:
-                blocks.append(self.block(child, part))
-        return blocks
+    def visit_ListBlock(self, node: ListBlock, place: _Place) -> list:
+        inner = place.inside(compact=True)
+        return [{"t": "BulletList", "c": [self.blocks(item, inner) for item in node.items]}]
+
+    def visit_Quote(self, node: Quote, place: _Place) -> list:
+        return [{"t": "BlockQuote", "c": self.blocks(node.blocks, place.inside(compact=False))}]
+
+    def visit_SubParagraphList(self, node: SubParagraphList, place: _Place) -> list:
+        style = f"{'Footnote ' if place.note else ''}Sub-paragraph {node.degree}"
+        return [out for item in node.items for out in self.visit(item, place.inside(compact=False, style=style))]
+
+    def visit_SubParagraph(self, node: SubParagraph, place: _Place) -> list:
+        """Its first paragraph in the degree's style after the marker and a tab, the others ``… Continued``."""
+        lead = (_str(node.marker or ""), TAB)
+        blocks = node.blocks
+        if blocks and isinstance(blocks[0], Paragraph):
+            head, blocks = self.visit(blocks[0], replace(place, lead=lead)), blocks[1:]
+        else:
+            head = [_styled(place.style or "", list(lead))]  # an item that opens with a list: its marker alone
+        return [*head, *self.blocks(blocks, replace(place, style=f"{place.style} Continued"))]
+
+    def visit_Section(self, node: Section, place: _Place) -> list:
+        title = self.inlines(node.title, place)
+        if node.number:
+            title = [_str(f"{node.number}. "), *title]
+        if place.part.kind == "annex":
+            heading = _styled("Annex Region Heading", title)
+        else:
+            # One level below the document's title, which is the body's top level
+            # (as "Anexo" is the annex's): Word's outline reads title > I. > A.
+            heading = {"t": "Header", "c": [min(node.level + 1, 4), _attr(node.anchor or ""), title]}
+        return [heading, *self.blocks(node.children, place)]
+
+    # The document
 
     def masthead(self) -> list:
         meta, words = self.document.meta, self.language
-        body = self.document.body
+        body = _Place(self.document.body)
         blocks = [
             _styled("Masthead Symbol", [_str(meta.symbol)]),
             _styled("Masthead Line", [_str(f"{words.original} {words.language_name(meta.original_lang)}")]),
@@ -196,36 +257,33 @@ class _AstBuilder:
 
     def body_title(self) -> dict:
         meta, body = self.document.meta, self.document.body
-        inlines = self.inlines(meta.title, body)
+        inlines = self.inlines(meta.title, _Place(body))
         if meta.subtitle:
-            inlines += [{"t": "LineBreak"}, *self.inlines(meta.subtitle, body)]
+            inlines += [{"t": "LineBreak"}, *self.inlines(meta.subtitle, _Place(body))]
         if meta.title_note:
             note = next(n for n in body.notes if n.label == meta.title_note)
             inlines.append(self.note(body, note.number))
         return _styled("Document Title", inlines)
 
     def ast(self) -> dict:
+        body = self.document.body
         blocks = self.masthead()
         blocks.append(_section_mark(0))
         blocks.append(self.body_title())
-        blocks += self.children(self.document.body.children, self.document.body, self.language)
+        blocks += self.blocks(body.children, _Place(body, top=True))
         for index, part in enumerate(self.document.annexes, start=1):
             blocks.append(_section_mark(index))
-            language = part.language
             head = [_div([_styled("Annex Heading", [_str(part.designation or "")])],
                          lang=self.document.meta.lang)]
             if part.title:
-                head.append(_styled("Annex Title", self.inlines(part.title, part)))
-            content = head + self.children(part.children, part, language)
+                head.append(_styled("Annex Title", self.inlines(part.title, _Place(part))))
+            content = head + self.blocks(part.children, _Place(part, top=True))
             blocks.append(_div(content, lang=part.lang) if part.lang != self.document.meta.lang else _div(content))
         return {
             "pandoc-api-version": [1, 23, 1, 1],
             "meta": {"lang": {"t": "MetaString", "c": self.document.meta.lang}},
             "blocks": blocks,
         }
-
-
-
 
 
 def _section_mark(index: int) -> dict:
@@ -355,6 +413,12 @@ def core_properties(document: Document) -> bytes:
     ).encode()
 
 
+def footnote_lists(footnotes: bytes) -> bytes:
+    """A bulleted list in a note in ``Footnote List``, the note's size: Pandoc writes every list
+    item in ``Compact``, the body's, whatever style its div asks for."""
+    return footnotes.replace(b'<w:pStyle w:val="Compact" />', b'<w:pStyle w:val="FootnoteList" />')
+
+
 def finish(docx: bytes, document: Document) -> bytes:
     """Pandoc's DOCX with the section breaks, running heads and properties put in."""
     source = zipfile.ZipFile(io.BytesIO(docx))
@@ -395,6 +459,7 @@ def finish(docx: bytes, document: Document) -> bytes:
     if 'xmlns:r="' not in body[:2000]:
         body = body.replace("<w:document ", f'<w:document xmlns:r="{R}" ', 1)
     parts["word/document.xml"] = body.encode("utf-8")
+    parts["word/footnotes.xml"] = footnote_lists(parts["word/footnotes.xml"])
     parts["docProps/core.xml"] = core_properties(document)
     return _zip(parts)
 
