@@ -193,6 +193,13 @@ class DocumentInfo:
     date: datetime.date
     session: int
     original_lang: str
+    symbol_pos: SourcePos | None = None
+    """Where the symbol is written (two documents may not share one)."""
+
+
+PLACEHOLDER_INFO = DocumentInfo("?", datetime.date(2000, 1, 1), 1, "en")
+"""What an edition is checked with when its ``document.yaml`` is broken: its own problems are still
+reported, and nothing is built from it."""
 
 
 def parse_document_info(source: SourceText) -> tuple[DocumentInfo | None, list[Diagnostic]]:
@@ -221,7 +228,7 @@ def parse_document_info(source: SourceText) -> tuple[DocumentInfo | None, list[D
     if diagnostics:
         return None, diagnostics
     assert symbol and date and session and original
-    return DocumentInfo(symbol, date, session, original), []
+    return DocumentInfo(symbol, date, session, original, fields["symbol"].pos), []
 
 
 def _split_front_matter(source: SourceText) -> tuple[str, int] | None:
@@ -506,13 +513,12 @@ class _Converter:
                 if item:
                     _, attrs, here = self.unwrap(item[0], pos)
                     label = attrs.get("id") or None
+                    self.labels.add(label or "")  # it reached a node, even if refused below
                     if label and not label.startswith("para:"):
                         self.diagnostics.append(error(
                             here, f"a sub-paragraph's label must start with 'para:', not '{label}'"))
                         label = None
                     self.check_attributes(attrs, here, "a sub-paragraph")
-                if label:
-                    self.labels.add(label)
                 subs.append(SubParagraph(self.note_blocks(item, here), here, label))
             return SubParagraphList(tuple(subs), self.degree, pos)
         finally:
@@ -529,11 +535,10 @@ class _Converter:
             self.check_entry_term(term, term_pos)
             nodes = nodes[1:]
         label = attrs.get("id") or None
+        self.labels.add(label or "")  # it reached a node, even if refused below
         if label and not label.startswith("para:"):
             self.diagnostics.append(error(pos, f"a paragraph's label must start with 'para:', not '{label}'"))
             label = None
-        if label:
-            self.labels.add(label)
         self.check_typed_subparagraphs(nodes, pos)
         inlines = self.inlines(nodes, pos)
         length = sum(len(i.text) for i in inlines if isinstance(i, Text))
@@ -564,7 +569,7 @@ class _Converter:
             if node["t"] != "SoftBreak":
                 continue
             word = ""
-            for following, attrs in flat[index + 1 :]:  # sourcepos splits "(a)" into "(", "a", ")"
+            for following, _ in flat[index + 1 :]:  # sourcepos splits "(a)" into "(", "a", ")"
                 if following["t"] != "Str":
                     break
                 word += following["c"]
@@ -615,14 +620,13 @@ class _Converter:
                         "use ### at most; below that, write sub-paragraphs (a), (b)… or an unnumbered paragraph"))
                     level = MAX_HEADING_LEVEL
                 label = attrs.get("id") or None
+                self.labels.add(label or "")  # it reached a node, even if refused below
                 if label and not label.startswith("sec:"):
                     self.diagnostics.append(error(here, f"a heading's label must start with 'sec:', not '{label}'"))
                     label = None
                 classes = attrs.get("classes", [])
                 self.check_attributes(attrs, here, "a heading", ("numbered",) if annex else ("unnumbered",))
                 numbered = ("numbered" in classes) if annex else ("unnumbered" not in classes)
-                if label:
-                    self.labels.add(label)
                 close_to(level)
                 title = self.inlines(node["c"][2], here)
                 stack.append((level, {"title": title, "pos": here, "label": label, "numbered": numbered}, []))
@@ -743,14 +747,17 @@ def parse_edition(
         if source.text.split("\n", 1)[0].rstrip() == "---":
             return None, [error(source.pos(1, 1), "YAML front matter opened here is never closed",
                                 "end it with a '---' line")]
-        return None, [error(source.pos(1, 1), "missing YAML front matter", "start the file with a '---' block")]
-    yaml_text, body_line = split
-    fields, diagnostics, present = _yaml_fields(source, yaml_text, 2, EDITION_FIELDS)
-    if diagnostics and not present:
-        return None, diagnostics
-    for key in REQUIRED_EDITION_FIELDS:
-        if key not in present:
-            diagnostics.append(error(source.pos(1, 1), f"missing metadata '{key}' ({EDITION_FIELDS[key]})"))
+        # Still read the body, so that its problems are reported with this one.
+        split = ("", 1)
+        diagnostics = [error(source.pos(1, 1), "missing YAML front matter", "start the file with a '---' block")]
+        fields, present = {}, set()
+    else:
+        fields, diagnostics, present = _yaml_fields(source, split[0], 2, EDITION_FIELDS)
+    body_line = split[1]
+    if present or not diagnostics:
+        for key in REQUIRED_EDITION_FIELDS:
+            if key not in present:
+                diagnostics.append(error(source.pos(1, 1), f"missing metadata '{key}' ({EDITION_FIELDS[key]})"))
     lang = _language(fields, "lang", diagnostics, need_data=True, catalogue=catalogue)
     if lang and lang != expected_lang:
         diagnostics.append(
@@ -758,19 +765,27 @@ def parse_edition(
         )
     for key in ("title", "subtitle", "session-title", "title-note"):
         _string(fields, key, diagnostics)
-    if diagnostics:
-        return None, diagnostics
-    assert lang
+    # A broken front matter does not hide the body's problems: the body is read in the language
+    # the file is named for, and nothing is built from it.
+    metadata_failed = bool(diagnostics)
+    if lang is None or metadata_failed:
+        lang = expected_lang if expected_lang in catalogue.available() else "en"
 
     if len(source.text) > MAX_SOURCE:
-        return None, [error(source.pos(1, 1), f"file of {len(source.text):,} characters (at most {MAX_SOURCE:,})")]
+        return None, [*diagnostics,
+                      error(source.pos(1, 1), f"file of {len(source.text):,} characters (at most {MAX_SOURCE:,})")]
     refused = _check_depth(source) + _calls_inside_notes(source)
     if refused:
-        return None, refused
+        return None, diagnostics + refused
     edition = catalogue.load(lang)
-    ast, message = run_pandoc(source.text)
+    text = source.text
+    if metadata_failed:  # Pandoc would stop at the same front matter: read the body alone, lines kept
+        lines = text.split("\n")
+        text = "\n".join([""] * (body_line - 1) + lines[body_line - 1 :])
+    ast, message = run_pandoc(text)
     if ast is None:
-        return None, [error(source.pos(body_line), f"Pandoc could not read the file: {message}")]
+        return None, [*diagnostics, error(source.pos(body_line), f"Pandoc could not read the file: {message}")]
+    metadata_diagnostics = diagnostics
 
     converter = _Converter(source, lang)
     meta = ast.get("meta", {})
@@ -792,7 +807,8 @@ def parse_edition(
         note_text = meta_inlines("title-note") or ()
         converter.in_note = False
         converter.notes.append(
-            Note(TITLE_NOTE_LABEL, (Paragraph(note_text, note_pos, numbered=False),), note_pos, fields["title"].pos)
+            Note(TITLE_NOTE_LABEL, (Paragraph(note_text, note_pos, numbered=False),), note_pos,
+                 fields["title"].pos if "title" in fields else note_pos)
         )
 
     body_nodes: list[dict] = []
@@ -818,6 +834,7 @@ def parse_edition(
             converter.diagnostics.append(error(here, f"unknown language '{annex_lang}'"))
             annex_lang = lang
         label = attrs.get("id") or None
+        converter.labels.add(label or "")  # it reached a node, even if refused below
         if label and not label.startswith("annex:"):
             converter.diagnostics.append(error(here, f"an annex's label must start with 'annex:', not '{label}'"))
             label = None
@@ -829,13 +846,11 @@ def parse_edition(
                 annex_title = converter.inlines(first["c"][2], first_pos)
                 inner = inner[1:]
         children = converter.part_children(inner, here, annex=True)
-        if label:
-            converter.labels.add(label)
         parts.append(Part("annex", children, tuple(converter.notes), here, annex_lang,
                           catalogue.load_or(annex_lang, edition), label, annex_title))
 
-    diagnostics = (converter.diagnostics + _check_note_definitions(source, parts) + _check_divs(source)
-                   + _check_grid_tables(source) + _check_lost_labels(source, converter.labels))
+    diagnostics = (metadata_diagnostics + converter.diagnostics + _check_note_definitions(source, parts)
+                   + _check_divs(source) + _check_grid_tables(source) + _check_lost_labels(source, converter.labels))
     metadata = Metadata(
         symbol=info.symbol,
         date=info.date,

@@ -25,8 +25,8 @@ from . import languages
 from .cache import BuildState, edition_key, project_digest
 from .diagnostics import Diagnostic, SourcePos, error, has_errors, sort_key
 from .lock import project_lock, remove_stale_temporaries
-from .parse import DocumentInfo, parse_document_info, parse_edition
-from .read import DocumentSources, discover, read_source
+from .parse import PLACEHOLDER_INFO, DocumentInfo, parse_document_info, parse_edition
+from .read import DocumentSources, discover, read_source, undocumented_folders
 
 if TYPE_CHECKING:
 
@@ -118,10 +118,13 @@ def load_edition(
     catalogue = languages.Catalogue.for_project(project.languages_dir)
     document, found = parse_edition(text, info, sources.name, lang, catalogue)
     diagnostics += found
-    if document is None or has_errors(diagnostics):
+    if document is None:
         return None, diagnostics
+    # A source with parse errors is still numbered and resolved: a broken heading does not
+    # hide a broken reference. Nothing is built from it.
     document, found = apply_transforms(document)
-    return document, diagnostics + found
+    diagnostics += found
+    return (None if has_errors(diagnostics) else document), diagnostics
 
 
 def _current_umask() -> int:
@@ -189,9 +192,11 @@ def run_job(root: Path, job: Job, write: bool, pdf_variant: str | None) -> JobRe
     start = time.perf_counter()
     project = Project(root)
     sources = next(d for d in project.documents() if d.name == job.document)
-    info, diagnostics = load_info(project, sources)
+    info, _ = load_info(project, sources)  # its problems are reported once, by the planner
     if info is None:
-        return JobResult(job, [], [], None, time.perf_counter() - start)  # reported once, by the planner
+        # The edition is still read and checked, so that its own problems are reported too.
+        _, diagnostics = load_edition(project, sources, PLACEHOLDER_INFO, job.lang)
+        return JobResult(job, diagnostics, [], None, time.perf_counter() - start)
     document, diagnostics = load_edition(project, sources, info, job.lang)
     written: list[Path] = []
     if document is None or has_errors(diagnostics):
@@ -255,11 +260,22 @@ def _build(
 
     # Plan: every edition, what it needs, and which slice it belongs to.
     planned: list[tuple[DocumentSources, str]] = []
+    broken: set[str] = set()
+    report.diagnostics += undocumented_folders(project.source_dir) if project.source_dir.is_dir() else []
+    symbols: dict[str, tuple[str, SourcePos]] = {}
     for sources in chosen:
         info, diagnostics = load_info(project, sources)
         report.diagnostics += diagnostics
         if info is None:
-            continue
+            broken.add(sources.name)
+        elif info.symbol in symbols:
+            other, where = symbols[info.symbol]
+            report.diagnostics.append(error(info.symbol_pos or SourcePos(f"source/{sources.name}/document.yaml"),
+                                            f"symbol {info.symbol} is also the symbol of {other} ({where})",
+                                            "each document has its own symbol"))
+            broken.add(sources.name)
+        else:
+            symbols[info.symbol] = (sources.name, info.symbol_pos or SourcePos(f"source/{sources.name}/document.yaml"))
         for lang in [] if langs is None else [lang for lang in langs if lang not in sources.editions]:
             report.diagnostics.append(
                 error(SourcePos(f"source/{sources.name}/{lang}.md", 1, 1), f"no '{lang}' edition of {sources.name}"))
@@ -273,7 +289,7 @@ def _build(
     project_key = project_digest(project) if write else ""
     for sources, lang in planned:
         needed = []
-        for fmt in formats if write else []:
+        for fmt in formats if write and sources.name not in broken else []:
             path = project.output_path(sources.name, lang, fmt)
             keys[path] = edition_key(project_key, sources.editions[lang], sources.meta_path, fmt, pdf_variant or "")
             if force or not state.up_to_date(path, keys[path], _relative(project, path)):

@@ -53,6 +53,19 @@ def discover(source_dir: Path) -> list[DocumentSources]:
     return documents
 
 
+def undocumented_folders(source_dir: Path) -> list[Diagnostic]:
+    """Folders of ``source_dir`` with editions but no ``document.yaml``: said, never skipped in silence."""
+    found = []
+    for folder in sorted(p for p in source_dir.iterdir() if p.is_dir() and not (p / DOCUMENT_META).is_file()):
+        editions = sorted(folder.glob("*.md"))
+        if editions:
+            where = SourcePos(f"{source_dir.name}/{folder.name}/{editions[0].name}", 1, 1)
+            found.append(error(where, f"'{folder.name}' has editions but no {DOCUMENT_META}: it is not built",
+                               f"add {source_dir.name}/{folder.name}/{DOCUMENT_META} with symbol, date, session and "
+                               "original-language"))
+    return found
+
+
 def read_source(path: Path, root: Path) -> tuple[SourceText | None, list[Diagnostic]]:
     """Read ``path`` as UTF-8 text; report undecodable bytes and NULs by position."""
     shown = display_path(path, root)
