@@ -68,6 +68,9 @@ class HtmlWriter(Visitor):
     blocks with inline-level elements inside a paragraph.
     """
 
+    marker_space = Markup(" ")
+    """Between a sub-paragraph's marker and its text (the marker's box makes the visible gap)."""
+
     def __init__(self, ctx: HtmlContext, depth: int = 1) -> None:
         self.ctx = ctx
         self.depth = depth
@@ -179,7 +182,7 @@ class HtmlWriter(Visitor):
 
     def visit_SubParagraph(self, node: SubParagraph) -> Markup:
         """Its marker as text, in a box that hangs before its first paragraph (see the stylesheets)."""
-        content = Markup('<span class="subpara-marker">{}</span> ').format(node.marker or "")
+        content = Markup('<span class="subpara-marker">{}</span>').format(node.marker or "") + self.marker_space
         rest = node.blocks
         if rest and isinstance(rest[0], Paragraph):
             content += self.paragraph(rest[0], "subpara-text")
@@ -217,6 +220,8 @@ class FootnoteWriter(HtmlWriter):
     note); the print stylesheet sets the ones after the first as blocks. The class names are those
     of the screen page, so one set of rules lays out sub-paragraphs in both places.
     """
+
+    marker_space = Markup("")  # the marker is an inline box there: a space would push the text off the tab
 
     def element(self, tag: str, css: str, content: Markup, anchor: str | None = None) -> Markup:
         return super().element("span", css, content, anchor)
