@@ -59,7 +59,7 @@ def _join(blocks: list[list[str]]) -> str:
 # HTML
 
 
-def _html_text(element, skip=("para-num", "note-num", "backref")) -> str:
+def _html_text(element, skip=("para-num", "note-num", "backref", "subpara-marker")) -> str:
     out: list[str] = []
 
     def walk(node, top: bool) -> None:
@@ -83,6 +83,35 @@ def _html_text(element, skip=("para-num", "note-num", "backref")) -> str:
     return normalize("".join(out))
 
 
+_HTML_BLOCKS = ("p", "ul", "ol", "blockquote", "div")
+
+
+def _lead(mark: str, lines: list[str]) -> list[str]:
+    """``lines`` with ``mark`` before the first (as the review text writes sub-paragraphs and notes)."""
+    return [normalize(f"{mark} {lines[0]}"), *lines[1:]] if lines else [mark]
+
+
+def _html_lines(container) -> list[str]:
+    """The review lines of the blocks in ``container`` (a list item, a quote, a note): a line per
+    paragraph, ``- `` per list item, ``> `` per quoted line, a sub-paragraph's marker before its text."""
+    blocks = [child for child in container if child.tag in _HTML_BLOCKS]
+    if not blocks:
+        return [_html_text(container)]
+    lines: list[str] = []
+    for block in blocks:
+        classes = (block.get("class") or "").split()
+        if block.tag == "p" or block.tag == "div":
+            lines += [_html_text(block)] if block.tag == "p" else _html_lines(block)
+        elif block.tag == "blockquote":
+            lines += [f"> {line}" for line in _html_lines(block)]
+        elif "subparas" in classes:
+            for item in block.xpath("li"):
+                lines += _lead(item.xpath("string(span[@class='subpara-marker'])").strip(), _html_lines(item))
+        else:
+            lines += [f"- {line}" for item in block.xpath("li") for line in _html_lines(item)]
+    return lines
+
+
 def from_html(data: bytes) -> str:
     page = lxml_html.fromstring(data)
     masthead = page.xpath("//header[contains(@class,'masthead')]")[0]
@@ -101,31 +130,30 @@ def from_html(data: bytes) -> str:
     calls = SUPERSCRIPT.findall(text) or SUPERSCRIPT.findall(_html_text(title))
     text = SUPERSCRIPT.sub("", text).upper() + "".join(f"[{n}]" for n in calls)
     blocks.append([text])
+    inside = "ancestor::nav or ancestor::footer or ancestor::li or ancestor::blockquote"
     for part in page.xpath("//main/*[contains(@class,'part')]"):
         if "annex" in part.get("class"):
             blocks.append([_html_text(part.xpath(".//h2[@class='annex-designation']")[0])])
             for title in part.xpath(".//p[@class='annex-title']"):
                 blocks.append([_html_text(title).upper()])
-        for node in part.iter("h2", "h3", "h4", "h5", "h6", "p", "ul", "ol", "blockquote"):
+        for node in part.iter("h2", "h3", "h4", "h5", "h6", "p"):
             classes = (node.get("class") or "").split()
-            if node.xpath("ancestor::nav") or node.xpath("ancestor::footer") or "annex-designation" in classes:
+            if node.xpath(inside) or "annex-designation" in classes:
                 continue
             if "heading" in classes:
                 text = _html_text(node)
                 if "body" in part.get("class") and "level-1" in classes:
                     text = text.upper()
                 blocks.append([text])
-            elif "para" in classes and not node.xpath("ancestor::li") and not node.xpath("ancestor::blockquote"):
+            elif "para" in classes:
                 number = node.xpath("string(a[@class='para-num'])")
                 text = _html_text(node)
                 blocks.append([normalize(f"{number[:-1]}. {text}" if number else text)])
-            elif node.tag in ("ul", "ol") and node.getparent().get("class") == "para-group":
-                blocks[-1] += [f"- {_html_text(li)}" for li in node.xpath("li")]
-            elif node.tag == "blockquote":
-                blocks[-1] += [f"> {_html_text(p)}" for p in node.xpath("p")]
-        notes = part.xpath("./footer//li")
+                if node.getparent().get("class") == "para-group":
+                    blocks[-1] += _html_lines(node.getparent())[1:]
+        notes = part.xpath("./footer//li[@value]")
         if notes:
-            blocks.append([normalize(f"[{li.get('value')}] {_html_text(li)}") for li in notes])
+            blocks.append([line for li in notes for line in _lead(f"[{li.get('value')}]", _html_lines(li))])
     return _join(blocks)
 
 
@@ -169,18 +197,56 @@ def _note_marks(body) -> dict[str, int]:
     return marks
 
 
+_SUBPARAGRAPH_STYLE = re.compile(r"(Footnote )?Sub-paragraph \d( Continued)?")
+
+
+def _docx_prefix(paragraph, name: str) -> str | None:
+    """What a paragraph inside a block starts with in the review text (``- ``, ``> ``; nothing for a
+    sub-paragraph, whose marker is its own text), or None for a paragraph that starts a block."""
+    if _SUBPARAGRAPH_STYLE.fullmatch(name):
+        return ""
+    if name in ("Block Text", "Footnote Block Text"):
+        return "> "
+    if name == "Compact" or paragraph.find(f"{W}pPr/{W}numPr") is not None:
+        return "- "
+    return None
+
+
+def _style_names(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Each paragraph style's id → its name (``SubParagraph2`` → ``Sub-paragraph 2``)."""
+    styles = etree.fromstring(archive.read("word/styles.xml"))
+    return {style.get(f"{W}styleId"): style.find(f"{W}name").get(f"{W}val")
+            for style in styles.iter(f"{W}style") if style.find(f"{W}name") is not None}
+
+
+def _style(paragraph, names: dict[str, str]) -> tuple[str, str]:
+    style = paragraph.find(f"{W}pPr/{W}pStyle")
+    style = style.get(f"{W}val") if style is not None else ""
+    return style, names.get(style, style)
+
+
+def _docx_note_lines(footnote, names: dict[str, str]) -> list[str]:
+    """A note's paragraphs, each a line: its first as written, the others with their prefixes."""
+    lines = []
+    for paragraph in footnote.findall(f"{W}p"):
+        text = _docx_text(paragraph, {})
+        if text:
+            lines.append(f"{_docx_prefix(paragraph, _style(paragraph, names)[1]) or ''}{text}")
+    return lines
+
+
 def from_docx(path: Path) -> str:
     with zipfile.ZipFile(path) as archive:
         body = etree.fromstring(archive.read("word/document.xml")).find(f"{W}body")
         notes = etree.fromstring(archive.read("word/footnotes.xml"))
+        names = _style_names(archive)
     marks = _note_marks(body)
-    note_text = {n.get(f"{W}id"): _docx_text(n, {}) for n in notes.findall(f"{W}footnote")}
+    note_lines = {n.get(f"{W}id"): _docx_note_lines(n, names) for n in notes.findall(f"{W}footnote")}
     blocks: list[list[str]] = [[]]
     part_notes: list[str] = []
     upper = {"Session", "Title", "Subtitle", "AnnexTitle", "Heading2"}
     for paragraph in body.findall(f"{W}p"):
-        style = paragraph.find(f"{W}pPr/{W}pStyle")
-        style = style.get(f"{W}val") if style is not None else ""
+        style, name = _style(paragraph, names)
         text = _docx_text(paragraph, marks)
         if not text:
             continue
@@ -195,15 +261,14 @@ def from_docx(path: Path) -> str:
             text = SUPERSCRIPT.sub("", text).upper() + "".join(f"[{n}]" for n in calls)
         elif style in upper:
             text = text.upper()
-        if style == "BlockText":
-            blocks[-1].append(f"> {text}")
-        elif style == "Compact" or paragraph.find(f"{W}pPr/{W}numPr") is not None:
-            blocks[-1].append(f"- {text}")
-        else:
+        prefix = _docx_prefix(paragraph, name)
+        if prefix is None:
             blocks.append([text])
+        else:
+            blocks[-1].append(prefix + text)
         for reference in paragraph.iter(f"{W}footnoteReference"):
             number = marks[reference.get(f"{W}id")]
-            part_notes.append(normalize(f"[{number}] {note_text[reference.get(f'{W}id')]}"))
+            part_notes += _lead(f"[{number}]", note_lines[reference.get(f"{W}id")])
     if part_notes:
         blocks.append(part_notes)
     return _join(blocks)
@@ -275,30 +340,49 @@ def _join_lines(texts: list[str]) -> str:
     return normalize(out)
 
 
+_PDF_MARKER = re.compile(r"(\([a-z]+\)|[a-z]+[.)])(\s|$)")
+"""A sub-paragraph's marker as the first word of a line: (a), (iv), a), a., iv."""
+
+
+def _pdf_item(line: list[dict], text: str, new_paragraph: bool) -> str | None:
+    """A line that starts an item of a block, as the review text writes it (``- `` for a bullet, a
+    sub-paragraph's line with its marker), else None. A sub-paragraph starts at an indent, after a
+    paragraph's spacing, with its marker; a bullet's mark is the first character of its line."""
+    if text.startswith("•"):
+        return "- " + text[1:].lstrip()
+    if new_paragraph and line[0]["x0"] > MARGIN + 1 and _PDF_MARKER.match(text):
+        return text
+    return None
+
+
 def from_pdf(path: Path) -> str:
     import pdfplumber
 
     blocks: list[list[str]] = []
-    notes: list[str] = []
+    notes: list[list[str]] = []  # each note's lines (its text, its items), each the printed lines it joins
     with pdfplumber.open(path) as pdf:
         cover = pdf.pages[0]
         blocks.append([normalize(_line_text(line, 9.5)) for line in _lines(cover.chars, 9.5)])
         right = cover.width - MARGIN
-        current: list[str] | None = None  # the lines of the block being read
+        current: list[list[str]] | None = None  # the lines of the block being read (a paragraph, its items)
         last_full = False  # the page's last line ran to the right margin: its paragraph goes on
+        foot_full = False  # the same for the notes
         head_kind = None
+
+        def flush(lines: list[list[str]] | None) -> None:
+            if lines:
+                blocks.append([_join_lines(texts) for texts in lines])
+
         for page in pdf.pages[1:]:
             head = [c for c in page.chars if c["bottom"] < MARGIN]
             kind = re.sub(r"\d", "", "".join(c["text"] for c in head))
             if head_kind is not None and kind != head_kind:
                 # A new part (an annex): the previous part's notes come first.
-                if current:
-                    blocks.append([_join_lines(current)])
-                    current = None
-                if notes:
-                    blocks.append(notes)
-                    notes = []
-                last_full = False
+                flush(current)
+                current = None
+                flush(notes)
+                notes = []
+                last_full = foot_full = False
             head_kind = kind
             chars = [c for c in page.chars if c["bottom"] >= MARGIN]
             note_top = min((c["top"] for c in chars if 9.5 <= c["size"] < BODY_SIZE), default=page.height)
@@ -309,28 +393,29 @@ def from_pdf(path: Path) -> str:
             for index, line in enumerate(lines):
                 text = _line_text(line, 9.5)
                 bottom = max(c["bottom"] for c in line)
+                spaced = previous_bottom is not None and bottom - previous_bottom > 20
                 starts_numbered = bool(re.match(r"\d+\.", text)) and abs(line[0]["x0"] - MARGIN) < 1
-                new_block = (
-                    current is None
-                    or (previous_bottom is not None and bottom - previous_bottom > 20)
-                    or (previous_bottom is None and (not last_full or starts_numbered))
-                )
-                if new_block:
-                    if current:
-                        blocks.append([_join_lines(current)])
-                    current = []
-                current.append(text)
+                item = _pdf_item(line, text, spaced or previous_bottom is None)
+                if current and item is not None:
+                    current.append([item])
+                elif current is None or spaced or (previous_bottom is None and (not last_full or starts_numbered)):
+                    flush(current)
+                    current = [[text]]
+                else:
+                    current[-1].append(text)
                 previous_bottom = bottom
                 if index == len(lines) - 1:
                     last_full = max(c["x1"] for c in line) > right - 2
             for line in _lines(foot, 8.5):
                 text = _line_text(line, 8.5)
+                item = _pdf_item(line, text, not foot_full)
                 if text.startswith("[") and abs(line[0]["x0"] - MARGIN) < 1:
-                    notes.append(normalize(re.sub(r"^\[(\d+)\]\s*", r"[\1] ", text)))
+                    notes.append([re.sub(r"^\[(\d+)\]\s*", r"[\1] ", text)])
+                elif notes and (item is not None or not foot_full):
+                    notes.append([item or text])
                 elif notes:
-                    notes[-1] = _join_lines([notes[-1], text])
-        if current:
-            blocks.append([_join_lines(current)])
-        if notes:
-            blocks.append(notes)
+                    notes[-1].append(text)
+                foot_full = max(c["x1"] for c in line) > right - 2
+        flush(current)
+        flush(notes)
     return _join(blocks)
