@@ -207,6 +207,9 @@ class Section:
     """False when the author opted out, and for annex headings not marked ``.numbered``."""
     number: str | None = None
     """``IV``, ``B``, ``3``…, set by ``number_sections``."""
+    citation: str | None = None
+    """How a reference cites it, with the numbers of the sections it stands in: ``IV``, ``IV.B``,
+    ``IV.B.3``; set by ``number_sections``."""
     anchor: str | None = None
     """Its stable id (HTML id, PDF destination), set by ``number_sections``: the label when it has one,
     else made from the numbers of the sections above it, so two ids can never clash."""

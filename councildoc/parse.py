@@ -895,7 +895,8 @@ def _check_lost_labels(source: SourceText, found: set[str]) -> list[Diagnostic]:
                 diagnostics.append(error(
                     source.pos(number, match.start() + 1), f"the label {{#{match[1]}}} is attached to nothing",
                     "write a label alone on the line before its paragraph or heading; in a sub-paragraph, "
-                    "alone after the marker with the text on the next line: '(b) {#para:x}'"))
+                    "alone after the marker, the text on the next line indented to where the label starts: "
+                    "'(b) {#para:x}' then '    The text…'"))
     return diagnostics
 
 

@@ -216,7 +216,8 @@ class _SectionNumbers(Rebuilder):
         outer = self.path[: level - 1]
         self.path = [*outer, number]
         anchor = _label_anchor(section.label) or f"{self.prefix}sec-{'-'.join(self.path)}"
-        return replace(self.rebuild(section), number=number, anchor=anchor)
+        citation = ".".join(self.path)  # before the sub-sections below move the path on
+        return replace(self.rebuild(section), number=number, citation=citation, anchor=anchor)
 
     def _keep(self, node):
         return node  # numbering sections looks at no text
@@ -326,7 +327,7 @@ def _targets(document: Document) -> dict[str, tuple[str, str, str | None, Source
             targets.setdefault(part.label, ("annex", part.designation or "", part.anchor, part.pos))
         for section in iter_sections(part.children):
             if section.label:
-                text = section.number if section.numbered else plain_text(section.title)
+                text = section.citation if section.numbered else plain_text(section.title)
                 targets.setdefault(section.label, ("sec", text or "", section.anchor, section.pos))
         for paragraph in iter_paragraphs(part.children):
             if paragraph.label:
