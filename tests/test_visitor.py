@@ -35,7 +35,9 @@ WALKERS = _all_walkers()
 # The walkers each part of councildoc must have: a module that stops walking the model
 # with a visitor shows up here, not as a quietly passing completeness test.
 EXPECTED_MODULES = {
-    "councildoc.dump", "councildoc.transforms", "councildoc.typography",
+    "councildoc.dump", "councildoc.transforms", "councildoc.typography", "councildoc.parity", "councildoc.redline",
+    "councildoc.writers.html", "councildoc.writers.pdf", "councildoc.writers.parallel", "councildoc.writers.docx",
+    "councildoc.writers.text",
 }
 
 
@@ -96,3 +98,38 @@ def test_an_unknown_node_in_a_document_stops_the_dump():
     document = replace(document, parts=(replace(document.body, children=(replace(section, children=(broken,)),)),))
     with pytest.raises(UnknownNode, match="visit_Table"):
         dump(document)
+
+
+@pytest.mark.parametrize("writer", ["html", "txt", "docx", "parity", "redline"])
+def test_an_unknown_node_in_a_document_stops_every_writer(writer, tmp_path):
+    """No writer prints nothing for a node it does not know: each raises, naming the node type."""
+    from dataclasses import replace
+
+    document, diagnostics = compile_text("---\nlang: en\ntitle: T\n---\n\n# S\n\nText.\n")
+    assert diagnostics == []
+    section = document.body.children[0]
+    broken = Paragraph((Text("a"),), SourcePos("doc.md", 9, 1), attachments=(Table("budget"),), number=1)
+    document = replace(document, parts=(replace(document.body, children=(replace(section, children=(broken,)),)),))
+    with pytest.raises(UnknownNode, match="visit_Table"):
+        if writer == "html":
+            from conftest import ROOT
+
+            from councildoc.writers.html import make_environment, write_html
+
+            write_html(document, make_environment(ROOT / "templates"), "")
+        elif writer == "txt":
+            from councildoc.writers.text import write_text
+
+            write_text(document)
+        elif writer == "docx":
+            from councildoc.writers.docx import to_pandoc
+
+            to_pandoc(document)
+        elif writer == "parity":
+            from councildoc.parity import check_parity
+
+            check_parity({"en": document, "fr": replace(document, meta=replace(document.meta, lang="fr"))})
+        else:
+            from councildoc.redline import compare
+
+            compare(document, document)
