@@ -355,6 +355,28 @@ def _pdf_item(line: list[dict], text: str, new_paragraph: bool) -> str | None:
     return None
 
 
+QUOTE_INDENT = 1.27 / 2.54 * 72
+"""A quotation stands at the paragraph text's indent, with no marker."""
+
+
+def _cover_lines(page) -> list[str]:
+    """The cover's lines, a centred line wrapped onto the next (a long title) joined to it: the next
+    line's first word would not have fitted on it."""
+    width = page.width - 2 * MARGIN
+    out: list[str] = []
+    previous = None
+    for line in _lines(page.chars, 9.5):
+        text = normalize(_line_text(line, 9.5))
+        space = next((i for i, c in enumerate(line) if c["text"].isspace()), len(line))
+        word = line[max(space - 1, 0)]["x1"] - line[0]["x0"]
+        if previous is not None and previous[-1]["x1"] - previous[0]["x0"] + 4 + word > width:
+            out[-1] += " " + text
+        else:
+            out.append(text)
+        previous = line
+    return out
+
+
 def from_pdf(path: Path) -> str:
     import pdfplumber
 
@@ -362,7 +384,7 @@ def from_pdf(path: Path) -> str:
     notes: list[list[str]] = []  # each note's lines (its text, its items), each the printed lines it joins
     with pdfplumber.open(path) as pdf:
         cover = pdf.pages[0]
-        blocks.append([normalize(_line_text(line, 9.5)) for line in _lines(cover.chars, 9.5)])
+        blocks.append(_cover_lines(cover))
         right = cover.width - MARGIN
         current: list[list[str]] | None = None  # the lines of the block being read (a paragraph, its items)
         last_full = False  # the page's last line ran to the right margin: its paragraph goes on
@@ -396,6 +418,8 @@ def from_pdf(path: Path) -> str:
                 spaced = previous_bottom is not None and bottom - previous_bottom > 20
                 starts_numbered = bool(re.match(r"\d+\.", text)) and abs(line[0]["x0"] - MARGIN) < 1
                 item = _pdf_item(line, text, spaced or previous_bottom is None)
+                if current and item is None and spaced and abs(line[0]["x0"] - MARGIN - QUOTE_INDENT) < 1:
+                    item = "> " + text
                 if current and item is not None:
                     current.append([item])
                 elif current is None or spaced or (previous_bottom is None and (not last_full or starts_numbered)):

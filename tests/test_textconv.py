@@ -16,9 +16,10 @@ LANGS = ("en", "es", "fr")
 
 @pytest.mark.parametrize("fmt", ["html", "docx", "pdf"])
 @pytest.mark.parametrize("lang", LANGS)
-def test_textconv_reads_back_the_review_text(real_project, lang, fmt):
-    out = real_project / "output/mc-inf-298" / lang
-    assert textconv(out / f"mc-inf-298.{fmt}") == (out / "mc-inf-298.txt").read_text(encoding="utf-8")
+@pytest.mark.parametrize("name", ["mc-inf-298", "c-111-inf-7"])
+def test_textconv_reads_back_the_review_text(real_project, name, lang, fmt):
+    out = real_project / "output" / name / lang
+    assert textconv(out / f"{name}.{fmt}") == (out / f"{name}.txt").read_text(encoding="utf-8")
 
 
 def test_review_text_shape(real_project):
