@@ -2,7 +2,7 @@
 
 One throw-away document in English, Spanish and French: a numbered paragraph with sub-paragraphs
 of four degrees (one labelled, one with a further paragraph), a reference to the labelled one,
-and a note holding a bulleted list and sub-paragraphs. Read back as OOXML with lxml; and, when
+and a note holding a bulleted list, a quote and sub-paragraphs. Read back as OOXML with lxml; and, when
 LibreOffice is installed, as the PDF it makes of the DOCX.
 """
 
@@ -59,6 +59,8 @@ A third paragraph.
 
     - bullet one,
     - bullet two.
+
+    > A quotation in the note.
 
     And sub-paragraphs.
 
@@ -154,6 +156,7 @@ def test_styles_hang_each_degree_one_step_further(built):
             assert in_note.find("w:basedOn", NS).get(w("val")) == name.removeprefix("Footnote")
             assert in_note.find("w:rPr/w:sz", NS).get(w("val")) == "20"  # the note's 10 pt
     assert style("FootnoteList").find("w:rPr/w:sz", NS).get(w("val")) == "20"
+    assert style("FootnoteBlockText").find("w:pPr/w:ind", NS).get(w("left")) == str(step)  # as the body's quotes
 
 
 def test_the_note_holds_its_list_and_sub_paragraphs(built):
@@ -163,6 +166,7 @@ def test_the_note_holds_its_list_and_sub_paragraphs(built):
             ("FootnoteText", "A note with a list."),
             ("FootnoteList", "bullet one,"),
             ("FootnoteList", "bullet two."),
+            ("FootnoteBlockText", "A quotation in the note."),
             ("FootnoteText", "And sub-paragraphs."),
             ("FootnoteSubParagraph1", "note sub one,"),
             ("FootnoteSubParagraph1", "note sub two."),
