@@ -101,8 +101,6 @@ class _Place:
     """In a bulleted list: Pandoc's ``Plain`` (Word's ``Compact``), as before sub-paragraphs existed."""
     note: bool = False
     """In a footnote: sub-paragraphs take the ``Footnote Sub-paragraph`` styles (10 pt, like the note)."""
-    lang: str | None = None
-    """The language to tag each paragraph's text with (a note's text stands outside the annex's div)."""
     style: str | None = None
     """The named style of a sub-paragraph's paragraph (``Sub-paragraph 2``, ``… Continued``)."""
     lead: tuple[dict, ...] = ()
@@ -158,28 +156,19 @@ class _AstBuilder(Visitor):
 
     def note(self, part: Part, number: int | None) -> dict:
         """A real Word footnote holding every block of the note."""
+        # Its language is the annex's: Pandoc tags a note's text with the div it is called in.
         note = next(n for n in part.notes if n.number == number)
-        # Tagged per paragraph, not by a div: Pandoc puts the note's number into the note's
-        # first paragraph only when that paragraph stands first.
-        lang = part.lang if part.lang != self.document.meta.lang else None
-        return {"t": "Note", "c": self.blocks(note.blocks, _Place(part, note=True, lang=lang))}
+        return {"t": "Note", "c": self.blocks(note.blocks, _Place(part, note=True))}
 
     # Blocks
 
     def blocks(self, blocks: tuple, place: _Place) -> list:
         return [out for block in blocks for out in self.visit(block, place)]
 
-    def text(self, inlines: tuple[Inline, ...], place: _Place) -> list:
-        """A paragraph's runs, after its lead, tagged with the place's language."""
-        runs = self.inlines(inlines, place)
-        if place.lang:
-            runs = [{"t": "Span", "c": [_attr(lang=place.lang), runs]}]
-        return [*place.lead, *runs]
-
     def visit_Paragraph(self, node: Paragraph, place: _Place) -> list:
         if place.top:
             return self.house_paragraph(node, place)
-        text = self.text(node.inlines, place)
+        text = [*place.lead, *self.inlines(node.inlines, place)]
         if place.style:
             written = _styled(place.style, text)
         else:

@@ -189,6 +189,13 @@ def test_annex_is_tagged_english_and_its_heading_spanish(body):
     assert {r.get(w("val")) for r in entry.iter(w("lang"))} == {"en"}
 
 
+def test_annex_notes_are_tagged_english_body_notes_not(package):
+    notes = etree.fromstring(package["word/footnotes.xml"])
+    real = [n for n in notes.findall("w:footnote", NS) if n.get(w("type")) is None]
+    tags = [{r.get(w("val")) for r in note.iter(w("lang"))} for note in real]
+    assert tags == [set()] * 15 + [{"en"}] * 4, "a note called in the annex is in its language"
+
+
 def test_document_properties(package):
     core = package["docProps/core.xml"].decode()
     assert "<dc:title>Derechos humanos de los migrantes</dc:title>" in core
