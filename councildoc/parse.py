@@ -362,8 +362,9 @@ class _Converter:
             self.diagnostics.append(error(pos, f"note [^{label}] is called inside another note"))
             return NoteCall(label, pos)
         self.in_note = True
+        outer, self.degree = self.degree, 0  # a note called from a sub-paragraph starts its own degrees
         blocks = self.note_blocks(node["c"], pos)
-        self.in_note = False
+        self.in_note, self.degree = False, outer
         first = _first_pos(node["c"])
         definition = self.source.pos(first.line if first else pos.line, 1) if first else pos
         self.notes.append(Note(label, blocks, definition, pos))

@@ -281,16 +281,23 @@ class _SubParagraphNumbers(Rebuilder):
                                  blocks=tuple(inner.visit(block) for block in item.blocks)))
         return replace(node, items=tuple(items))
 
-    def _keep(self, node):
-        return node
+    def _uncited(self, node):
+        """Sub-paragraphs inside a bullet or a quote are lettered, but cannot be cited."""
+        return _SubParagraphNumbers(self.language, None, None).rebuild(node)
 
-    visit_Paragraph = visit_ListBlock = visit_Quote = _keep
+    visit_ListBlock = visit_Quote = _uncited
+
+    def visit_Paragraph(self, node: Paragraph) -> Paragraph:
+        return node  # a paragraph inside a sub-paragraph has no attachments of its own
 
 
 def number_paragraphs(document: Document) -> tuple[Document, list[Diagnostic]]:
-    """Number every part's paragraphs and letter their sub-paragraphs."""
+    """Number every part's paragraphs and letter their sub-paragraphs (those in notes too)."""
     return replace(document, parts=tuple(
-        replace(part, children=_ParagraphNumbers(part).visit_value(part.children)) for part in document.parts
+        replace(part, children=_ParagraphNumbers(part).visit_value(part.children),
+                notes=tuple(replace(note, blocks=_SubParagraphNumbers(part.language, None, None).visit_value(
+                    note.blocks)) for note in part.notes))
+        for part in document.parts
     )), []
 
 

@@ -177,7 +177,6 @@ def test_the_screen_note_holds_its_list_and_subparagraphs(built, lang):
         words["note_sub_one"], words["note_sub_two"]]
 
 
-@pytest.mark.xfail(strict=True, reason="number_subparagraphs letters only a paragraph's attachments, not a note's")
 @pytest.mark.parametrize("lang", ["en", "es"])
 def test_the_notes_subparagraphs_are_lettered(built, lang):
     note = page(built, lang).xpath("//li[@id='fn1']")[0]
