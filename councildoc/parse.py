@@ -7,6 +7,7 @@ read back from the source at the position Pandoc gives for the call.
 
 from __future__ import annotations
 
+import bisect
 import datetime
 import difflib
 import functools
@@ -43,6 +44,7 @@ from .model import (
     Text,
 )
 from .read import SourceText
+from .safety import MAX_YAML_CHARS, StrictLoader, control_character, describe
 
 PANDOC_READER = (
     "commonmark_x"
@@ -109,8 +111,11 @@ def _yaml_fields(
     A known key whose value is not a single value is reported and left out, but is
     still listed in ``present`` (so that it is not also reported missing).
     """
+    if len(text) > MAX_YAML_CHARS:
+        return {}, [error(source.pos(first_line), f"metadata of {len(text):,} characters "
+                                                  f"(at most {MAX_YAML_CHARS:,}, MAX_YAML_CHARS)")], set()
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=StrictLoader)
     except yaml.YAMLError as exc:
         # The context ("while scanning a quoted scalar") points where the trouble starts.
         mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
@@ -126,12 +131,15 @@ def _yaml_fields(
     diagnostics: list[Diagnostic] = []
     present: set[str] = set()
     for key_node, value_node in root.value:
-        key = str(key_node.value)
         pos = source.pos(first_line + key_node.start_mark.line, key_node.start_mark.column + 1)
+        if not isinstance(key_node, yaml.ScalarNode):
+            diagnostics.append(error(pos, "a metadata key must be a word, not a list or mapping"))
+            continue
+        key = key_node.value
         if key not in known:
             close = difflib.get_close_matches(key, known, n=1)
             hint = f"did you mean '{close[0]}'?" if close else "known keys: " + ", ".join(known)
-            diagnostics.append(error(pos, f"unknown metadata key '{key}'", hint))
+            diagnostics.append(error(pos, f"unknown metadata key '{key[:60]}'", hint))
             continue
         if key in fields:
             diagnostics.append(error(pos, f"metadata key '{key}' given twice"))
@@ -141,8 +149,13 @@ def _yaml_fields(
             diagnostics.append(error(value_pos, f"'{key}' must be a single value, not a list or mapping"))
             present.add(key)
             continue
-        fields[key] = _Field(value_node.value, value_pos, value_node.tag)
         present.add(key)
+        bad = control_character(value_node.value)
+        if bad:
+            diagnostics.append(error(value_pos, f"control character {describe(bad[0])} in '{key}'",
+                                     "delete it: no document format can carry it"))
+            continue
+        fields[key] = _Field(value_node.value, value_pos, value_node.tag)
     return fields, diagnostics, present
 
 
@@ -206,10 +219,12 @@ def parse_document_info(source: SourceText) -> tuple[DocumentInfo | None, list[D
             diagnostics.append(error(item.pos, f"invalid date '{item.value}'", "write it as YYYY-MM-DD"))
     if "session" in fields:
         item = fields["session"]
-        if item.tag.endswith(":int") and int(item.value) > 0:
+        # Plain decimal digits only: YAML 1.1 also reads 0x62, 1:20 and !!int abc as integers.
+        if item.tag.endswith(":int") and re.fullmatch(r"[0-9]{1,6}", item.value) and int(item.value) > 0:
             session = int(item.value)
         else:
-            diagnostics.append(error(item.pos, "'session' must be a positive whole number"))
+            diagnostics.append(error(item.pos, "'session' must be a positive whole number",
+                                     "write it in decimal digits, e.g. 117"))
     if diagnostics:
         return None, diagnostics
     assert symbol and date and session and original
@@ -550,10 +565,15 @@ class _Converter:
 
 
 def _position_finder(starts: list[tuple[int, SourcePos]]) -> Callable[[int], SourcePos]:
-    """Maps an index into merged text back to the source position of that character."""
+    """Maps an index into merged text back to the source position of that character.
+
+    ``starts`` is in increasing order of offset; a lookup is a bisection (a scan per lookup
+    made 20 000 references in one paragraph take a minute).
+    """
+    offsets = [offset for offset, _ in starts]
 
     def position(index: int) -> SourcePos:
-        start, pos = max((s for s in starts if s[0] <= index), key=lambda s: s[0])
+        start, pos = starts[bisect.bisect_right(offsets, index) - 1]
         return pos.shifted(index - start)
 
     return position
@@ -611,6 +631,17 @@ def run_pandoc(text: str) -> tuple[dict | None, str]:
         return None, "the document nests too deep to read"
 
 
+_MARKDOWN_FIELDS = ("title", "subtitle", "title-note")
+"""Edition metadata that Pandoc reads as Markdown."""
+_BLOCK_START = re.compile(r"^ {0,3}(?:[-+*>#]|\d+[.)])(?:\s|$)", re.M)
+
+
+def _not_text(pos: SourcePos, key: str) -> Diagnostic:
+    """A metadata value that Markdown reads as a list, quote or heading (Pandoc drops the marker)."""
+    return error(pos, f"'{key}' must be text, but Markdown reads it as a list, quote or heading",
+                 "write '\\-', '\\>' or '\\#' for a leading '-', '>' or '#' (in single quotes)")
+
+
 def parse_edition(
     source: SourceText, info: DocumentInfo, name: str, expected_lang: str
 ) -> tuple[Document | None, list[Diagnostic]]:
@@ -634,7 +665,9 @@ def parse_edition(
             error(fields["lang"].pos, f"'lang' is '{lang}' but the file is named for '{expected_lang}'")
         )
     for key in ("title", "subtitle", "session-title", "title-note"):
-        _string(fields, key, diagnostics)
+        text = _string(fields, key, diagnostics)
+        if text and key in _MARKDOWN_FIELDS and _BLOCK_START.search(text):
+            diagnostics.append(_not_text(fields[key].pos, key))
     if diagnostics:
         return None, diagnostics
     assert lang
@@ -657,7 +690,14 @@ def parse_edition(
         value = meta.get(key, {})
         nodes = value.get("c", []) if value.get("t") == "MetaInlines" else []
         if value.get("t") == "MetaBlocks":
-            nodes = [i for block in value["c"] for i in block.get("c", [])]
+            # Pandoc reads a metadata value as Markdown: paragraphs are joined by a space; a
+            # value that reads as a list, quote or heading ("- item", "> …", "# …") is refused.
+            if any(block.get("t") not in ("Para", "Plain") for block in value["c"]):
+                converter.diagnostics.append(_not_text(fields[key].pos, key))
+                return None
+            paragraphs = [block["c"] for block in value["c"]]
+            nodes = [node for index, inlines in enumerate(paragraphs)
+                     for node in ([{"t": "Space"}] if index else []) + inlines]
         return converter.inlines(nodes, fields[key].pos)
 
     title = meta_inlines("title") or ()

@@ -33,6 +33,9 @@ def generated() -> dict[str, bytes]:
         "92-two-hundred-deep-nesting.md": (FM + "# S\n\nText.\n\n" + "> " * 200 + "deep\n").encode(),
         "93-two-hundred-deep-lists.md": (FM + "# S\n\nText:\n\n" + "".join(
             "  " * depth + "- level\n" for depth in range(200))).encode(),
+        "94-five-thousand-digit-session.yaml": META.replace(b"117", b"1" * 5_001),
+        "95-yaml-five-hundred-deep.md": (FM.replace("title: Test\n", "title: Test\nsubtitle: " + "[" * 500
+                                                    + "]" * 500 + "\n") + "# S\n\nText.\n").encode(),
     }
 
 
