@@ -68,8 +68,9 @@ def make_parser() -> argparse.ArgumentParser:
                         help="edition language(s), e.g. es or es,en (default: all)")
     parser.add_argument("--format", action="extend", nargs="+", metavar="FMT",
                         help=f"output format(s): {', '.join(FORMATS)} (default: all)")
-    parser.add_argument("--project", type=Path, default=Path.cwd(),
-                        help="the project folder holding source/, templates/ and styles/ (default: .)")
+    parser.add_argument("--project", type=Path,
+                        help="the project folder holding source/, templates/ and styles/ "
+                             "(default: build.py's folder, or . for the councildoc command)")
     parser.add_argument("--pdf-variant", choices=PDF_VARIANTS,
                         help="write PDFs to a standard: pdf/ua-1 (tagged, accessible) or pdf/a-2b (archival)")
     parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
@@ -164,7 +165,7 @@ def main(argv: list[str] | None = None, *, project_root: Path | None = None) -> 
         return run_textconv(parser, args.files)
     if args.files and args.command != "diff":
         parser.error(f"unexpected arguments: {' '.join(args.files)}")
-    project = Project((project_root if project_root and args.project == Path.cwd() else args.project).resolve())
+    project = Project((args.project or project_root or Path.cwd()).resolve())
 
     formats = _values(args.format)
     for fmt in formats or []:
