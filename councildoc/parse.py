@@ -43,7 +43,7 @@ from .model import (
     Strong,
     Text,
 )
-from .read import SourceText
+from .read import SourceText, line_col
 from .safety import MAX_YAML_CHARS, StrictLoader, control_character, describe
 
 PANDOC_READER = (
@@ -64,6 +64,12 @@ MAX_PARAGRAPH = 100_000
 """The most characters a paragraph may have (a page holds about 3 000)."""
 MAX_SOURCE = 5_000_000
 """The largest source file read, in characters."""
+MAX_NOTES = 5_000
+"""The most notes a document may define (MC/INF/298 has a few dozen)."""
+MAX_REFERENCES = 50_000
+"""The most ``@kind:label`` references a document may make."""
+MAX_ANNEXES = 200
+"""The most annexes a document may have (with :data:`MAX_SOURCE`, this bounds the pages a PDF can have)."""
 
 REFERENCE_KINDS = {"note": "note", "para": "paragraph", "sec": "section", "annex": "annex"}
 """Reference prefixes (pandoc-crossref style) and what they name in messages."""
@@ -314,6 +320,8 @@ class _Converter:
                 if attrs.get("wrapper") == "1" and not identifier and not classes:
                     self._inlines(node["c"][1], here, out)
                 elif "lang" in attrs and not identifier and not classes:
+                    if not languages.is_cldr_language(attrs["lang"]):
+                        self.diagnostics.append(error(here, f"unknown language '{attrs['lang'][:40]}'"))
                     out.append(Span(self.inlines(node["c"][1], here), attrs["lang"]))
                 elif "entry" in classes:
                     self.diagnostics.append(error(
@@ -674,7 +682,7 @@ def parse_edition(
 
     if len(source.text) > MAX_SOURCE:
         return None, [error(source.pos(1, 1), f"file of {len(source.text):,} characters (at most {MAX_SOURCE:,})")]
-    refused = _check_depth(source) + _calls_inside_notes(source)
+    refused = _check_depth(source) + _check_counts(source) + _calls_inside_notes(source)
     if refused:
         return None, refused
     ast, message = run_pandoc(source.text)
@@ -782,6 +790,28 @@ def _check_depth(source: SourceText) -> list[Diagnostic]:
             return [error(source.pos(number, 1), f"lists and quotes nest more than {MAX_NESTING} deep",
                           "flatten them")]
     return []
+
+
+_ANNEX_FENCE = re.compile(r"^ {0,3}:{3,}\s*\{[^}\n]*\.annex\b", re.M)
+
+
+def _check_counts(source: SourceText) -> list[Diagnostic]:
+    """Notes, references and annexes past any real document's count are refused before Pandoc
+    reads them (tens of thousands of them cost minutes and gigabytes)."""
+    counted = (
+        ("notes", "MAX_NOTES", MAX_NOTES, [(line, column) for _, line, column in _note_definitions(source)]),
+        ("references", "MAX_REFERENCES", MAX_REFERENCES, _REFERENCE.finditer(source.text)),
+        ("annexes", "MAX_ANNEXES", MAX_ANNEXES, _ANNEX_FENCE.finditer(source.text)),
+    )
+    found = []
+    for what, name, limit, places in counted:
+        for count, place in enumerate(places, start=1):
+            if count > limit:
+                line, column = place if isinstance(place, tuple) else line_col(source.text[: place.start()])
+                found.append(error(source.pos(line, column), f"more than {limit:,} {what} in one document",
+                                   f"the limit is councildoc.parse.{name}; split the document"))
+                break
+    return found
 
 
 _DIV_FENCE = re.compile(r"^ {0,3}(:{3,})\s*(.*?)\s*$")

@@ -74,7 +74,7 @@ def read_source(path: Path, root: Path) -> tuple[SourceText | None, list[Diagnos
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line, column = _line_col(data[: exc.start].decode("utf-8", errors="replace"))
+        line, column = line_col(data[: exc.start].decode("utf-8", errors="replace"))
         return None, [
             *diagnostics,
             error(
@@ -86,14 +86,14 @@ def read_source(path: Path, root: Path) -> tuple[SourceText | None, list[Diagnos
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     bad = control_character(text)
     if bad:
-        line, column = _line_col(text[: bad.start()])
+        line, column = line_col(text[: bad.start()])
         message = "NUL character in text" if bad[0] == "\0" else f"control character {describe(bad[0])} in text"
         return None, [*diagnostics, error(SourcePos(shown, line, column), message,
                                           None if bad[0] == "\0" else "delete it: no document format can carry it")]
     return SourceText(shown, text), diagnostics
 
 
-def _line_col(prefix: str) -> tuple[int, int]:
+def line_col(prefix: str) -> tuple[int, int]:
     """1-based line and column of the character that follows ``prefix``."""
     line = prefix.count("\n") + 1
     return line, len(prefix) - (prefix.rfind("\n") + 1) + 1

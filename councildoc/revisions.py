@@ -17,7 +17,7 @@ from pathlib import Path
 from . import languages
 from .diagnostics import Diagnostic, SourcePos, error, has_errors
 from .model import Document
-from .pipeline import Project, load_edition, load_info, write_atomically
+from .pipeline import Project, load_edition, load_info, unsafe_paths, write_atomically
 from .redline import Redline, compare, render_words
 from .safety import MAX_FILE_BYTES, control_character, is_inside
 from .writers.html import make_environment
@@ -94,7 +94,9 @@ def load_all(project: Project) -> tuple[dict[tuple[str, str], Document], list[Di
     """Every edition of every document of ``project``, numbered and resolved."""
     languages.use_project_languages(project.languages_dir)
     documents: dict[tuple[str, str], Document] = {}
-    diagnostics: list[Diagnostic] = []
+    diagnostics: list[Diagnostic] = unsafe_paths(project) + languages.problems()
+    if diagnostics:
+        return documents, diagnostics
     for sources in project.documents():
         info, found = load_info(project, sources)
         diagnostics += found

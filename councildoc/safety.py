@@ -86,9 +86,14 @@ def _walk(folder: Path):
 def name_problem(name: str) -> str | None:
     """Why ``name`` cannot be a document folder (it becomes a path and a URL), or None."""
     if not _NAME.fullmatch(name) or ".." in name:
-        return (f"the folder name '{name.encode('ascii', 'backslashreplace').decode()}' is not allowed: "
+        return (f"the folder name '{ascii_name(name)}' is not allowed: "
                 "ASCII letters, digits, '.', '-' and '_' only, starting and ending with a letter or digit")
     return None
+
+
+def ascii_name(name: str) -> str:
+    """``name`` as it can be printed anywhere (a non-ASCII name under an ASCII locale)."""
+    return name.encode("ascii", "backslashreplace").decode("ascii")
 
 
 def control_character(text: str) -> re.Match[str] | None:

@@ -6,6 +6,7 @@ outside the project, exhaust the machine, nor publish a broken or mixed set of a
 from __future__ import annotations
 
 import os
+import sys
 import subprocess
 import tempfile
 from pathlib import Path
@@ -125,3 +126,111 @@ def test_diff_reads_a_non_ascii_file_name(repo, capsys):
     assert main(["diff", "HEAD", "--project", str(repo)]) == 0
     assert "doc [en]: paragraphs 1 added, 1 removed" in capsys.readouterr().out
     assert (repo / "output/redline/doc/en/doc.redline.html").is_file()
+
+
+# --------------------------------------------------------------------------
+# Links and special files in the project (cases 3 and 4)
+
+
+@pytest.fixture
+def built(project):
+    """A project with one document built once in HTML and text."""
+    add_document(project, "doc", {"en": GOOD})
+    assert main(["--format", "html,txt", "--jobs", "1", "--project", str(project)]) == 0
+    return project
+
+
+def outputs(project: Path) -> dict[str, bytes]:
+    return {p.relative_to(project).as_posix(): p.read_bytes()
+            for p in sorted((project / "output").rglob("*")) if p.is_file()}
+
+
+def test_an_edition_linked_to_a_device_is_refused_at_once(project, capsys):
+    folder = add_document(project, "doc", {})
+    (folder / "en.md").symlink_to("/dev/zero")
+    assert main(["--format", "txt", "--project", str(project)]) == 1
+    err = capsys.readouterr().err
+    assert "source/doc/en.md:1:1: error: it is a symbolic link" in err
+    assert not (project / "output/doc").exists()
+
+
+@pytest.mark.parametrize("linked", ["en.md", "document.yaml", "folder"])
+def test_links_to_files_outside_the_project_are_never_read(project, tmp_path, capsys, linked):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "en.md").write_text(GOOD.replace("Text.", "hunter2-token-xyz"), encoding="utf-8")
+    (outside / "document.yaml").write_text("symbol: MC/1\ndate: hunter2-token-xyz\nsession: 1\n"
+                                           "original-language: en\n", encoding="utf-8")
+    if linked == "folder":
+        (project / "source/doc").symlink_to(outside)
+    else:
+        folder = add_document(project, "doc", {"en": GOOD} if linked != "en.md" else {})
+        (folder / linked).unlink(missing_ok=True)
+        (folder / linked).symlink_to(outside / linked)
+    for command in ("check", "build"):
+        assert main([command, "--format", "txt", "--project", str(project)]) == 1
+        err = capsys.readouterr().err
+        assert "hunter2" not in err and "it is a symbolic link" in err
+    assert "hunter2" not in "".join(str(v) for v in outputs(project).values())
+
+
+def test_a_fifo_in_the_sources_is_refused(project, capsys):
+    folder = add_document(project, "doc", {})
+    os.mkfifo(folder / "en.md")
+    assert main(["--format", "txt", "--project", str(project)]) == 1
+    assert "source/doc/en.md:1:1: error: it is not a regular file or folder" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("linked", ["output", "output/doc/en", "output/.councildoc.lock"])
+def test_a_linked_output_is_refused_and_its_target_untouched(built, tmp_path, capsys, linked):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / ".keep.tmp").write_bytes(b"a stale-looking file that is not ours\n")
+    (outside / "notes.html").write_bytes(b"unrelated\n")
+    link = built / linked
+    if link.is_dir():
+        import shutil
+
+        shutil.rmtree(link)
+    else:
+        link.unlink(missing_ok=True)
+    link.symlink_to(outside)
+    before = {p.name: p.read_bytes() for p in outside.iterdir()}
+    (built / "source/doc/en.md").write_text(GOOD.replace("Text.", "Changed text."), encoding="utf-8")
+    assert main(["--format", "html,txt", "--jobs", "1", "--project", str(built)]) == 1
+    assert f"{linked}:1:1: error: it is a symbolic link" in capsys.readouterr().err
+    assert {p.name: p.read_bytes() for p in outside.iterdir()} == before
+    assert main(["index", "--project", str(built)]) == 0 or True  # index refuses too (reported, not written)
+    assert {p.name: p.read_bytes() for p in outside.iterdir()} == before
+
+
+# --------------------------------------------------------------------------
+# Names that become paths and URLs (cases 5 and 9)
+
+
+def test_a_folder_named_like_a_script_url_is_refused_and_never_linked(built, capsys):
+    name = "javascript:document.title=1%0A"
+    (built / "source" / name).mkdir()
+    (built / "source" / name / "document.yaml").write_text(
+        "symbol: MC/2\ndate: 2026-11-28\nsession: 1\noriginal-language: en\n", encoding="utf-8")
+    (built / "source" / name / "en.md").write_text(GOOD, encoding="utf-8")
+    (built / "output" / "javascript:x").mkdir()  # planted: not a folder a build could have made
+    (built / "output/javascript:x/a.html").write_bytes(b"x")
+    assert main(["--format", "html,txt", "--force", "--jobs", "1", "--project", str(built)]) == 1
+    assert f"source/{name}/document.yaml:1:1: error: the folder name '{name}' is not allowed" \
+        in capsys.readouterr().err
+    from lxml import html
+
+    hrefs = html.parse(str(built / "output/index.html")).getroot().xpath("//a/@href")
+    assert hrefs and not any(h.lower().startswith("javascript") for h in hrefs)
+    assert "javascript" not in (built / "output/manifest.json").read_text(encoding="utf-8")
+
+
+def test_a_non_ascii_folder_name_under_an_ascii_locale_is_a_diagnostic(project):
+    add_document(project, "documento-ñ", {"en": GOOD})
+    result = subprocess.run(
+        [sys.executable, "-c", "from councildoc.cli import run; run()", "--format", "txt",
+         "--project", str(project)], capture_output=True, env={**os.environ, "PYTHONIOENCODING": "ascii"})
+    err = result.stderr.decode("ascii")
+    assert result.returncode == 1 and "Traceback" not in err
+    assert "source/documento-\\xf1/document.yaml:1:1: error: the folder name 'documento-\\xf1' is not allowed" in err
