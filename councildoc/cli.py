@@ -132,10 +132,14 @@ def run_textconv(parser: argparse.ArgumentParser, files: list[str]) -> int:
     if not path.is_file():
         parser.error(f"no such file: {path}")
     try:
-        sys.stdout.write(textconv(path))
+        text = textconv(path)
     except Exception as exc:  # a damaged or foreign file: a message, never a traceback  # noqa: BLE001
         print(f"{path}: error: cannot read it back as a council document: {exc}", file=sys.stderr)
         return EXIT_ERRORS
+    # UTF-8 whatever the locale says: git reads textconv's output as bytes.
+    sys.stdout.flush()
+    sys.stdout.buffer.write(text.encode("utf-8"))
+    sys.stdout.buffer.flush()
     return EXIT_OK
 
 

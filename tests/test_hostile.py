@@ -234,3 +234,149 @@ def test_a_non_ascii_folder_name_under_an_ascii_locale_is_a_diagnostic(project):
     err = result.stderr.decode("ascii")
     assert result.returncode == 1 and "Traceback" not in err
     assert "source/documento-\\xf1/document.yaml:1:1: error: the folder name 'documento-\\xf1' is not allowed" in err
+
+
+# --------------------------------------------------------------------------
+# Valid artifacts or none: an edition is published whole (case 8)
+
+
+def manifest_matches(project: Path) -> bool:
+    """Every artifact the manifest lists is on disk with its size and SHA-256, and nothing else is."""
+    import hashlib
+    import json
+
+    listed = json.loads((project / "output/manifest.json").read_text(encoding="utf-8"))["artifacts"]
+    on_disk = {p.relative_to(project / "output").as_posix() for p in (project / "output/doc").rglob("*")
+               if p.is_file()}
+    return on_disk == {a["path"] for a in listed} and all(
+        hashlib.sha256((project / "output" / a["path"]).read_bytes()).hexdigest() == a["sha256"] for a in listed)
+
+
+def test_a_failed_format_publishes_no_format_of_its_edition(built, capsys, monkeypatch):
+    from councildoc import pipeline
+    from councildoc.diagnostics import SourcePos, error
+
+    before = outputs(built)
+    (built / "source/doc/en.md").write_text(GOOD.replace("Text.", "Changed text."), encoding="utf-8")
+
+    real_render = pipeline.render
+
+    def render(project, environment, document, fmt, pdf_variant=None):
+        if fmt == "txt":
+            return None, [error(SourcePos("source/doc/en.md", 1, 1), "the text writer failed")]
+        return real_render(project, environment, document, fmt, pdf_variant)
+
+    monkeypatch.setattr(pipeline, "render", render)
+    assert main(["--format", "html,txt", "--jobs", "1", "--project", str(built)]) == 1
+    assert "source/doc/en.md:1:1: error: the text writer failed" in capsys.readouterr().err
+    assert outputs(built) == before and manifest_matches(built)
+
+
+class _FullDisk:
+    def __init__(self, stream) -> None:
+        self.stream = stream
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stream.close()
+
+    def write(self, data: bytes) -> int:
+        raise OSError(28, "No space left on device")  # ENOSPC
+
+
+def test_a_full_disk_gives_a_diagnostic_and_no_mixed_set(built, capsys, monkeypatch):
+    before = outputs(built)
+    (built / "source/doc/en.md").write_text(GOOD.replace("Text.", "Changed text."), encoding="utf-8")
+    real_fdopen = os.fdopen
+    monkeypatch.setattr(os, "fdopen", lambda fd, mode="r", *args, **kwargs:
+                        _FullDisk(real_fdopen(fd, mode)) if mode == "wb" else real_fdopen(fd, mode, *args, **kwargs))
+    assert main(["--format", "html,txt", "--jobs", "1", "--project", str(built)]) == 1
+    err = capsys.readouterr().err
+    assert "output/doc/en/doc.html:1:1: error: cannot write it: No space left on device" in err
+    assert "Traceback" not in err
+    assert outputs(built) == before and manifest_matches(built)
+    monkeypatch.undo()
+    assert main(["--format", "html,txt", "--jobs", "1", "--project", str(built)]) == 0
+    assert b"Changed text." in (built / "output/doc/en/doc.txt").read_bytes() and manifest_matches(built)
+
+
+def test_a_read_only_output_gives_a_diagnostic(built, capsys, monkeypatch):
+    (built / "source/doc/en.md").write_text(GOOD.replace("Text.", "Changed text."), encoding="utf-8")
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(built / "output/doc/en"))
+
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    assert main(["--format", "html,txt", "--jobs", "1", "--project", str(built)]) == 1
+    err = capsys.readouterr().err
+    assert "error: cannot write it: Permission denied" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("state", [b"[1, 2]", b'{"doc/en/doc.html": 3}', b"{" * 100_000, b"\xff\xfe"])
+def test_a_corrupt_build_state_means_a_rebuild(built, capsys, state):
+    (built / "output/.councildoc-state.json").write_bytes(state)
+    assert main(["--format", "html,txt", "--jobs", "1", "--project", str(built)]) == 0
+    assert "wrote output/doc/en/doc.html" in capsys.readouterr().out
+
+
+# --------------------------------------------------------------------------
+# Project language files (case 9)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("annex: Annex\nsurprise: 1\n", "languages/xx.yaml:1:1: error: not a language data file: unknown key 'surprise'"),
+    ("annex: [unclosed\n", "languages/xx.yaml:2:1: error: invalid YAML"),
+    ("a: &a [1]\nb: *a\n", "languages/xx.yaml:1:4: error: invalid YAML: anchors and aliases"),
+    ("- a list\n", "languages/xx.yaml:1:1: error: not a language data file: it must be a mapping"),
+])
+def test_a_broken_project_language_file_is_a_diagnostic(built, capsys, text, expected):
+    (built / "languages").mkdir()
+    (built / "languages/xx.yaml").write_text(text, encoding="utf-8")
+    assert main(["--format", "txt", "--force", "--project", str(built)]) == 1
+    err = capsys.readouterr().err
+    assert expected in err and "Traceback" not in err
+    assert main(["check", "--project", str(built)]) == 1
+    assert expected in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------
+# Bounded work (case 7) and smaller cases (case 11)
+
+
+def test_twelve_thousand_references_in_one_paragraph_take_seconds():
+    import time
+
+    from conftest import compile_text
+
+    start = time.perf_counter()
+    document, diagnostics = compile_text(GOOD.replace("Text.", "{#para:a}\nFirst.\n\n" + "@para:a " * 12_000))
+    assert document is not None and diagnostics == []
+    assert time.perf_counter() - start < 15  # a scan per reference took about a minute
+
+
+def test_a_two_paragraph_title_note_keeps_a_space():
+    from conftest import compile_text
+
+    from councildoc.writers.text import write_text
+
+    document, diagnostics = compile_text(GOOD.replace("title: Test\n", "title: Test\ntitle-note: |\n  One.\n\n  Two.\n"))
+    assert diagnostics == [] and "One. Two." in write_text(document)
+
+
+def test_project_given_as_the_current_folder_is_used(project, monkeypatch):
+    add_document(project, "doc", {"en": GOOD})
+    monkeypatch.chdir(project)
+    assert main(["--format", "txt", "--project", str(project)], project_root=project.parent) == 0
+    assert (project / "output/doc/en/doc.txt").is_file()
+
+
+def test_textconv_under_an_ascii_stdout_prints_utf8(built):
+    (built / "source/doc/en.md").write_text(GOOD.replace("Text.", "Café text."), encoding="utf-8")
+    assert main(["--format", "html", "--jobs", "1", "--project", str(built)]) == 0
+    result = subprocess.run(
+        [sys.executable, "-c", "from councildoc.cli import run; run()", "textconv",
+         str(built / "output/doc/en/doc.html")], capture_output=True, env={**os.environ, "PYTHONIOENCODING": "ascii"})
+    assert result.returncode == 0, result.stderr
+    assert "Café text.".encode() in result.stdout
