@@ -682,7 +682,8 @@ def parse_edition(
 
     if len(source.text) > MAX_SOURCE:
         return None, [error(source.pos(1, 1), f"file of {len(source.text):,} characters (at most {MAX_SOURCE:,})")]
-    refused = _check_depth(source) + _check_counts(source) + _calls_inside_notes(source)
+    refused = (_check_depth(source) + _check_counts(source) + _check_character_references(source)
+               + _calls_inside_notes(source))
     if refused:
         return None, refused
     ast, message = run_pandoc(source.text)
@@ -790,6 +791,22 @@ def _check_depth(source: SourceText) -> list[Diagnostic]:
             return [error(source.pos(number, 1), f"lists and quotes nest more than {MAX_NESTING} deep",
                           "flatten them")]
     return []
+
+
+_CHARACTER_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));")
+
+
+def _check_character_references(source: SourceText) -> list[Diagnostic]:
+    """``&#1;`` and the like: Markdown turns them into the characters read.py refuses."""
+    found = []
+    for match in _CHARACTER_REFERENCE.finditer(source.text):
+        code = int(match[1], 16) if match[1] else int(match[2])
+        if code != 0 and (code > 0x10FFFF or control_character(chr(code))):  # &#0; becomes U+FFFD
+            line, column = line_col(source.text[: match.start()])
+            found.append(error(source.pos(line, column), f"the character reference {match[0]} stands for a "
+                                                         "character no document format can carry",
+                               "delete it"))
+    return found
 
 
 _ANNEX_FENCE = re.compile(r"^ {0,3}:{3,}\s*\{[^}\n]*\.annex\b", re.M)
