@@ -12,9 +12,9 @@ import os
 import sys
 from pathlib import Path
 
-from .diagnostics import Severity
+from .diagnostics import Diagnostic, Severity
 from .lock import project_lock
-from .pipeline import FORMATS, JobResult, Project, build, parse_shard, write_index
+from .pipeline import FORMATS, JobResult, Project, build, parse_shard, unsafe_paths, write_index
 from .writers.pdf import PDF_VARIANTS
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
@@ -150,6 +150,9 @@ def run_diff(parser: argparse.ArgumentParser, project: Project, revisions: list[
 
     if not 1 <= len(revisions) <= 2:
         parser.error("diff takes REV_A [REV_B]")
+    refused = unsafe_paths(project)  # before the lock, which is a file in output/
+    if refused:
+        return report_all(refused)
     with project_lock(project.output_dir, lambda message: print(message, file=sys.stderr)):
         redlines, written, diagnostics = diff(project, revisions[0], revisions[1] if len(revisions) == 2 else None,
                                               documents=documents, langs=langs)
@@ -160,6 +163,13 @@ def run_diff(parser: argparse.ArgumentParser, project: Project, revisions: list[
     for path in written:
         print(f"wrote {path.relative_to(project.root)}")
     return EXIT_ERRORS if any(d.severity is Severity.ERROR for d in diagnostics) and not redlines else EXIT_OK
+
+
+def report_all(diagnostics: list[Diagnostic]) -> int:
+    """Print ``diagnostics``; the exit status they call for."""
+    for diagnostic in diagnostics:
+        print(diagnostic, file=sys.stderr)
+    return EXIT_ERRORS if any(d.severity is Severity.ERROR for d in diagnostics) else EXIT_OK
 
 
 def main(argv: list[str] | None = None, *, project_root: Path | None = None) -> int:
@@ -192,7 +202,7 @@ def main(argv: list[str] | None = None, *, project_root: Path | None = None) -> 
         report = write_index(project)
         for path in report.written:
             print(f"wrote {path.relative_to(project.root)}")
-        return EXIT_OK
+        return report_all(report.diagnostics)
     try:
         shard = parse_shard(args.shard)
     except ValueError:

@@ -170,6 +170,18 @@ def render(
     project: Project, environment: Environment, document: Document, fmt: str, pdf_variant: str | None = None
 ) -> tuple[str | bytes | None, list[Diagnostic]]:
     """One output of one edition, in memory: the bytes to write, or why there are none."""
+    from jinja2 import TemplateError
+
+    try:
+        return _render(project, environment, document, fmt, pdf_variant)
+    except TemplateError as exc:  # the project's templates: sandboxed, and their errors are diagnostics
+        return None, [error(SourcePos("templates", getattr(exc, "lineno", None) or 1, 1),
+                            f"the template failed: {exc}")]
+
+
+def _render(
+    project: Project, environment: Environment, document: Document, fmt: str, pdf_variant: str | None
+) -> tuple[str | bytes | None, list[Diagnostic]]:
     from .writers.docx import write_docx
     from .writers.html import write_html
     from .writers.pdf import write_pdf

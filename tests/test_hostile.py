@@ -200,7 +200,9 @@ def test_a_linked_output_is_refused_and_its_target_untouched(built, tmp_path, ca
     assert main(["--format", "html,txt", "--jobs", "1", "--project", str(built)]) == 1
     assert f"{linked}:1:1: error: it is a symbolic link" in capsys.readouterr().err
     assert {p.name: p.read_bytes() for p in outside.iterdir()} == before
-    assert main(["index", "--project", str(built)]) == 0 or True  # index refuses too (reported, not written)
+    for command in (["index"], ["diff", "HEAD"]):
+        assert main([*command, "--project", str(built)]) == 1
+        assert f"{linked}:1:1: error: it is a symbolic link" in capsys.readouterr().err
     assert {p.name: p.read_bytes() for p in outside.iterdir()} == before
 
 
@@ -380,3 +382,14 @@ def test_textconv_under_an_ascii_stdout_prints_utf8(built):
          str(built / "output/doc/en/doc.html")], capture_output=True, env={**os.environ, "PYTHONIOENCODING": "ascii"})
     assert result.returncode == 0, result.stderr
     assert "Café text.".encode() in result.stdout
+
+
+def test_a_template_that_reaches_for_python_internals_is_refused(built, capsys):
+    page = built / "templates/document.html.j2"
+    page.write_text("{{ ''.__class__.__mro__[1].__subclasses__() }}\n" + page.read_text(encoding="utf-8"),
+                    encoding="utf-8")
+    before = outputs(built)
+    assert main(["--format", "html,txt", "--jobs", "1", "--project", str(built)]) == 1
+    err = capsys.readouterr().err
+    assert "error: the template failed: access to attribute '__class__' of 'str' object is unsafe." in err
+    assert "Traceback" not in err and outputs(built) == before
