@@ -1,9 +1,9 @@
 """The orchestrator: read → parse → transform → write, for every chosen edition.
 
 :func:`build` is the one place where the stages meet (docutils'
-``Publisher.publish``). A document with errors writes nothing, and an output
-is replaced only once it is complete (written to a temporary file, then
-renamed), so earlier outputs stay whole.
+``Publisher.publish``). An edition with errors writes nothing: its formats are
+rendered in memory and replaced together only once all are complete (each
+written to a temporary file, then all renamed), so earlier outputs stay whole.
 """
 
 from __future__ import annotations

@@ -6,13 +6,14 @@ outside the project, exhaust the machine, nor publish a broken or mixed set of a
 from __future__ import annotations
 
 import os
-import sys
+import shutil
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
 import pytest
-from conftest import add_document
+from conftest import ROOT, add_document
 
 from councildoc.cli import main
 
@@ -62,10 +63,6 @@ def nested_dotdot(project: Path, inner: str, levels: int) -> str:
 def repo(tmp_path):
     project = tmp_path / "project"
     project.mkdir()
-    import shutil
-
-    from conftest import ROOT
-
     shutil.copytree(ROOT / "templates", project / "templates")
     shutil.copytree(ROOT / "styles", project / "styles")
     add_document(project, "doc", {"en": GOOD})
@@ -189,8 +186,6 @@ def test_a_linked_output_is_refused_and_its_target_untouched(built, tmp_path, ca
     (outside / "notes.html").write_bytes(b"unrelated\n")
     link = built / linked
     if link.is_dir():
-        import shutil
-
         shutil.rmtree(link)
     else:
         link.unlink(missing_ok=True)
@@ -363,7 +358,8 @@ def test_a_two_paragraph_title_note_keeps_a_space():
 
     from councildoc.writers.text import write_text
 
-    document, diagnostics = compile_text(GOOD.replace("title: Test\n", "title: Test\ntitle-note: |\n  One.\n\n  Two.\n"))
+    note = "title: Test\ntitle-note: |\n  One.\n\n  Two.\n"
+    document, diagnostics = compile_text(GOOD.replace("title: Test\n", note))
     assert diagnostics == [] and "One. Two." in write_text(document)
 
 
