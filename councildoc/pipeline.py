@@ -161,9 +161,19 @@ def write_together(outputs: dict[Path, str | bytes]) -> None:
         raise
 
 
-def cannot_write(project: Project, path: Path, exc: OSError) -> Diagnostic:
+def cannot_write(project: Project, path: Path, exc: OSError, left: str = "nothing of this edition") -> Diagnostic:
     return error(SourcePos(display_path(path, project.root), 1, 1), f"cannot write it: {exc.strerror or exc}",
-                 "nothing of this edition was replaced; free space or fix the permissions, then build again")
+                 f"{left} was replaced; free space or fix the permissions, then build again")
+
+
+def _write_or_report(project: Project, report: BuildReport, path: Path, data: str | bytes) -> bool:
+    """Write one file beside the editions (side-by-side view, build state); a failure is a diagnostic."""
+    try:
+        write_atomically(path, data)
+    except OSError as exc:
+        report.diagnostics.append(cannot_write(project, path, exc, "nothing"))
+        return False
+    return True
 
 
 def render(
@@ -385,7 +395,7 @@ def _build(
         # nothing leaves it as it is (and costs no hashing of every output).
         _write_index(project, report)
         if state.changed:
-            write_atomically(state.path, state.text())
+            _write_or_report(project, report, state.path, state.text())
     report.diagnostics.sort(key=sort_key)
     return report
 
@@ -443,9 +453,10 @@ def _write_side_by_side(project: Project, sources: DocumentSources, state: Build
 
     say(Phase.WRITING, path.relative_to(project.root).as_posix())
     stylesheet = (project.styles_dir / STYLESHEET).read_text(encoding="utf-8")
-    write_atomically(path, write_side_by_side(loaded, make_environment(project.templates_dir), stylesheet))
-    report.written.append(path)
-    state.record(_relative(project, path), key, path)
+    if _write_or_report(project, report, path,
+                        write_side_by_side(loaded, make_environment(project.templates_dir), stylesheet)):
+        report.written.append(path)
+        state.record(_relative(project, path), key, path)
 
 
 def _write_index(project: Project, report: BuildReport) -> None:

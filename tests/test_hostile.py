@@ -389,3 +389,23 @@ def test_a_template_that_reaches_for_python_internals_is_refused(built, capsys):
     err = capsys.readouterr().err
     assert "error: the template failed: access to attribute '__class__' of 'str' object is unsafe." in err
     assert "Traceback" not in err and outputs(built) == before
+
+
+@pytest.mark.parametrize("failing", ["manifest.json", "doc.side-by-side.html"])
+def test_a_disk_full_after_the_editions_leaves_no_stale_manifest(built, capsys, monkeypatch, failing):
+    (built / "source/doc/fr.md").write_text(GOOD.replace("lang: en", "lang: fr"), encoding="utf-8")
+    (built / "source/doc/en.md").write_text(GOOD.replace("Text.", "Changed text."), encoding="utf-8")
+    real_mkstemp = tempfile.mkstemp
+
+    def mkstemp(*args, prefix="", **kwargs):
+        if prefix.startswith(f".{failing}."):
+            raise OSError(28, "No space left on device")
+        return real_mkstemp(*args, prefix=prefix, **kwargs)
+
+    monkeypatch.setattr(tempfile, "mkstemp", mkstemp)
+    assert main(["--format", "html,txt", "--jobs", "1", "--project", str(built)]) == 1
+    err = capsys.readouterr().err
+    assert f"{failing}:1:1: error: cannot write it: No space left on device" in err and "Traceback" not in err
+    manifest = built / "output/manifest.json"
+    assert (not manifest.exists() and not (built / "output/index.html").exists()) if failing == "manifest.json" \
+        else manifest_matches(built)
