@@ -16,6 +16,8 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
+from .safety import read_file
+
 PACKAGE_DIR = Path(__file__).parent
 STATE_FILE = ".councildoc-state.json"
 
@@ -29,7 +31,7 @@ def _tree_digest(folder: Path, digest) -> None:
         return
     for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
         digest.update(path.relative_to(folder).as_posix().encode())
-        digest.update(path.read_bytes())
+        digest.update(read_file(path, folder))
 
 
 @cache
@@ -56,8 +58,8 @@ def project_digest(project) -> str:
 def edition_key(project_key: str, source: Path, meta: Path, fmt: str, options: str = "") -> str:
     """The digest of everything one output of one edition depends on (``project_key``: see above)."""
     digest = hashlib.sha256(project_key.encode())
-    digest.update(source.read_bytes())
-    digest.update(meta.read_bytes())
+    digest.update(read_file(source, source.parent))
+    digest.update(read_file(meta, meta.parent))
     digest.update(f"{fmt}|{options}".encode())
     return digest.hexdigest()
 
@@ -68,9 +70,13 @@ class BuildState:
     def __init__(self, output_dir: Path) -> None:
         self.path = output_dir / STATE_FILE
         try:
-            self.entries: dict[str, dict[str, str]] = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            self.entries = {}
+            entries = json.loads(read_file(self.path, output_dir))
+        except (OSError, ValueError, RecursionError):
+            entries = {}
+        # A damaged state file (or one a pull request planted) only means a full rebuild.
+        valid = isinstance(entries, dict) and all(
+            isinstance(entry, dict) and all(isinstance(v, str) for v in entry.values()) for entry in entries.values())
+        self.entries: dict[str, dict[str, str]] = entries if valid else {}
         self.changed = False
 
     def up_to_date(self, output: Path, key: str, relative: str) -> bool:

@@ -12,10 +12,10 @@ import os
 import sys
 from pathlib import Path
 
-from .diagnostics import Severity
+from .diagnostics import Diagnostic, Severity
 from .formats import PDF_VARIANTS, REGISTRY
 from .lock import project_lock
-from .pipeline import FORMATS, JobResult, Project, build, parse_shard, write_index
+from .pipeline import FORMATS, JobResult, Project, build, parse_shard, unsafe_paths, write_index
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
@@ -69,8 +69,9 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--format", action="extend", nargs="+", metavar="FMT",
                         help="output format(s), default all: " + "; ".join(
                             f"{f.name} ({f.description})" for f in REGISTRY.values()))
-    parser.add_argument("--project", type=Path, default=Path.cwd(),
-                        help="the project folder holding source/, templates/ and styles/ (default: .)")
+    parser.add_argument("--project", type=Path,
+                        help="the project folder holding source/, templates/ and styles/ "
+                             "(default: build.py's folder, or . for the councildoc command)")
     parser.add_argument("--pdf-variant", choices=PDF_VARIANTS,
                         help="write PDFs to a standard: pdf/ua-1 (tagged, accessible) or pdf/a-2b (archival)")
     parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
@@ -132,10 +133,14 @@ def run_textconv(parser: argparse.ArgumentParser, files: list[str]) -> int:
     if not path.is_file():
         parser.error(f"no such file: {path}")
     try:
-        sys.stdout.write(textconv(path))
+        text = textconv(path)
     except Exception as exc:  # a damaged or foreign file: a message, never a traceback  # noqa: BLE001
         print(f"{path}: error: cannot read it back as a council document: {exc}", file=sys.stderr)
         return EXIT_ERRORS
+    # UTF-8 whatever the locale says: git reads textconv's output as bytes.
+    sys.stdout.flush()
+    sys.stdout.buffer.write(text.encode("utf-8"))
+    sys.stdout.buffer.flush()
     return EXIT_OK
 
 
@@ -146,6 +151,9 @@ def run_diff(parser: argparse.ArgumentParser, project: Project, revisions: list[
 
     if not 1 <= len(revisions) <= 2:
         parser.error("diff takes REV_A [REV_B]")
+    refused = unsafe_paths(project)  # before the lock, which is a file in output/
+    if refused:
+        return report_all(refused)
     with project_lock(project.output_dir, lambda message: print(message, file=sys.stderr)):
         redlines, written, diagnostics = diff(project, revisions[0], revisions[1] if len(revisions) == 2 else None,
                                               documents=documents, langs=langs)
@@ -158,6 +166,13 @@ def run_diff(parser: argparse.ArgumentParser, project: Project, revisions: list[
     return EXIT_ERRORS if any(d.severity is Severity.ERROR for d in diagnostics) and not redlines else EXIT_OK
 
 
+def report_all(diagnostics: list[Diagnostic]) -> int:
+    """Print ``diagnostics``; the exit status they call for."""
+    for diagnostic in diagnostics:
+        print(diagnostic, file=sys.stderr)
+    return EXIT_ERRORS if any(d.severity is Severity.ERROR for d in diagnostics) else EXIT_OK
+
+
 def main(argv: list[str] | None = None, *, project_root: Path | None = None) -> int:
     parser = make_parser()
     args = parser.parse_args(argv)
@@ -165,7 +180,7 @@ def main(argv: list[str] | None = None, *, project_root: Path | None = None) -> 
         return run_textconv(parser, args.files)
     if args.files and args.command != "diff":
         parser.error(f"unexpected arguments: {' '.join(args.files)}")
-    project = Project((project_root if project_root and args.project == Path.cwd() else args.project).resolve())
+    project = Project((args.project or project_root or Path.cwd()).resolve())
 
     formats = _values(args.format)
     for fmt in formats or []:
@@ -188,7 +203,7 @@ def main(argv: list[str] | None = None, *, project_root: Path | None = None) -> 
         report = write_index(project)
         for path in report.written:
             print(f"wrote {path.relative_to(project.root)}")
-        return EXIT_OK
+        return report_all(report.diagnostics)
     try:
         shard = parse_shard(args.shard)
     except ValueError:

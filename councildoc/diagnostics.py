@@ -80,6 +80,7 @@ def sort_key(diagnostic: Diagnostic) -> tuple[str, int, int]:
 def display_path(path: Path, root: Path) -> str:
     """``path`` relative to ``root`` when it lies inside, else as given."""
     try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
+        # The folder resolved, not the name: a link is shown where it is, not where it points.
+        return (path.parent.resolve() / path.name).relative_to(root.resolve()).as_posix()
     except ValueError:
         return path.as_posix()

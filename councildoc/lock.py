@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -19,7 +20,8 @@ LOCK_FILE = ".councildoc.lock"
 def project_lock(output_dir: Path, notify: Callable[[str], None]) -> Iterator[None]:
     output_dir.mkdir(parents=True, exist_ok=True)
     path = output_dir / LOCK_FILE
-    with path.open("a+") as handle:
+    # O_NOFOLLOW: a link planted at the lock's name is refused, not followed.
+    with os.fdopen(os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o666), "r+") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

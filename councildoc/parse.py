@@ -7,6 +7,7 @@ read back from the source at the position Pandoc gives for the call.
 
 from __future__ import annotations
 
+import bisect
 import datetime
 import difflib
 import functools
@@ -44,7 +45,8 @@ from .model import (
     SubParagraphList,
     Text,
 )
-from .read import SourceText
+from .read import SourceText, line_col
+from .safety import MAX_YAML_CHARS, StrictLoader, control_character, describe
 
 PANDOC_READER = (
     "commonmark_x"
@@ -68,6 +70,12 @@ MAX_HEADING_LEVEL = 3
 """The deepest heading the build numbers: I. (``#``), A. (``##``), 1. (``###``)."""
 MAX_SUBPARAGRAPH_DEGREE = 4
 """(a), (i), a., i.: the four degrees of sub-paragraphs the UN editorial manual defines."""
+MAX_NOTES = 5_000
+"""The most notes a document may define (MC/INF/298 has a few dozen)."""
+MAX_REFERENCES = 50_000
+"""The most ``@kind:label`` references a document may make."""
+MAX_ANNEXES = 200
+"""The most annexes a document may have (with :data:`MAX_SOURCE`, this bounds the pages a PDF can have)."""
 
 REFERENCE_KINDS = {"note": "note", "para": "paragraph", "sec": "section", "annex": "annex"}
 """Reference prefixes (pandoc-crossref style) and what they name in messages."""
@@ -116,8 +124,11 @@ def _yaml_fields(
     A known key whose value is not a single value is reported and left out, but is
     still listed in ``present`` (so that it is not also reported missing).
     """
+    if len(text) > MAX_YAML_CHARS:
+        return {}, [error(source.pos(first_line), f"metadata of {len(text):,} characters "
+                                                  f"(at most {MAX_YAML_CHARS:,}, MAX_YAML_CHARS)")], set()
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=StrictLoader)
     except yaml.YAMLError as exc:
         # The context ("while scanning a quoted scalar") points where the trouble starts.
         mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
@@ -133,12 +144,15 @@ def _yaml_fields(
     diagnostics: list[Diagnostic] = []
     present: set[str] = set()
     for key_node, value_node in root.value:
-        key = str(key_node.value)
         pos = source.pos(first_line + key_node.start_mark.line, key_node.start_mark.column + 1)
+        if not isinstance(key_node, yaml.ScalarNode):
+            diagnostics.append(error(pos, "a metadata key must be a word, not a list or mapping"))
+            continue
+        key = key_node.value
         if key not in known:
             close = difflib.get_close_matches(key, known, n=1)
             hint = f"did you mean '{close[0]}'?" if close else "known keys: " + ", ".join(known)
-            diagnostics.append(error(pos, f"unknown metadata key '{key}'", hint))
+            diagnostics.append(error(pos, f"unknown metadata key '{key[:60]}'", hint))
             continue
         if key in fields:
             diagnostics.append(error(pos, f"metadata key '{key}' given twice"))
@@ -148,8 +162,13 @@ def _yaml_fields(
             diagnostics.append(error(value_pos, f"'{key}' must be a single value, not a list or mapping"))
             present.add(key)
             continue
-        fields[key] = _Field(value_node.value, value_pos, value_node.tag)
         present.add(key)
+        bad = control_character(value_node.value)
+        if bad:
+            diagnostics.append(error(value_pos, f"control character {describe(bad[0])} in '{key}'",
+                                     "delete it: no document format can carry it"))
+            continue
+        fields[key] = _Field(value_node.value, value_pos, value_node.tag)
     return fields, diagnostics, present
 
 
@@ -221,10 +240,12 @@ def parse_document_info(source: SourceText) -> tuple[DocumentInfo | None, list[D
             diagnostics.append(error(item.pos, f"invalid date '{item.value}'", "write it as YYYY-MM-DD"))
     if "session" in fields:
         item = fields["session"]
-        if item.tag.endswith(":int") and int(item.value) > 0:
+        # Plain decimal digits only: YAML 1.1 also reads 0x62, 1:20 and !!int abc as integers.
+        if item.tag.endswith(":int") and re.fullmatch(r"[0-9]{1,6}", item.value) and int(item.value) > 0:
             session = int(item.value)
         else:
-            diagnostics.append(error(item.pos, "'session' must be a positive whole number"))
+            diagnostics.append(error(item.pos, "'session' must be a positive whole number",
+                                     "write it in decimal digits, e.g. 117"))
     if diagnostics:
         return None, diagnostics
     assert symbol and date and session and original
@@ -318,6 +339,8 @@ class _Converter:
                 if attrs.get("wrapper") == "1" and not identifier and not classes:
                     self._inlines(node["c"][1], here, out)
                 elif "lang" in attrs and not identifier and not classes:
+                    if not languages.is_cldr_language(attrs["lang"]):
+                        self.diagnostics.append(error(here, f"unknown language '{attrs['lang'][:40]}'"))
                     out.append(Span(self.inlines(node["c"][1], here), attrs["lang"]))
                 elif "entry" in classes:
                     self.diagnostics.append(error(
@@ -674,10 +697,15 @@ def _leaves(nodes: list[dict], attrs: dict[str, str] | None = None):
 
 
 def _position_finder(starts: list[tuple[int, SourcePos]]) -> Callable[[int], SourcePos]:
-    """Maps an index into merged text back to the source position of that character."""
+    """Maps an index into merged text back to the source position of that character.
+
+    ``starts`` is in increasing order of offset; a lookup is a bisection (a scan per lookup
+    made 20 000 references in one paragraph take a minute).
+    """
+    offsets = [offset for offset, _ in starts]
 
     def position(index: int) -> SourcePos:
-        start, pos = max((s for s in starts if s[0] <= index), key=lambda s: s[0])
+        start, pos = starts[bisect.bisect_right(offsets, index) - 1]
         return pos.shifted(index - start)
 
     return position
@@ -738,6 +766,17 @@ def run_pandoc(text: str) -> tuple[dict | None, str]:
         return None, "the document nests too deep to read"
 
 
+_MARKDOWN_FIELDS = ("title", "subtitle", "title-note")
+"""Edition metadata that Pandoc reads as Markdown."""
+_BLOCK_START = re.compile(r"^ {0,3}(?:[-+*>#]|\d+[.)])(?:\s|$)", re.M)
+
+
+def _not_text(pos: SourcePos, key: str) -> Diagnostic:
+    """A metadata value that Markdown reads as a list, quote or heading (Pandoc drops the marker)."""
+    return error(pos, f"'{key}' must be text, but Markdown reads it as a list, quote or heading",
+                 "write '\\-', '\\>' or '\\#' for a leading '-', '>' or '#' (in single quotes)")
+
+
 def parse_edition(
     source: SourceText, info: DocumentInfo, name: str, expected_lang: str,
     catalogue: languages.Catalogue = languages.BUILT_IN,
@@ -765,7 +804,9 @@ def parse_edition(
             error(fields["lang"].pos, f"'lang' is '{lang}' but the file is named for '{expected_lang}'")
         )
     for key in ("title", "subtitle", "session-title", "title-note"):
-        _string(fields, key, diagnostics)
+        text = _string(fields, key, diagnostics)
+        if text and key in _MARKDOWN_FIELDS and _BLOCK_START.search(text):
+            diagnostics.append(_not_text(fields[key].pos, key))
     # A broken front matter does not hide the body's problems: the body is read in the language
     # the file is named for, and nothing is built from it.
     metadata_failed = bool(diagnostics)
@@ -775,7 +816,8 @@ def parse_edition(
     if len(source.text) > MAX_SOURCE:
         return None, [*diagnostics,
                       error(source.pos(1, 1), f"file of {len(source.text):,} characters (at most {MAX_SOURCE:,})")]
-    refused = _check_depth(source) + _calls_inside_notes(source)
+    refused = (_check_depth(source) + _check_counts(source) + _check_character_references(source)
+               + _calls_inside_notes(source))
     if refused:
         return None, diagnostics + refused
     edition = catalogue.load(lang)
@@ -797,7 +839,14 @@ def parse_edition(
         value = meta.get(key, {})
         nodes = value.get("c", []) if value.get("t") == "MetaInlines" else []
         if value.get("t") == "MetaBlocks":
-            nodes = [i for block in value["c"] for i in block.get("c", [])]
+            # Pandoc reads a metadata value as Markdown: paragraphs are joined by a space; a
+            # value that reads as a list, quote or heading ("- item", "> …", "# …") is refused.
+            if any(block.get("t") not in ("Para", "Plain") for block in value["c"]):
+                converter.diagnostics.append(_not_text(fields[key].pos, key))
+                return None
+            paragraphs = [block["c"] for block in value["c"]]
+            nodes = [node for index, inlines in enumerate(paragraphs)
+                     for node in ([{"t": "Space"}] if index else []) + inlines]
         return converter.inlines(nodes, fields[key].pos)
 
     title = meta_inlines("title") or ()
@@ -918,6 +967,44 @@ def _check_depth(source: SourceText) -> list[Diagnostic]:
             return [error(source.pos(number, 1), f"lists and quotes nest more than {MAX_NESTING} deep",
                           "flatten them")]
     return []
+
+
+_CHARACTER_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));")
+
+
+def _check_character_references(source: SourceText) -> list[Diagnostic]:
+    """``&#1;`` and the like: Markdown turns them into the characters read.py refuses."""
+    found = []
+    for match in _CHARACTER_REFERENCE.finditer(source.text):
+        code = int(match[1], 16) if match[1] else int(match[2])
+        if code != 0 and (code > 0x10FFFF or control_character(chr(code))):  # &#0; becomes U+FFFD
+            line, column = line_col(source.text[: match.start()])
+            found.append(error(source.pos(line, column), f"the character reference {match[0]} stands for a "
+                                                         "character no document format can carry",
+                               "delete it"))
+    return found
+
+
+_ANNEX_FENCE = re.compile(r"^ {0,3}:{3,}\s*\{[^}\n]*\.annex\b", re.M)
+
+
+def _check_counts(source: SourceText) -> list[Diagnostic]:
+    """Notes, references and annexes past any real document's count are refused before Pandoc
+    reads them (tens of thousands of them cost minutes and gigabytes)."""
+    counted = (
+        ("notes", "MAX_NOTES", MAX_NOTES, [(line, column) for _, line, column in _note_definitions(source)]),
+        ("references", "MAX_REFERENCES", MAX_REFERENCES, _REFERENCE.finditer(source.text)),
+        ("annexes", "MAX_ANNEXES", MAX_ANNEXES, _ANNEX_FENCE.finditer(source.text)),
+    )
+    found = []
+    for what, name, limit, places in counted:
+        for count, place in enumerate(places, start=1):
+            if count > limit:
+                line, column = place if isinstance(place, tuple) else line_col(source.text[: place.start()])
+                found.append(error(source.pos(line, column), f"more than {limit:,} {what} in one document",
+                                   f"the limit is councildoc.parse.{name}; split the document"))
+                break
+    return found
 
 
 _DIV_FENCE = re.compile(r"^ {0,3}(:{3,})\s*(.*?)\s*$")

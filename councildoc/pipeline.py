@@ -1,9 +1,9 @@
 """The orchestrator: read → parse → transform → write, for every chosen edition.
 
 :func:`build` is the one place where the stages meet (docutils'
-``Publisher.publish``). A document with errors writes nothing, and an output
-is replaced only once it is complete (written to a temporary file, then
-renamed), so earlier outputs stay whole.
+``Publisher.publish``). An edition with errors writes nothing: its formats are
+rendered in memory and replaced together only once all are complete (each
+written to a temporary file, then all renamed), so earlier outputs stay whole.
 """
 
 from __future__ import annotations
@@ -23,10 +23,11 @@ from typing import TYPE_CHECKING, Protocol
 from . import formats as formats_registry
 from . import languages
 from .cache import BuildState, edition_key, project_digest
-from .diagnostics import Diagnostic, SourcePos, error, has_errors, sort_key
+from .diagnostics import Diagnostic, SourcePos, display_path, error, has_errors, sort_key
 from .lock import project_lock, remove_stale_temporaries
 from .parse import PLACEHOLDER_INFO, DocumentInfo, parse_document_info, parse_edition
-from .read import DocumentSources, discover, read_source, undocumented_folders
+from .read import DOCUMENT_META, DocumentSources, discover, read_source, undocumented_folders
+from .safety import ascii_name, name_problem, unsafe_entries
 
 if TYPE_CHECKING:
 
@@ -98,7 +99,10 @@ class BuildReport:
 
 
 def load_info(project: Project, sources: DocumentSources) -> tuple[DocumentInfo | None, list[Diagnostic]]:
-    """READING and PARSING of ``document.yaml``."""
+    """READING and PARSING of ``document.yaml`` (and of the folder's name, which becomes paths and URLs)."""
+    problem = name_problem(sources.name)
+    if problem:
+        return None, [error(SourcePos(f"source/{ascii_name(sources.name)}/{DOCUMENT_META}", 1, 1), problem)]
     text, diagnostics = read_source(sources.meta_path, project.root)
     if text is None:
         return None, diagnostics
@@ -138,22 +142,59 @@ _UMASK = _current_umask()
 
 def write_atomically(path: Path, data: str | bytes) -> None:
     """Write ``path`` so that it is never seen half-written."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    write_together({path: data})
+
+
+def write_together(outputs: dict[Path, str | bytes]) -> None:
+    """Write every file of ``outputs`` or none: each to a temporary file in its folder, then all
+    renamed into place once every one is complete (a full disk fails before any rename)."""
+    temporaries: dict[Path, str] = {}
     try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(payload)
-        os.chmod(temporary, 0o666 & ~_UMASK)  # mkstemp makes 0600; outputs are for publishing
-        os.replace(temporary, path)
+        for path, data in outputs.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            payload = data.encode("utf-8") if isinstance(data, str) else data
+            handle, temporaries[path] = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(payload)
+            os.chmod(temporaries[path], 0o666 & ~_UMASK)  # mkstemp makes 0600; outputs are for publishing
+        for path, temporary in temporaries.items():
+            os.replace(temporary, path)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        for temporary in temporaries.values():
+            Path(temporary).unlink(missing_ok=True)
         raise
 
 
 def render_context(project: Project, pdf_variant: str | None = None) -> formats_registry.RenderContext:
     """What the writers read from the project: its templates and styles."""
     return formats_registry.RenderContext(project.templates_dir, project.styles_dir, pdf_variant)
+
+
+def cannot_write(project: Project, path: Path, exc: OSError, left: str = "nothing of this edition") -> Diagnostic:
+    return error(SourcePos(display_path(path, project.root), 1, 1), f"cannot write it: {exc.strerror or exc}",
+                 f"{left} was replaced; free space or fix the permissions, then build again")
+
+
+def _write_or_report(project: Project, report: BuildReport, path: Path, data: str | bytes) -> bool:
+    """Write one file beside the editions (side-by-side view, build state); a failure is a diagnostic."""
+    try:
+        write_atomically(path, data)
+    except OSError as exc:
+        report.diagnostics.append(cannot_write(project, path, exc, "nothing"))
+        return False
+    return True
+
+
+def render(document: Document, fmt: str, context: formats_registry.RenderContext,
+           ) -> tuple[str | bytes | None, list[Diagnostic]]:
+    """One output of one edition, in memory: the bytes to write, or why there are none."""
+    from jinja2 import TemplateError
+
+    try:
+        return formats_registry.REGISTRY[fmt].render(document, context)
+    except TemplateError as exc:  # the project's templates: sandboxed, and their errors are diagnostics
+        return None, [error(SourcePos("templates", getattr(exc, "lineno", None) or 1, 1),
+                            f"the template failed: {exc}")]
 
 
 class Progress(Protocol):
@@ -202,14 +243,21 @@ def run_job(root: Path, job: Job, write: bool, pdf_variant: str | None) -> JobRe
     if document is None or has_errors(diagnostics):
         return JobResult(job, diagnostics, written, None, time.perf_counter() - start)
     if write and job.formats:
+        # The edition is the unit: every format is rendered in memory, and all are written
+        # together only when every one succeeded; otherwise its earlier outputs stay as they are.
         context = render_context(project, pdf_variant)
+        outputs: dict[Path, str | bytes] = {}
         for fmt in job.formats:
-            data, problems = formats_registry.REGISTRY[fmt].render(document, context)
+            data, problems = render(document, fmt, context)
             diagnostics += problems
             if data is not None:
-                path = project.output_path(job.document, job.lang, fmt)
-                write_atomically(path, data)
-                written.append(path)
+                outputs[project.output_path(job.document, job.lang, fmt)] = data
+        if len(outputs) == len(job.formats) and not has_errors(diagnostics):
+            try:
+                write_together(outputs)
+                written = list(outputs)
+            except OSError as exc:
+                diagnostics.append(cannot_write(project, next(iter(outputs)), exc))
     return JobResult(job, diagnostics, written, document, time.perf_counter() - start)
 
 
@@ -223,11 +271,29 @@ def parse_shard(text: str) -> tuple[int, int]:
 
 def build(project: Project, *args, notify: Callable[[str], None] | None = None, **kwargs) -> BuildReport:
     """:func:`_build` under the project's lock (checks need none: they write nothing)."""
+    problems = unsafe_paths(project)
+    if problems:
+        return BuildReport(problems)
     if not kwargs.get("write", True):
         return _build(project, *args, **kwargs)
-    with project_lock(project.output_dir, notify or (lambda message: None)):
-        remove_stale_temporaries(project.output_dir)
-        return _build(project, *args, **kwargs)
+    try:
+        with project_lock(project.output_dir, notify or (lambda message: None)):
+            remove_stale_temporaries(project.output_dir)
+            return _build(project, *args, **kwargs)
+    except OSError as exc:  # a read-only or full output/: every edition's own writes are all-or-nothing
+        where = Path(exc.filename) if exc.filename else project.output_dir
+        return BuildReport([cannot_write(project, where, exc)])
+
+
+def unsafe_paths(project: Project) -> list[Diagnostic]:
+    """Links and special files where a build reads (sources, templates, styles, languages) or
+    writes (``output/``): a pull request can commit a link to any file of the machine."""
+    folders = (project.source_dir, project.templates_dir, project.styles_dir, project.languages_dir,
+               project.output_dir)
+    return [error(SourcePos(ascii_name(path.relative_to(project.root).as_posix()), 1, 1),
+                  f"it {what}: councildoc reads and writes only regular files and folders in a project",
+                  "replace it with the file or folder itself")
+            for folder in folders for path, what in unsafe_entries(folder)]
 
 
 def _build(
@@ -254,6 +320,9 @@ def _build(
     """
     say = log or (lambda phase, what: None)
     report = BuildReport()
+    report.diagnostics += languages.Catalogue.for_project(project.languages_dir).problems()
+    if report.diagnostics:
+        return report
     formats = list(formats or FORMATS)
     state = BuildState(project.output_dir)
     chosen = [d for d in project.documents() if documents is None or d.name in documents]
@@ -323,7 +392,7 @@ def _build(
         # nothing leaves it as it is (and costs no hashing of every output).
         _write_index(project, report)
         if state.changed:
-            write_atomically(state.path, state.text())
+            _write_or_report(project, report, state.path, state.text())
     report.diagnostics.sort(key=sort_key)
     return report
 
@@ -381,9 +450,10 @@ def _write_side_by_side(project: Project, sources: DocumentSources, state: Build
 
     say(Phase.WRITING, path.relative_to(project.root).as_posix())
     stylesheet = (project.styles_dir / STYLESHEET).read_text(encoding="utf-8")
-    write_atomically(path, write_side_by_side(loaded, make_environment(project.templates_dir), stylesheet))
-    report.written.append(path)
-    state.record(_relative(project, path), key, path)
+    if _write_or_report(project, report, path,
+                        write_side_by_side(loaded, make_environment(project.templates_dir), stylesheet)):
+        report.written.append(path)
+        state.record(_relative(project, path), key, path)
 
 
 def _write_index(project: Project, report: BuildReport) -> None:
@@ -399,14 +469,25 @@ def _write_index(project: Project, report: BuildReport) -> None:
         project.output_dir / "manifest.json": manifest_text(found, commit),
         project.output_dir / "index.html": index_html(found, commit, make_environment(project.templates_dir)),
     }
-    for path, text in outputs.items():
-        if not path.is_file() or path.read_text(encoding="utf-8") != text:
-            write_atomically(path, text)
-            report.written.append(path)
+    changed = {path: text for path, text in outputs.items()
+               if not path.is_file() or path.read_text(encoding="utf-8") != text}
+    try:
+        write_together(changed)
+    except OSError as exc:
+        # No index at all rather than one that lists files that are not there.
+        for path in outputs:
+            path.unlink(missing_ok=True)
+        report.diagnostics.append(error(SourcePos("output/manifest.json", 1, 1),
+                                        f"cannot write it: {exc.strerror or exc}",
+                                        "the index and manifest were removed; run 'build.py index' once "
+                                        "output/ can be written"))
+        return
+    report.written += changed
 
 
 def write_index(project: Project) -> BuildReport:
     """Only the index and manifest, from what ``output/`` holds (after merging shards)."""
-    report = BuildReport()
-    _write_index(project, report)
+    report = BuildReport(unsafe_paths(project))
+    if not report.diagnostics:
+        _write_index(project, report)
     return report

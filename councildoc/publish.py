@@ -18,6 +18,7 @@ from babel import Locale
 
 from .cache import file_digest
 from .formats import suffixes
+from .safety import name_problem
 
 INDEX_TEMPLATE = "index.html.j2"
 ARTIFACT_SUFFIXES = suffixes()
@@ -41,8 +42,8 @@ def artifacts(output_dir: Path) -> list[Artifact]:
             continue
         relative = path.relative_to(output_dir)
         document = relative.parts[0]
-        if document == "redline":
-            continue  # review aids, not publications
+        if document == "redline" or any(name_problem(part) for part in relative.parts[:-1]):
+            continue  # review aids, not publications; and no folder a build could not have made
         if len(relative.parts) == 3:
             lang, fmt = relative.parts[1], path.suffix[1:]
         else:

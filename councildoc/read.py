@@ -7,10 +7,12 @@ only ever see clean text with ``\\n`` line ends.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from .diagnostics import Diagnostic, SourcePos, display_path, error, warning
+from .safety import control_character, describe, read_file
 
 DOCUMENT_META = "document.yaml"
 """The file holding a document's language-independent metadata."""
@@ -46,7 +48,7 @@ def discover(source_dir: Path) -> list[DocumentSources]:
     documents = []
     for folder in sorted(p for p in source_dir.iterdir() if p.is_dir()):
         meta = folder / DOCUMENT_META
-        if not meta.is_file():
+        if not os.path.lexists(meta):  # a link is kept, to be refused by read_source
             continue
         editions = {p.stem: p for p in sorted(folder.glob("*.md"))}
         documents.append(DocumentSources(folder.name, meta, editions))
@@ -67,10 +69,13 @@ def undocumented_folders(source_dir: Path) -> list[Diagnostic]:
 
 
 def read_source(path: Path, root: Path) -> tuple[SourceText | None, list[Diagnostic]]:
-    """Read ``path`` as UTF-8 text; report undecodable bytes and NULs by position."""
+    """Read ``path`` as UTF-8 text; report undecodable bytes and control characters by position.
+
+    The file must be a regular file inside ``root`` (see :func:`safety.read_file`).
+    """
     shown = display_path(path, root)
     try:
-        data = path.read_bytes()
+        data = read_file(path, root)
     except OSError as exc:
         return None, [error(SourcePos(shown, 1, 1), f"cannot read file: {exc.strerror}")]
     diagnostics: list[Diagnostic] = []
@@ -82,7 +87,7 @@ def read_source(path: Path, root: Path) -> tuple[SourceText | None, list[Diagnos
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line, column = _line_col(data[: exc.start].decode("utf-8", errors="replace"))
+        line, column = line_col(data[: exc.start].decode("utf-8", errors="replace"))
         return None, [
             *diagnostics,
             error(
@@ -92,14 +97,16 @@ def read_source(path: Path, root: Path) -> tuple[SourceText | None, list[Diagnos
             ),
         ]
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    nul = text.find("\0")
-    if nul >= 0:
-        line, column = _line_col(text[:nul])
-        return None, [*diagnostics, error(SourcePos(shown, line, column), "NUL character in text")]
+    bad = control_character(text)
+    if bad:
+        line, column = line_col(text[: bad.start()])
+        message = "NUL character in text" if bad[0] == "\0" else f"control character {describe(bad[0])} in text"
+        return None, [*diagnostics, error(SourcePos(shown, line, column), message,
+                                          None if bad[0] == "\0" else "delete it: no document format can carry it")]
     return SourceText(shown, text), diagnostics
 
 
-def _line_col(prefix: str) -> tuple[int, int]:
+def line_col(prefix: str) -> tuple[int, int]:
     """1-based line and column of the character that follows ``prefix``."""
     line = prefix.count("\n") + 1
     return line, len(prefix) - (prefix.rfind("\n") + 1) + 1

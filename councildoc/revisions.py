@@ -9,14 +9,17 @@ compared (see ``redline.py``). The redlines go to
 
 from __future__ import annotations
 
+import os
 import subprocess
 import tempfile
 from pathlib import Path
 
 from .diagnostics import Diagnostic, SourcePos, error, has_errors
+from .languages import Catalogue
 from .model import Document
-from .pipeline import Project, load_edition, load_info, write_atomically
+from .pipeline import Project, load_edition, load_info, unsafe_paths, write_atomically
 from .redline import Redline, compare, render_words
+from .safety import MAX_FILE_BYTES, control_character, is_inside
 from .writers.html import make_environment
 from .writers.pdf import html_to_pdf
 
@@ -28,25 +31,72 @@ class RevisionError(Exception):
     """git could not give a revision's sources."""
 
 
+MAX_REVISION_FILES = 10_000
+"""The most files a revision's ``source/`` and ``languages/`` may hold."""
+_BLOB_MODES = {b"100644", b"100755"}
+
+
+def _git(root: Path, *args: str) -> bytes:
+    """The output of one git command (no shell; paths never quoted, see ``-z``)."""
+    result = subprocess.run(["git", "-c", "core.quotepath=off", *args], cwd=root, capture_output=True)
+    if result.returncode != 0:
+        raise RevisionError(result.stderr.decode("utf-8", errors="replace").strip() or "git failed")
+    return result.stdout
+
+
 def export_revision(root: Path, revision: str, target: Path) -> None:
-    """Write the sources of ``revision`` under ``target`` (as ``source/``, ``languages/``)."""
-    listed = subprocess.run(["git", "ls-tree", "-r", "--name-only", revision, "--", *SOURCE_FOLDERS],
-                            cwd=root, capture_output=True, text=True)
-    if listed.returncode != 0:
-        raise RevisionError(listed.stderr.strip() or f"unknown revision {revision}")
-    for name in listed.stdout.splitlines():
-        blob = subprocess.run(["git", "show", f"{revision}:{name}"], cwd=root, capture_output=True)
-        if blob.returncode != 0:
-            raise RevisionError(blob.stderr.decode(errors="replace").strip())
-        path = target / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(blob.stdout)
+    """Write the sources of ``revision`` under ``target`` (as ``source/``, ``languages/``).
+
+    Files are read by object id (``git cat-file``), and a name git lists is written only when it
+    is a plain relative path that stays under ``target``: a crafted commit can hold entries named
+    ``..``, symbolic links and submodules, and the revision comes from a branch nobody reviewed.
+    """
+    listed = _git(root, "ls-tree", "-r", "-z", "-l", "--end-of-options", revision, "--", *SOURCE_FOLDERS)
+    entries = [entry for entry in listed.split(b"\0") if entry]
+    if len(entries) > MAX_REVISION_FILES:
+        raise RevisionError(f"it holds {len(entries):,} files under source/ and languages/ "
+                            f"(at most {MAX_REVISION_FILES:,}, MAX_REVISION_FILES)")
+    base = target.resolve()
+    for entry in entries:
+        head, _, raw_name = entry.partition(b"\t")
+        mode, kind, oid, size = head.split()
+        name = raw_name.decode("utf-8", errors="backslashreplace")
+        if mode not in _BLOB_MODES or kind != b"blob":
+            what = "a symbolic link" if mode == b"120000" else "a submodule" if kind == b"commit" else "not a file"
+            raise RevisionError(f"'{name}' is {what}: a revision's sources must be plain files")
+        problem = _name_problem(name)
+        if problem is None and int(size) > MAX_FILE_BYTES:
+            problem = f"it is larger than {MAX_FILE_BYTES:,} bytes (MAX_FILE_BYTES)"
+        path = target.joinpath(*name.split("/"))
+        if problem is None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if not is_inside(path, base):
+                problem = "it would be written outside the scratch folder"
+        if problem:
+            raise RevisionError(f"refused the path '{name}': {problem}")
+        blob = _git(root, "cat-file", "blob", oid.decode("ascii"))
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        with os.fdopen(descriptor, "wb") as stream:
+            stream.write(blob)
+
+
+def _name_problem(name: str) -> str | None:
+    """Why a path git listed cannot be written, or None."""
+    parts = name.split("/")
+    if name.startswith("/") or any(part in ("", ".", "..") for part in parts):
+        return "only plain relative paths are allowed (no '..', '.' or empty parts)"
+    if control_character(name) or "\\x" in name:
+        return "it holds a control character or bytes that are not UTF-8"
+    return None
 
 
 def load_all(project: Project) -> tuple[dict[tuple[str, str], Document], list[Diagnostic]]:
     """Every edition of every document of ``project``, numbered and resolved."""
     documents: dict[tuple[str, str], Document] = {}
-    diagnostics: list[Diagnostic] = []
+    catalogue = Catalogue.for_project(project.languages_dir)
+    diagnostics: list[Diagnostic] = unsafe_paths(project) + catalogue.problems()
+    if diagnostics:
+        return documents, diagnostics
     for sources in project.documents():
         info, found = load_info(project, sources)
         diagnostics += found

@@ -79,7 +79,7 @@ def add_document(project: Path, name: str, editions: dict[str, str], meta: str |
     folder = project / "source" / name
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "document.yaml").write_text(
-        meta or "symbol: MC/TEST/1\ndate: 2026-11-28\nsession: 117\noriginal-language: en\n", encoding="utf-8"
+        meta or f"symbol: MC/TEST/{name}\ndate: 2026-11-28\nsession: 117\noriginal-language: en\n", encoding="utf-8"
     )
     for lang, text in editions.items():
         (folder / f"{lang}.md").write_text(text, encoding="utf-8")

@@ -33,6 +33,15 @@ def generated() -> dict[str, bytes]:
         "92-two-hundred-deep-nesting.md": (FM + "# S\n\nText.\n\n" + "> " * 200 + "deep\n").encode(),
         "93-two-hundred-deep-lists.md": (FM + "# S\n\nText:\n\n" + "".join(
             "  " * depth + "- level\n" for depth in range(200))).encode(),
+        "94-five-thousand-digit-session.yaml": META.replace(b"117", b"1" * 5_001),
+        "95-yaml-five-hundred-deep.md": (FM.replace("title: Test\n", "title: Test\nsubtitle: " + "[" * 500
+                                                    + "]" * 500 + "\n") + "# S\n\nText.\n").encode(),
+        "96-five-thousand-and-one-notes.md": (FM + "# S\n\n" + "".join(
+            f"Text.[^n{n}]\n\n[^n{n}]: Note.\n\n" for n in range(5_001))).encode(),
+        "97-fifty-thousand-and-one-references.md": (FM + "# S\n\n" + "".join(
+            f"{{#para:p{n}}}\nSee @para:p{n}.\n\n" for n in range(50_001))).encode(),
+        "98-two-hundred-and-one-annexes.md": (FM + "# S\n\nText.\n\n" + "".join(
+            f"::: {{.annex #annex:a{n}}}\n# Annex\n\nText.\n:::\n\n" for n in range(201))).encode(),
     }
 
 

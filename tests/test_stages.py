@@ -56,8 +56,9 @@ def test_a_folder_without_document_yaml_is_an_error_not_a_silent_skip(project, c
 
 
 def test_two_documents_may_not_share_a_symbol(project, capsys):
-    add_document(project, "first", {"en": FRONT + "# S\n\nText.\n"})
-    add_document(project, "second", {"en": FRONT + "# S\n\nText.\n"})
+    meta = "symbol: MC/TEST/1\ndate: 2026-11-28\nsession: 117\noriginal-language: en\n"
+    add_document(project, "first", {"en": FRONT + "# S\n\nText.\n"}, meta=meta)
+    add_document(project, "second", {"en": FRONT + "# S\n\nText.\n"}, meta=meta)
     status, lines = _check(project, capsys)
     assert status == 1
     assert lines == ["source/second/document.yaml:1:9: error: symbol MC/TEST/1 is also the symbol of first "

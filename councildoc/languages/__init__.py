@@ -10,17 +10,22 @@ form in its ``languages/`` folder. Adding a language is adding a file: no code.
 from __future__ import annotations
 
 import datetime
+import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 import yaml
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 
+from ..diagnostics import Diagnostic, SourcePos, error
+from ..safety import MAX_YAML_CHARS, StrictLoader, ascii_name, read_file
+
 DATA_DIR = Path(__file__).parent
 _cache: dict[tuple[str, tuple[Path, ...]], Language] = {}
 """Parsed data files, by code and search path (the files do not change during a build)."""
+_CODE = re.compile(r"[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*")
 
 
 @dataclass(frozen=True)
@@ -124,15 +129,30 @@ class Catalogue:
         return sorted({p.stem for folder in self.search for p in folder.glob("*.yaml")})
 
     def load(self, code: str) -> Language:
-        """The data of language ``code``; ``KeyError`` when there is no data file."""
+        """The data of language ``code``; ``KeyError`` when there is no data file,
+        :class:`LanguageDataError` when it is broken."""
+        if not _CODE.fullmatch(code):
+            raise KeyError(code)  # a code from a source is never a path: [x]{lang="../../etc"}
         key = (code, self.search)
         if key not in _cache:
-            path = next((folder / f"{code}.yaml" for folder in self.search if (folder / f"{code}.yaml").is_file()),
-                        None)
-            if path is None:
+            folder = next((folder for folder in self.search if os.path.lexists(folder / f"{code}.yaml")), None)
+            if folder is None:
                 raise KeyError(code)
-            _cache[key] = _from_data(code, yaml.safe_load(path.read_text(encoding="utf-8")))
+            _cache[key] = _read(folder, code)
         return _cache[key]
+
+    def problems(self) -> list[Diagnostic]:
+        """What is wrong with the project's own language files (read before any edition needs them)."""
+        found = []
+        for code in self.available():
+            try:
+                self.load(code)
+            except LanguageDataError as exc:
+                found.append(exc.diagnostic)
+            except KeyError:
+                found.append(error(SourcePos(f"languages/{ascii_name(code)}.yaml", 1, 1),
+                                   "a language file is named for its BCP 47 code (en, fr, zh-Hant)"))
+        return found
 
     def load_or(self, code: str, fallback: Language) -> Language:
         """The data of ``code``, or ``fallback`` for a language without data (an annex in Latin, say)."""
@@ -146,20 +166,58 @@ BUILT_IN = Catalogue()
 """councildoc's own languages, for code that has no project (tests, the benchmark's peers)."""
 
 
+class LanguageDataError(ValueError):
+    """A language data file that cannot be used, with where and why."""
+
+    def __init__(self, pos: SourcePos, message: str) -> None:
+        super().__init__(f"{pos}: {message}")
+        self.diagnostic = error(pos, message)
+
+
 def load(code: str) -> Language:
     """The data of one of councildoc's own languages."""
     return BUILT_IN.load(code)
 
 
+def _read(folder: Path, code: str) -> Language:
+    path = folder / f"{code}.yaml"
+    shown = SourcePos(f"languages/{code}.yaml" if folder != DATA_DIR else path.as_posix(), 1, 1)
+    try:
+        data = yaml.load(read_file(path, folder, MAX_YAML_CHARS * 4).decode("utf-8"), Loader=StrictLoader)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise LanguageDataError(shown, f"cannot read it: {getattr(exc, 'strerror', None) or exc}") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = SourcePos(shown.path, mark.line + 1, mark.column + 1) if mark else shown
+        raise LanguageDataError(where, f"invalid YAML: {getattr(exc, 'problem', None) or exc}") from None
+    try:
+        return _from_data(code, data)
+    except (TypeError, ValueError, KeyError, AttributeError, re.error) as exc:
+        raise LanguageDataError(shown, f"not a language data file: {exc}") from None
+
+
 def _from_data(code: str, data: dict) -> Language:
-    values = {key.replace("-", "_"): value for key, value in data.items()}
+    if not isinstance(data, dict):
+        raise ValueError("it must be a mapping of keys to values")
+    values = {str(key).replace("-", "_"): value for key, value in data.items()}
+    unknown = sorted(set(values) - {f.name for f in fields(Language)} | ({"code"} & set(values)))
+    if unknown:
+        raise ValueError(f"unknown key '{unknown[0]}'")
     for key in ("quotes", "subparagraph_markers"):
         if key in values:
             values[key] = tuple(values[key])
+    if "quotes" in values and len(values["quotes"]) != 2:
+        raise ValueError("'quotes' must be two marks, opening and closing")
+    if "subparagraph_markers" in values and len(values["subparagraph_markers"]) != 4:
+        raise ValueError("'subparagraph-markers' must be four patterns, one for each degree")
     values["typography"] = tuple(
         TypographyRule(re.compile(rule["pattern"]), rule["replace"], rule.get("example", ""))
         for rule in values.get("typography") or ()
     )
+    for name, value in values.items():
+        texts = value if name in ("quotes", "subparagraph_markers") else (value,) if name != "typography" else ()
+        if not all(isinstance(text, str) for text in texts):
+            raise ValueError(f"'{name.replace('_', '-')}' must be text")
     return Language(code=code, **values)
 
 

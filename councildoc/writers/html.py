@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
+from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
 from .. import languages
@@ -303,7 +304,8 @@ def css_string(value: str) -> Markup:
 
 
 def make_environment(templates: Path) -> jinja2.Environment:
-    environment = jinja2.Environment(
+    # Sandboxed: templates come with the project, and a pull request can change them.
+    environment = SandboxedEnvironment(
         loader=jinja2.FileSystemLoader(templates),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
