@@ -84,6 +84,9 @@ class NoteCall:
     """Where the call is."""
     number: int | None = None
     """The note's number in its part, set by ``number_notes``."""
+    follows_call: bool = False
+    """True when it stands right after another call: the writers set a comma between the two
+    (``¹,²``, the UN editorial manual's rule), set by ``apply_typography``."""
 
 
 @dataclass(frozen=True)

@@ -59,7 +59,7 @@ def _join(blocks: list[list[str]]) -> str:
 # HTML
 
 
-def _html_text(element, skip=("para-num", "note-num", "backref", "subpara-marker")) -> str:
+def _html_text(element, skip=("para-num", "note-num", "backref", "subpara-marker", "note-sep")) -> str:
     out: list[str] = []
 
     def walk(node, top: bool) -> None:
@@ -167,12 +167,21 @@ def _docx_text(paragraph, marks: dict[str, int]) -> str:
     out = []
     for node in paragraph.iter(f"{W}t", f"{W}tab", f"{W}br", f"{W}footnoteReference"):
         if node.tag == f"{W}t":
+            if node.text == "," and out and out[-1].endswith("]") and _raised(node):
+                continue  # the comma between two note calls (¹,²)
             out.append(node.text or "")
         elif node.tag == f"{W}footnoteReference":
             out.append(f"[{marks[node.get(f'{W}id')]}]")
         else:
             out.append(" ")
     return normalize("".join(out))
+
+
+def _raised(text) -> bool:
+    """Whether a ``w:t`` is set in superscript."""
+    run = text.getparent()
+    align = run.find(f"{W}rPr/{W}vertAlign")
+    return align is not None and align.get(f"{W}val") == "superscript"
 
 
 def _note_marks(body) -> dict[str, int]:
@@ -308,7 +317,12 @@ def _line_text(line: list[dict], small: float) -> str:
     out: list[str] = []
     previous = None
     in_call = False
-    for char in line:
+    for index, char in enumerate(line):
+        if in_call and char["text"] == "," and char["size"] < small and index + 1 < len(line) \
+                and line[index + 1]["size"] < small and line[index + 1]["text"].isdigit():
+            out.append("][")  # the comma between two note calls (¹,²)
+            previous = char
+            continue
         is_call = char["size"] < small and char["text"].isdigit()
         if previous is not None and not in_call and not is_call and char["text"] != " " \
                 and previous["text"] != " " and char["x0"] - previous["x1"] > 0.2 * char["size"]:
@@ -418,7 +432,9 @@ def from_pdf(path: Path) -> str:
                 spaced = previous_bottom is not None and bottom - previous_bottom > 20
                 starts_numbered = bool(re.match(r"\d+\.", text)) and abs(line[0]["x0"] - MARGIN) < 1
                 item = _pdf_item(line, text, spaced or previous_bottom is None)
-                if current and item is None and spaced and abs(line[0]["x0"] - MARGIN - QUOTE_INDENT) < 1:
+                page_top_start = previous_bottom is None and not last_full  # a block that starts a page
+                if current and item is None and (spaced or page_top_start) \
+                        and abs(line[0]["x0"] - MARGIN - QUOTE_INDENT) < 1:
                     item = "> " + text
                 if current and item is not None:
                     current.append([item])

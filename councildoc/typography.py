@@ -72,7 +72,7 @@ def typeset(inlines: tuple[Inline, ...], language: languages.Language,
     for rule in language.typography:
         _apply_rule(root, rule)
     _place_note_calls(root, language.note_call)
-    return _rebuild(root)
+    return _separate_calls(_rebuild(root))
 
 
 # --------------------------------------------------------------------------
@@ -265,3 +265,13 @@ def _put_beside(call: _Leaf, mark: str, *, after: bool) -> None:
     siblings = call.parent.children
     position = siblings.index(call) + (1 if after else 0)
     siblings.insert(position, _Leaf(mark, True, call.parent))
+
+
+def _separate_calls(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
+    """Mark each note call that stands right after another one (the writers put a comma between)."""
+    out: list[Inline] = []
+    for inline in inlines:
+        if isinstance(inline, NoteCall) and out and isinstance(out[-1], NoteCall):
+            inline = replace(inline, follows_call=True)
+        out.append(inline)
+    return tuple(out)

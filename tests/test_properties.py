@@ -1,114 +1,329 @@
-"""Properties over random valid documents: they build in every format, their numbers are
-contiguous in every part, and the HTML, the PDF's text and the DOCX's XML carry the same ones."""
+"""Properties over random valid documents that use every construct.
+
+Hypothesis draws a document's structure — sections, sub-sections, numbered and unnumbered
+paragraphs, sub-paragraphs to four degrees, bullet lists, quotes, notes (some holding a list),
+entries, one to three annexes and references of every kind across parts — and this module writes
+it as Markdown and works out, from the structure alone, what every number, marker and reference
+must print. The build must then agree in every format: the review text, the HTML, the PDF and the
+DOCX carry those numbers; ``textconv`` of each format gives back the review text; and ``check``
+finds a second edition of the same structure in step with the first.
+
+CI runs a modest number of examples; ``COUNCILDOC_EXAMPLES=200`` runs more (docs/reliability.md).
+"""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import zipfile
+from dataclasses import dataclass, field
 
 import pypdf
 from conftest import ROOT
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from lxml import etree, html
 
 from councildoc.cli import main
+from councildoc.textconv import textconv
 
-WORDS = st.sampled_from(["migration", "rights", "Council", "États", "niñez", "protección", "Member", "States",
-                         "law", "«", "»", "–", "(2009)", "N.º", "1150", "and", "the", "of", "IOM’s", "50 %"])
-# A sentence never starts with a number: "1150." alone on a line is a numbered list in Markdown.
-SENTENCE = st.lists(WORDS, min_size=1, max_size=12).map(lambda words: "Text " + " ".join(words) + ".")
-PARAGRAPH = st.tuples(SENTENCE, st.integers(min_value=0, max_value=2))  # text, notes it calls
-SECTION = st.lists(PARAGRAPH, min_size=1, max_size=4)
-DOCUMENT = st.tuples(
-    st.lists(SECTION, min_size=1, max_size=4),                 # body sections
-    st.lists(st.lists(PARAGRAPH, min_size=1, max_size=3), min_size=0, max_size=2),  # annex regions
-)
+EXAMPLES = int(os.environ.get("COUNCILDOC_EXAMPLES", "6"))
+# Shrinking a failure rebuilds PDFs for minutes; COUNCILDOC_SHRINK=1 asks for it when debugging.
+PHASES = [p for p in Phase if p is not Phase.shrink or os.environ.get("COUNCILDOC_SHRINK") == "1"]
+
+# The oracle's own number styles (not councildoc's): the UN manual's four degrees, in English.
+LETTERS = "abcdefghijklmnopqrstuvwxyz"
+ROMANS = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x"]
+MARKERS = [lambda k: f"({LETTERS[k]})", lambda k: f"({ROMANS[k]})", lambda k: f"{LETTERS[k]}.",
+           lambda k: f"{ROMANS[k]}."]
+SECTION_STYLES = [lambda k: ["I", "II", "III", "IV", "V"][k], lambda k: "ABCDE"[k], lambda k: str(k + 1)]
+ANNEX_NUMBERS = ["I", "II", "III"]
+
+WORDS = st.lists(st.sampled_from(["migration", "rights", "Council", "États", "niñez", "Member", "States", "law",
+                                  "–", "(2009)", "and", "the", "of", "IOM’s", "50 %", "«", "»"]),
+                 min_size=1, max_size=8).map(" ".join)
+
+# --------------------------------------------------------------------------
+# The structure Hypothesis draws
 
 
-def to_markdown(body, annex) -> tuple[str, list[int], list[int]]:
-    """The source, and how many paragraphs and notes each part has."""
-    lines = ["---", "lang: en", "title: Random document", "---", ""]
-    counts = {"p": [0, 0], "n": [0, 0]}
-    note = 0
+@dataclass
+class Item:
+    """A sub-paragraph: its words, its sub-paragraphs, whether it carries a label."""
 
-    def paragraph(text, calls, part, lead=""):
-        nonlocal note
-        out = lead + text
-        definitions = []
-        for _ in range(calls):
-            note += 1
-            out += f"[^n{note}]"
-            definitions.append(f"[^n{note}]: Note {note} {text}")
-        counts["p"][part] += 1
-        counts["n"][part] += calls
-        return [out, ""] + [d for definition in definitions for d in (definition, "")]
+    words: str
+    children: list[Item]
+    labelled: bool
+    label: str = ""
+    citation: str = ""
 
-    for index, section in enumerate(body, start=1):
-        lines += [f"# Section {index}", ""]
-        for text, calls in section:
-            lines += paragraph(text, calls, 0)
-    if annex:
-        lines += ["::: {.annex #annex:a}", "# Annex title", ""]
-        for index, region in enumerate(annex, start=1):
-            lines += [f"## Region {index}", ""]
-            for text, calls in region:
-                lines += paragraph(text, calls, 1, lead=f"[Place {index}]{{.entry}} ")
+
+@dataclass
+class Para:
+    words: str
+    numbered: bool
+    labelled: bool
+    notes: int
+    note_list: bool
+    items: list[Item]
+    bullets: list[str]
+    quote: str | None
+    entry: str | None = None
+    label: str = ""
+    number: int | None = None
+    refs: list[int] = field(default_factory=list)
+
+
+@dataclass
+class Sec:
+    level: int
+    paras: list[Para]
+    subs: list[Sec]
+    label: str = ""
+    citation: str = ""
+    title: str = ""
+
+
+@dataclass
+class Doc:
+    body: list[Sec]
+    annexes: list[list[Sec]]
+
+
+def items(degree: int):
+    child = items(degree + 1) if degree < 4 else st.just([])
+    return st.lists(st.builds(Item, WORDS, st.one_of(st.just([]), child) if degree < 4 else st.just([]),
+                              st.booleans()), min_size=1, max_size=3 if degree == 1 else 2)
+
+
+@st.composite
+def paragraphs(draw, entry: bool = False):
+    numbered = entry or draw(st.integers(0, 5)) > 0
+    return Para(
+        words=draw(WORDS), numbered=numbered, labelled=numbered and draw(st.booleans()),
+        notes=draw(st.integers(0, 2)), note_list=draw(st.booleans()),
+        items=draw(st.one_of(st.just([]), items(1))) if numbered else [],
+        bullets=draw(st.lists(WORDS, max_size=2)), quote=draw(st.one_of(st.none(), WORDS)),
+        entry=draw(st.sampled_from(["Angola", "Kenya", "Peru"])) if entry else None,
+    )
+
+
+@st.composite
+def sections(draw, level: int, annex: bool = False):
+    subs = draw(st.lists(sections(level + 1, annex), max_size=2)) if level < (2 if annex else 3) else []
+    paras = draw(st.lists(paragraphs(entry=annex and level == 2), min_size=0 if subs else 1, max_size=3))
+    return Sec(level, paras, subs)
+
+
+DOCUMENTS = st.builds(Doc, st.lists(sections(1), min_size=1, max_size=3),
+                      st.lists(st.lists(sections(2, annex=True), min_size=1, max_size=2), max_size=3))
+
+# --------------------------------------------------------------------------
+# The oracle: numbers, markers, citations and designations, from the structure
+
+
+@dataclass
+class Expected:
+    paragraphs: list[list[int]] = field(default_factory=list)
+    notes: list[list[int]] = field(default_factory=list)
+    markers: list[str] = field(default_factory=list)
+    targets: dict[str, str] = field(default_factory=dict)
+    """label → what a reference to it prints."""
+
+
+def number(doc: Doc) -> Expected:
+    expected = Expected()
+    counter = 0
+
+    def label(kind: str) -> str:
+        nonlocal counter
+        counter += 1
+        return f"{kind}:x{counter}"
+
+    def walk_items(items_: list[Item], degree: int, citation: str) -> None:
+        for k, item in enumerate(items_):
+            marker = MARKERS[degree - 1](k)
+            expected.markers.append(marker)
+            item.citation = f"{citation} {marker}"
+            if item.labelled:
+                item.label = label("para")
+                expected.targets[item.label] = item.citation
+            walk_items(item.children, degree + 1, item.citation)
+
+    def walk(sections_: list[Sec], path: list[str], numbered: bool, counts: list[int]) -> None:
+        for k, sec in enumerate(sections_):
+            sec.label = label("sec")
+            here = [*path, SECTION_STYLES[sec.level - 1](k)] if numbered else path
+            sec.title = f"Heading {counter}"
+            sec.citation = ".".join(here) if numbered else sec.title
+            expected.targets[sec.label] = sec.citation
+            for para in sec.paras:
+                if para.numbered:
+                    counts[0] += 1
+                    para.number = counts[0]
+                    if para.labelled:
+                        para.label = label("para")
+                        expected.targets[para.label] = str(para.number)
+                walk_items(para.items, 1, str(para.number))
+                for _ in range(para.notes):
+                    counts[1] += 1
+                    expected.targets[label("note")] = str(counts[1])
+            walk(sec.subs, here, numbered, counts)
+
+    parts = [(doc.body, True)] + [(annex, False) for annex in doc.annexes]
+    for index, (sections_, numbered) in enumerate(parts):
+        counts = [0, 0]
+        if index:
+            designation = "Annex" if len(doc.annexes) == 1 else f"Annex {ANNEX_NUMBERS[index - 1]}"
+            expected.targets[f"annex:a{index}"] = designation
+        walk(sections_, [], numbered, counts)
+        expected.paragraphs.append(list(range(1, counts[0] + 1)))
+        expected.notes.append(list(range(1, counts[1] + 1)))
+    return expected
+
+
+# --------------------------------------------------------------------------
+# Markdown
+
+
+def to_markdown(doc: Doc, expected: Expected, references: list[tuple[int, str]], lang: str) -> str:
+    """The source; ``references`` puts ``REF<k> @label`` in the k-th numbered paragraph's text."""
+    lines = ["---", f"lang: {lang}", "title: Random document", "---", ""]
+    notes = iter(label for label in expected.targets if label.startswith("note:"))
+    paragraph_index = 0
+
+    def item_lines(items_: list[Item], indent: str) -> list[str]:
+        out = []
+        for k, item in enumerate(items_):
+            marker = f"{k + 1}."
+            pad = indent + " " * (len(marker) + 1)
+            if item.label:
+                out += [f"{indent}{marker} {{#{item.label}}}", f"{pad}Item {item.words}.", ""]
+            else:
+                out += [f"{indent}{marker} Item {item.words}.", ""]
+            out += item_lines(item.children, pad)
+        return out
+
+    def paragraph(para: Para) -> list[str]:
+        nonlocal paragraph_index
+        text = f"Text {para.words}."
+        if para.numbered:
+            for k, label in references:
+                if k == paragraph_index and label != para.label:
+                    text += f" See REF{len(text)}x @{label}."
+            paragraph_index += 1
+        calls = [next(notes) for _ in range(para.notes)]
+        text += "".join(f"[^{label[5:]}]" for label in calls)
+        if para.entry:
+            text = f"[{para.entry}]{{.entry}} {text}"
+        head = [f"{{#{para.label}}}"] if para.label else ([] if para.numbered else ["{.unnumbered}"])
+        out = [*head, text, ""]
+        out += item_lines(para.items, "")
+        out += [f"- Point {words}." for words in para.bullets] + ([""] if para.bullets else [])
+        out += [f"> Quoted {para.quote}.", ""] if para.quote else []
+        for label in calls:
+            out += [f"[^{label[5:]}]: Note {para.words}.", ""]
+            if para.note_list:
+                out += ["    - Listed in a note.", "    - Another point.", ""]
+        return out
+
+    def section(sec: Sec, annex: bool) -> list[str]:
+        out = ["#" * sec.level + f" {sec.title} {{#{sec.label}}}", ""]
+        for para in sec.paras:
+            out += paragraph(para)
+        for sub in sec.subs:
+            out += section(sub, annex)
+        return out
+
+    for sec in doc.body:
+        lines += section(sec, False)
+    for index, annex in enumerate(doc.annexes, start=1):
+        lines += [f"::: {{.annex #annex:a{index}}}", f"# Annex title {index}", ""]
+        for sec in annex:
+            lines += section(sec, True)
         lines += [":::", ""]
-    return "\n".join(lines), counts["p"], counts["n"]
+    return "\n".join(lines)
 
 
-def html_numbers(path):
+# --------------------------------------------------------------------------
+# What each format carries
+
+
+def text_numbers(text: str) -> tuple[list[int], list[int], list[str]]:
+    lines = text.splitlines()
+    return ([int(m[1]) for line in lines if (m := re.match(r"(\d+)\. (?!Heading \d+$)", line))],
+            [int(m[1]) for line in lines if (m := re.match(r"\[(\d+)\] ", line))],
+            [m[1] for line in lines if (m := re.match(r"(\([a-z]+\)|[a-z]+\.) Item ", line))])
+
+
+def html_numbers(path) -> tuple[list[list[int]], list[list[int]], list[str]]:
     page = html.parse(str(path)).getroot()
     parts = page.xpath("//main/*[contains(@class,'part')]")
     return ([[int(a.text[:-1]) for a in part.xpath(".//a[@class='para-num']")] for part in parts],
-            [[int(v) for v in part.xpath("./footer//li/@value")] for part in parts])
+            [[int(v) for v in part.xpath("./footer//li/@value")] for part in parts],
+            [m.text for m in page.xpath("//main//span[@class='subpara-marker']")])
 
 
-def pdf_numbers(path, parts):
+def pdf_numbers(path, annexes: int) -> tuple[list[list[int]], list[list[int]]]:
     names = list(pypdf.PdfReader(path).named_destinations)
-    prefixes = ["", "annex-"][:parts]
+    prefixes = [""] + (["annex-"] if annexes == 1 else [f"annex{n}-" for n in ANNEX_NUMBERS[:annexes]])
     return ([sorted(int(n[len(p) + 1:]) for n in names if re.fullmatch(rf"{p}p\d+", n)) for p in prefixes],
             [sorted(int(n[len(p) + 2:]) for n in names if re.fullmatch(rf"{p}fn\d+", n)) for p in prefixes])
 
 
-def docx_numbers(path, parts):
+def docx_numbers(path, parts: int) -> list[list[int]]:
     w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
     with zipfile.ZipFile(path) as archive:
         body = etree.fromstring(archive.read("word/document.xml"))
-    paragraphs, notes, part = [[] for _ in range(parts)], [[] for _ in range(parts)], 0
+    paragraphs: list[list[int]] = [[] for _ in range(parts)]
+    part = 0
     for p in body.iter(f"{w}p"):
         style = p.find(f"{w}pPr/{w}pStyle")
         style = style.get(f"{w}val") if style is not None else ""
         if style == "AnnexHeading":
-            part = 1
+            part += 1
         if style in ("NumberedParagraph", "AnnexEntry"):
             paragraphs[part].append(int("".join(t.text or "" for t in p.iter(f"{w}t")).split(".")[0]))
-        for _ in p.iter(f"{w}footnoteReference"):
-            notes[part].append(len(notes[part]) + 1)  # Word counts them, restarting in the annex section
-    return paragraphs, notes
+    return paragraphs
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                  HealthCheck.too_slow])
-@given(DOCUMENT)
-def test_random_documents_build_with_contiguous_numbers_that_agree(tmp_path_factory, document):
-    body, annex = document
-    source, paragraph_counts, note_counts = to_markdown(body, annex)
+def _project(tmp_path_factory):
     project = tmp_path_factory.mktemp("random")
     for folder in ("templates", "styles"):
         shutil.copytree(ROOT / folder, project / folder)
     (project / "source/doc").mkdir(parents=True)
     (project / "source/doc/document.yaml").write_text(
         "symbol: MC/RND/1\ndate: 2026-11-28\nsession: 117\noriginal-language: en\n", encoding="utf-8")
-    (project / "source/doc/en.md").write_text(source, encoding="utf-8")
-    assert main(["--format", "html,pdf,docx", "--jobs", "1", "--project", str(project)]) == 0, source
+    return project
 
-    parts = 2 if annex else 1
-    expected_paragraphs = [list(range(1, n + 1)) for n in paragraph_counts[:parts]]
-    expected_notes = [list(range(1, n + 1)) for n in note_counts[:parts]]
+
+@settings(max_examples=EXAMPLES, deadline=None, phases=PHASES,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(DOCUMENTS, st.data())
+def test_random_documents_agree_in_every_format(tmp_path_factory, doc, data):
+    expected = number(doc)
+    labels = sorted(expected.targets)
+    numbered = sum(len(part) for part in expected.paragraphs)
+    references = data.draw(st.lists(st.tuples(st.integers(0, max(numbered - 1, 0)), st.sampled_from(labels)),
+                                    max_size=6)) if numbered else []
+    source = to_markdown(doc, expected, references, "en")
+    if os.environ.get("COUNCILDOC_KEEP"):
+        (tmp_path_factory.getbasetemp() / "last.md").write_text(source, encoding="utf-8")
+    project = _project(tmp_path_factory)
+    (project / "source/doc/en.md").write_text(source, encoding="utf-8")
+    (project / "source/doc/fr.md").write_text(to_markdown(doc, expected, references, "fr"), encoding="utf-8")
+    assert main(["check", "--project", str(project)]) == 0, source  # two editions of one structure: in step
+    assert main(["--lang", "en", "--jobs", "1", "--project", str(project)]) == 0, source
+
     out = project / "output/doc/en"
-    assert html_numbers(out / "doc.html") == (expected_paragraphs, expected_notes)
-    assert pdf_numbers(out / "doc.pdf", parts) == (expected_paragraphs, expected_notes)
-    assert docx_numbers(out / "doc.docx", parts) == (expected_paragraphs, expected_notes)
+    review = (out / "doc.txt").read_text(encoding="utf-8")
+    flat = [n for part in expected.paragraphs for n in part]
+    assert text_numbers(review) == (flat, [n for part in expected.notes for n in part], expected.markers), source
+    for match in re.finditer(r"REF(\d+)x @(\w+:\w+)", source):
+        assert f"REF{match[1]}x {expected.targets[match[2]]}." in review, (match[0], source)
+    assert html_numbers(out / "doc.html") == (expected.paragraphs, expected.notes, expected.markers), source
+    assert pdf_numbers(out / "doc.pdf", len(doc.annexes)) == (expected.paragraphs, expected.notes), source
+    assert docx_numbers(out / "doc.docx", 1 + len(doc.annexes)) == expected.paragraphs, source
+    for fmt in ("html", "pdf", "docx"):
+        assert textconv(out / f"doc.{fmt}") == review, (fmt, source)

@@ -149,7 +149,11 @@ class _AstBuilder(Visitor):
         return {"t": "LineBreak"}
 
     def visit_NoteCall(self, node: NoteCall, place: _Place) -> dict:
-        return self.note(place.part, node.number)
+        note = self.note(place.part, node.number)
+        if not node.follows_call:
+            return note
+        # Two calls at one place are separated by a raised comma (¹,²).
+        return {"t": "Span", "c": [_attr(), [{"t": "Superscript", "c": [_str(",")]}, note]]}
 
     def visit_CrossRef(self, node: CrossRef, place: _Place) -> dict:
         return _str(node.text if node.text is not None else f"¿{node.label}?")

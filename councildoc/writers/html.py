@@ -119,7 +119,8 @@ class HtmlWriter(Visitor):
         return Markup("<br>")
 
     def visit_NoteCall(self, node: NoteCall) -> Markup:
-        return self.note_call(node.number)
+        call = self.note_call(node.number)
+        return Markup('<sup class="note-sep">,</sup>') + call if node.follows_call else call
 
     def visit_CrossRef(self, node: CrossRef) -> Markup:
         if node.text is None:
