@@ -215,6 +215,9 @@ class Job:
     """The edition."""
     formats: tuple[str, ...]
     """The formats to write (those not up to date)."""
+    info: DocumentInfo | None
+    """What ``document.yaml`` says, read once by the planner (``None`` when it is broken: the
+    edition is then only checked)."""
 
 
 @dataclass
@@ -233,12 +236,11 @@ def run_job(root: Path, job: Job, write: bool, pdf_variant: str | None) -> JobRe
     start = time.perf_counter()
     project = Project(root)
     sources = next(d for d in project.documents() if d.name == job.document)
-    info, _ = load_info(project, sources)  # its problems are reported once, by the planner
-    if info is None:
+    if job.info is None:
         # The edition is still read and checked, so that its own problems are reported too.
         _, diagnostics = load_edition(project, sources, PLACEHOLDER_INFO, job.lang)
         return JobResult(job, diagnostics, [], None, time.perf_counter() - start)
-    document, diagnostics = load_edition(project, sources, info, job.lang)
+    document, diagnostics = load_edition(project, sources, job.info, job.lang)
     written: list[Path] = []
     if document is None or has_errors(diagnostics):
         return JobResult(job, diagnostics, written, None, time.perf_counter() - start)
@@ -269,17 +271,62 @@ def parse_shard(text: str) -> tuple[int, int]:
     return k, n
 
 
-def build(project: Project, *args, notify: Callable[[str], None] | None = None, **kwargs) -> BuildReport:
-    """:func:`_build` under the project's lock (checks need none: they write nothing)."""
+@dataclass(frozen=True)
+class Request:
+    """What a build is asked for."""
+
+    documents: tuple[str, ...] | None = None
+    """Document folders to build (all when ``None``)."""
+    langs: tuple[str, ...] | None = None
+    """Editions to build (all when ``None``)."""
+    formats: tuple[str, ...] = FORMATS
+    """Formats to write."""
+    write: bool = True
+    """False for ``check``: every stage but WRITING runs, and the editions are compared."""
+    pdf_variant: str | None = None
+    """``pdf/ua-1`` or ``pdf/a-2b``."""
+    jobs: int = 1
+    """How many editions are built at a time."""
+    shard: tuple[int, int] = (1, 1)
+    """Build the K-th of N stable slices of the editions."""
+    force: bool = False
+    """Rebuild outputs that are up to date."""
+
+
+def build(
+    project: Project,
+    documents: list[str] | None = None,
+    langs: list[str] | None = None,
+    formats: list[str] | None = None,
+    *,
+    write: bool = True,
+    log: Callable[[Phase, str], None] | None = None,
+    pdf_variant: str | None = None,
+    jobs: int = 1,
+    shard: tuple[int, int] = (1, 1),
+    force: bool = False,
+    progress: Progress | None = None,
+    notify: Callable[[str], None] | None = None,
+) -> BuildReport:
+    """Build the chosen documents × editions × formats (all when ``None``), under the project's lock.
+
+    With ``write=False`` it only checks (and takes no lock: it writes nothing). Outputs already built
+    from the same inputs are kept (``force`` rebuilds them). ``log`` hears each phase, ``progress``
+    each edition as it ends, ``notify`` that the build waits for another one.
+    """
+    request = Request(
+        tuple(documents) if documents is not None else None, tuple(langs) if langs is not None else None,
+        tuple(formats or FORMATS), write, pdf_variant, jobs, shard, force,
+    )
     problems = unsafe_paths(project)
     if problems:
         return BuildReport(problems)
-    if not kwargs.get("write", True):
-        return _build(project, *args, **kwargs)
+    if not request.write:
+        return _build(project, request, log, progress)
     try:
         with project_lock(project.output_dir, notify or (lambda message: None)):
             remove_stale_temporaries(project.output_dir)
-            return _build(project, *args, **kwargs)
+            return _build(project, request, log, progress)
     except OSError as exc:  # a read-only or full output/: every edition's own writes are all-or-nothing
         where = Path(exc.filename) if exc.filename else project.output_dir
         return BuildReport([cannot_write(project, where, exc)])
@@ -296,105 +343,122 @@ def unsafe_paths(project: Project) -> list[Diagnostic]:
             for folder in folders for path, what in unsafe_entries(folder)]
 
 
-def _build(
-    project: Project,
-    documents: list[str] | None = None,
-    langs: list[str] | None = None,
-    formats: list[str] | None = None,
-    *,
-    write: bool = True,
-    log: Callable[[Phase, str], None] | None = None,
-    pdf_variant: str | None = None,
-    jobs: int = 1,
-    shard: tuple[int, int] = (1, 1),
-    force: bool = False,
-    progress: Progress | None = None,
-) -> BuildReport:
-    """Build the chosen documents × editions × formats (all when ``None``).
+@dataclass
+class Plan:
+    """What a build will do: the editions chosen, each document's metadata (read once), the jobs."""
 
-    With ``write=False`` it only checks: every stage but WRITING runs, and the
-    editions of each document are compared with each other (the parity check).
-    Outputs already built from the same inputs are kept (``force`` rebuilds
-    them); editions are built ``jobs`` at a time; ``shard=(K, N)`` builds the
-    K-th of N stable slices of the editions. ``log`` hears each phase.
-    """
+    documents: list[DocumentSources]
+    """The chosen documents."""
+    infos: dict[str, DocumentInfo | None]
+    """Each document's ``document.yaml``, or ``None`` where it is broken."""
+    editions: list[tuple[DocumentSources, str]] = field(default_factory=list)
+    """The editions of this shard."""
+    jobs: list[Job] = field(default_factory=list)
+    """The editions with something to do."""
+    keys: dict[Path, str] = field(default_factory=dict)
+    """The build key of every output planned."""
+    project_key: str = ""
+    """The digest of what every output depends on (templates, styles, languages, tools)."""
+
+
+def _build(project: Project, request: Request, log: Callable[[Phase, str], None] | None,
+           progress: Progress | None) -> BuildReport:
+    """PLAN → RUN → RECORD → PUBLISH (docutils' ``Publisher.publish``, one verb a stage)."""
     say = log or (lambda phase, what: None)
     report = BuildReport()
     report.diagnostics += languages.Catalogue.for_project(project.languages_dir).problems()
     if report.diagnostics:
         return report
-    formats = list(formats or FORMATS)
     state = BuildState(project.output_dir)
-    chosen = [d for d in project.documents() if documents is None or d.name in documents]
+    plan = make_plan(project, request, state, report)
+    say(Phase.READING, f"{len(plan.jobs)} of {len(plan.editions)} edition(s) to build")
+    if progress is not None:
+        progress.start(len(plan.jobs))
+    results = _run_jobs(project.root, plan.jobs, request.write, request.pdf_variant, request.jobs,
+                        progress.done if progress else None)
+    loaded = record(project, plan, results, state, report)
+    publish(project, plan, request, loaded, state, report, say)
+    report.diagnostics.sort(key=sort_key)
+    return report
 
-    # Plan: every edition, what it needs, and which slice it belongs to.
-    planned: list[tuple[DocumentSources, str]] = []
-    broken: set[str] = set()
+
+def make_plan(project: Project, request: Request, state: BuildState, report: BuildReport) -> Plan:
+    """PLAN: the chosen editions, each document's metadata read once, and what is out of date."""
+    chosen = [d for d in project.documents() if request.documents is None or d.name in request.documents]
+    plan = Plan(chosen, {})
     report.diagnostics += undocumented_folders(project.source_dir) if project.source_dir.is_dir() else []
     symbols: dict[str, tuple[str, SourcePos]] = {}
     for sources in chosen:
         info, diagnostics = load_info(project, sources)
         report.diagnostics += diagnostics
-        if info is None:
-            broken.add(sources.name)
-        elif info.symbol in symbols:
-            other, where = symbols[info.symbol]
-            report.diagnostics.append(error(info.symbol_pos or SourcePos(f"source/{sources.name}/document.yaml"),
-                                            f"symbol {info.symbol} is also the symbol of {other} ({where})",
+        where = SourcePos(f"source/{sources.name}/{DOCUMENT_META}")
+        if info is not None and info.symbol in symbols:
+            other, first = symbols[info.symbol]
+            report.diagnostics.append(error(info.symbol_pos or where,
+                                            f"symbol {info.symbol} is also the symbol of {other} ({first})",
                                             "each document has its own symbol"))
-            broken.add(sources.name)
-        else:
-            symbols[info.symbol] = (sources.name, info.symbol_pos or SourcePos(f"source/{sources.name}/document.yaml"))
-        for lang in [] if langs is None else [lang for lang in langs if lang not in sources.editions]:
+            info = None  # neither built nor listed twice: checked only
+        elif info is not None:
+            symbols[info.symbol] = (sources.name, info.symbol_pos or where)
+        plan.infos[sources.name] = info
+        missing = [] if request.langs is None else [lang for lang in request.langs if lang not in sources.editions]
+        for lang in missing:
             report.diagnostics.append(
                 error(SourcePos(f"source/{sources.name}/{lang}.md", 1, 1), f"no '{lang}' edition of {sources.name}"))
-        planned += [(sources, lang) for lang in sources.editions if langs is None or lang in langs]
-    k, n = shard
-    planned = [item for index, item in enumerate(planned) if index % n == k - 1]
-    report.editions = len(planned)
+        plan.editions += [(sources, lang) for lang in sources.editions
+                          if request.langs is None or lang in request.langs]
+    k, n = request.shard
+    plan.editions = [item for index, item in enumerate(plan.editions) if index % n == k - 1]
+    report.editions = len(plan.editions)
 
-    keys: dict[Path, str] = {}
-    todo: list[Job] = []
-    project_key = project_digest(project) if write else ""
-    for sources, lang in planned:
+    plan.project_key = project_digest(project) if request.write else ""
+    for sources, lang in plan.editions:
+        info = plan.infos[sources.name]
         needed = []
-        for fmt in formats if write and sources.name not in broken else []:
+        for fmt in request.formats if request.write and info is not None else []:
             path = project.output_path(sources.name, lang, fmt)
-            keys[path] = edition_key(project_key, sources.editions[lang], sources.meta_path, fmt, pdf_variant or "")
-            if force or not state.up_to_date(path, keys[path], _relative(project, path)):
+            plan.keys[path] = edition_key(plan.project_key, sources.editions[lang], sources.meta_path, fmt,
+                                          request.pdf_variant or "")
+            if request.force or not state.up_to_date(path, plan.keys[path], _relative(project, path)):
                 needed.append(fmt)
-        if needed or not write:
-            todo.append(Job(sources.name, lang, tuple(needed)))
-    say(Phase.READING, f"{len(todo)} of {len(planned)} edition(s) to build")
-    if progress is not None:
-        progress.start(len(todo))
-    results = _run_jobs(project.root, todo, write, pdf_variant, jobs, progress.done if progress else None)
+        if needed or not request.write or info is None:
+            plan.jobs.append(Job(sources.name, lang, tuple(needed), info))
+    return plan
+
+
+def record(project: Project, plan: Plan, results: list[JobResult], state: BuildState,
+           report: BuildReport) -> dict[str, dict[str, Document]]:
+    """RECORD: every job's diagnostics and files, and the build key of each file written."""
     loaded: dict[str, dict[str, Document]] = {}
     for result in results:
         report.diagnostics += result.diagnostics
         report.written += result.written
         for path in result.written:
-            state.record(_relative(project, path), keys[path], path)
+            state.record(_relative(project, path), plan.keys[path], path)
         if result.document is not None:
             loaded.setdefault(result.job.document, {})[result.job.lang] = result.document
+    return loaded
 
-    for sources in chosen:
-        if not write:
+
+def publish(project: Project, plan: Plan, request: Request, loaded: dict[str, dict[str, Document]],
+            state: BuildState, report: BuildReport, say: Callable[[Phase, str], None]) -> None:
+    """PUBLISH: the editions compared (``check``), or the side-by-side views, index and build state."""
+    for sources in plan.documents:
+        if not request.write:
             from .parity import check_parity
 
             say(Phase.CONSISTENCY_CHECK, sources.name)
             report.diagnostics += check_parity(loaded.get(sources.name, {}))
-        elif "html" in formats and len(sources.editions) > 1 and (langs is None or len(langs) > 1):
-            _write_side_by_side(project, sources, state, loaded.get(sources.name, {}), report, force, say,
-                                project_key)
-    if write and (report.written or not (project.output_dir / "manifest.json").is_file()):
+        elif "html" in request.formats and len(sources.editions) > 1 and (request.langs is None
+                                                                           or len(request.langs) > 1):
+            _write_side_by_side(project, sources, plan, state, loaded.get(sources.name, {}), report,
+                                request.force, say)
+    if request.write and (report.written or not (project.output_dir / "manifest.json").is_file()):
         # The index lists what the build that wrote the artifacts built: a build that wrote
         # nothing leaves it as it is (and costs no hashing of every output).
         _write_index(project, report)
         if state.changed:
             _write_or_report(project, report, state.path, state.text())
-    report.diagnostics.sort(key=sort_key)
-    return report
 
 
 def _relative(project: Project, path: Path) -> str:
@@ -403,7 +467,7 @@ def _relative(project: Project, path: Path) -> str:
 
 def _run_jobs(root: Path, todo: list[Job], write: bool, pdf_variant: str | None, jobs: int,
               progress: Callable[[JobResult], None] | None) -> list[JobResult]:
-    """Run the jobs, ``jobs`` at a time in worker processes; one job's errors never hide another's."""
+    """RUN: the jobs, ``jobs`` at a time in worker processes; one job's errors never hide another's."""
     tell = progress or (lambda result: None)
     if jobs <= 1 or len(todo) <= 1:
         results = []
@@ -427,17 +491,16 @@ def _run_jobs(root: Path, todo: list[Job], write: bool, pdf_variant: str | None,
     return sorted(results, key=lambda r: (r.job.document, r.job.lang))
 
 
-def _write_side_by_side(project: Project, sources: DocumentSources, state: BuildState,
-                        loaded: dict[str, Document], report: BuildReport, force: bool, say,
-                        project_key: str) -> None:
+def _write_side_by_side(project: Project, sources: DocumentSources, plan: Plan, state: BuildState,
+                        loaded: dict[str, Document], report: BuildReport, force: bool, say) -> None:
     """The side-by-side view of a document's editions, when one of them changed."""
     path = project.side_by_side_path(sources.name)
     key = hashlib.sha256("".join(
-        edition_key(project_key, sources.editions[lang], sources.meta_path, "side-by-side")
+        edition_key(plan.project_key, sources.editions[lang], sources.meta_path, "side-by-side")
         for lang in sorted(sources.editions)).encode()).hexdigest()
     if not force and state.up_to_date(path, key, _relative(project, path)):
         return
-    info, _ = load_info(project, sources)
+    info = plan.infos.get(sources.name)
     for lang in sources.editions:
         if lang not in loaded and info is not None:
             document, diagnostics = load_edition(project, sources, info, lang)
