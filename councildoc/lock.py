@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import json
 import os
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -39,3 +41,45 @@ def remove_stale_temporaries(output_dir: Path) -> list[Path]:
     for path in stale:
         path.unlink(missing_ok=True)
     return stale
+
+
+JOURNAL = ".councildoc-publishing.json"
+"""In an output folder while its files are renamed into place: the renames still to do."""
+_TEMPORARY = re.compile(r"\.(?P<name>[^/\\]+)\.[A-Za-z0-9_]+\.tmp")
+
+
+def write_journal(folder: Path, renames: list[tuple[str, str]]) -> Path:
+    """Record the renames (temporary name → final name, both in ``folder``) before they begin."""
+    path = folder / JOURNAL
+    temporary = folder / f".{JOURNAL}.tmp"
+    temporary.write_text(json.dumps(renames), encoding="utf-8")
+    os.replace(temporary, path)
+    return path
+
+
+def finish_publishing(output_dir: Path) -> list[Path]:
+    """Finish the renames a killed build had begun, so that an edition's outputs are all new or all
+    old. Only plain names within the journal's own folder are renamed, and only a temporary file
+    named for its target (``.x.pdf.abc.tmp`` → ``x.pdf``): a journal planted in ``output/`` can move
+    nothing anywhere else."""
+    finished = []
+    for journal in output_dir.rglob(JOURNAL):
+        if journal.is_symlink() or not journal.is_file():
+            continue
+        try:
+            renames = json.loads(journal.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            renames = []
+        for pair in renames if isinstance(renames, list) else []:
+            if not (isinstance(pair, list) and len(pair) == 2 and all(isinstance(n, str) for n in pair)):
+                continue
+            temporary, final = pair
+            match = _TEMPORARY.fullmatch(temporary)
+            if not match or match["name"] != final or "/" in final or final.startswith("."):
+                continue
+            source = journal.parent / temporary
+            if source.is_file() and not source.is_symlink():
+                os.replace(source, journal.parent / final)
+                finished.append(journal.parent / final)
+        journal.unlink(missing_ok=True)
+    return finished

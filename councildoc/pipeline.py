@@ -24,7 +24,7 @@ from . import formats as formats_registry
 from . import languages
 from .cache import BuildState, edition_key, project_digest
 from .diagnostics import Diagnostic, SourcePos, display_path, error, has_errors, sort_key
-from .lock import project_lock, remove_stale_temporaries
+from .lock import finish_publishing, project_lock, remove_stale_temporaries, write_journal
 from .parse import PLACEHOLDER_INFO, DocumentInfo, parse_document_info, parse_edition
 from .read import DOCUMENT_META, DocumentSources, discover, read_source, undocumented_folders
 from .safety import ascii_name, name_problem, unsafe_entries
@@ -147,8 +147,14 @@ def write_atomically(path: Path, data: str | bytes) -> None:
 
 def write_together(outputs: dict[Path, str | bytes]) -> None:
     """Write every file of ``outputs`` or none: each to a temporary file in its folder, then all
-    renamed into place once every one is complete (a full disk fails before any rename)."""
+    renamed into place once every one is complete (a full disk fails before any rename).
+
+    The files of one folder (an edition's formats) are published as a set even if the build is
+    killed between two renames: a journal lists the renames first, and the next build finishes
+    them before anything else (:func:`councildoc.lock.finish_publishing`).
+    """
     temporaries: dict[Path, str] = {}
+    journal = None
     try:
         for path, data in outputs.items():
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -157,12 +163,18 @@ def write_together(outputs: dict[Path, str | bytes]) -> None:
             with os.fdopen(handle, "wb") as stream:
                 stream.write(payload)
             os.chmod(temporaries[path], 0o666 & ~_UMASK)  # mkstemp makes 0600; outputs are for publishing
+        if len(outputs) > 1 and len({path.parent for path in outputs}) == 1:
+            journal = write_journal(next(iter(outputs)).parent,
+                                    [(Path(temporary).name, path.name) for path, temporary in temporaries.items()])
         for path, temporary in temporaries.items():
             os.replace(temporary, path)
     except BaseException:
-        for temporary in temporaries.values():
-            Path(temporary).unlink(missing_ok=True)
+        if journal is None or not journal.exists():
+            for temporary in temporaries.values():
+                Path(temporary).unlink(missing_ok=True)
         raise
+    if journal is not None:
+        journal.unlink()
 
 
 def render_context(project: Project, pdf_variant: str | None = None) -> formats_registry.RenderContext:
@@ -325,6 +337,7 @@ def build(
         return _build(project, request, log, progress)
     try:
         with project_lock(project.output_dir, notify or (lambda message: None)):
+            finish_publishing(project.output_dir)
             remove_stale_temporaries(project.output_dir)
             return _build(project, request, log, progress)
     except OSError as exc:  # a read-only or full output/: every edition's own writes are all-or-nothing
