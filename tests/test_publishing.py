@@ -79,7 +79,7 @@ def test_editing_one_edition_rebuilds_only_its_artifacts(built_copy, capsys):
 
 def test_index_and_manifest_list_every_artifact_with_size_and_sha256(real_project):
     manifest = json.loads((real_project / "output/manifest.json").read_text(encoding="utf-8"))
-    assert manifest["commit"]
+    assert manifest["commit"] == "unknown"  # a copy of the project outside any git checkout
     listed = {a["path"]: a for a in manifest["artifacts"]}
     for artifact in ARTIFACTS:
         data = (real_project / "output" / artifact).read_bytes()
@@ -124,3 +124,14 @@ def test_bad_shard_and_jobs_are_usage_errors(project):
         with pytest.raises(SystemExit) as stop:
             main([*args, "--project", str(project)])
         assert stop.value.code == 2
+
+
+def test_the_manifest_names_the_commit_the_sources_come_from(project):
+    add_document(project, "doc", {"en": "---\nlang: en\ntitle: T\n---\n\n# S\n\nText.\n"})
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run([*git, "init", "-q"], cwd=project, check=True)
+    subprocess.run([*git, "add", "source"], cwd=project, check=True)
+    subprocess.run([*git, "commit", "-qm", "sources"], cwd=project, check=True)
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=project, capture_output=True, text=True).stdout.strip()
+    assert main(["--format", "txt", "--project", str(project)]) == 0
+    assert json.loads((project / "output/manifest.json").read_text(encoding="utf-8"))["commit"] == head
