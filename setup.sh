@@ -9,6 +9,8 @@ PYTHON=${PYTHON:-python3}
 # python3-venv: the virtual environment; Pango (WeasyPrint's text layout); HarfBuzz's subsetter
 # (embedded fonts, byte-identical PDFs); Liberation Serif, the font of the PDFs (Times New Roman's metrics).
 DEBIAN_PACKAGES=(python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation2)
+# For the tests: LibreOffice renders the DOCX editions as a reader's word processor would.
+DEBIAN_PACKAGES+=(libreoffice-writer-nogui)
 
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then

@@ -84,3 +84,16 @@ def add_document(project: Path, name: str, editions: dict[str, str], meta: str |
     for lang, text in editions.items():
         (folder / f"{lang}.md").write_text(text, encoding="utf-8")
     return folder
+
+
+def require_tool(name: str) -> str:
+    """The path of a command-line tool a test drives; skipped where it is missing, but a failure
+    on CI (``CI=true``), where ``./setup.sh`` installs it: CI never skips a check in silence."""
+    import os
+
+    path = shutil.which(name)
+    if path is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{name} is required on CI (./setup.sh installs it)")
+        pytest.skip(f"{name} is not installed (./setup.sh installs it)")
+    return path

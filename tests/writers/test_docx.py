@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import zipfile
 
 import pdfplumber
 import pytest
+from conftest import require_tool
 from lxml import etree
 
 from councildoc.cli import main
@@ -210,10 +210,9 @@ def test_two_builds_give_identical_bytes(built, docx_path):
     assert docx_path.read_bytes() == first
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed (a check, not a dependency)")
 def test_libreoffice_renders_the_same_numbers(docx_path, tmp_path):
-    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(docx_path)],
-                   check=True, capture_output=True, timeout=180)
+    subprocess.run([require_tool("soffice"), "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path),
+                    str(docx_path)], check=True, capture_output=True, timeout=180)
     with pdfplumber.open(tmp_path / "mc-inf-298.pdf") as pdf:
         lines = [line["text"] for page in pdf.pages for line in page.extract_text_lines()]
         # Superscripts on 12 pt text are the calls (7 pt); those on the 10 pt notes, their marks.
