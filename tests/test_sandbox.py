@@ -7,8 +7,8 @@ import subprocess
 import pytest
 from conftest import add_document
 
-from councildoc import parse
 from councildoc.cli import main
+from councildoc.parse import pandoc
 from councildoc.writers import docx as docx_writer
 from councildoc.writers.pdf import FONT_DIR, RefusedResource, make_url_fetcher
 
@@ -21,8 +21,8 @@ def test_pandoc_always_reads_in_its_sandbox(monkeypatch):
         seen.append(list(args))
         return real(args, *rest, **kwargs)
 
-    monkeypatch.setattr(parse.subprocess, "run", spy)
-    ast, message = parse.run_pandoc("Text ![x](/etc/passwd)\n")
+    monkeypatch.setattr(pandoc.subprocess, "run", spy)
+    ast, message = pandoc.run_pandoc("Text ![x](/etc/passwd)\n")
     assert ast is not None and message == ""
     assert seen and all("--sandbox" in args for args in seen)
 

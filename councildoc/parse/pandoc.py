@@ -1,0 +1,284 @@
+"""Pandoc: running it, and typed access to the JSON AST it returns.
+
+Pandoc's JSON gives each node as ``{"t": type, "c": content}``, the content a list whose
+meaning depends on the type. This module is the only place that knows those layouts:
+the converter reads ``pandoc.Header.read(node).level``, never ``node["c"][0]``.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, Self
+
+PANDOC_READER = (
+    "commonmark_x"
+    "-smart"  # keep the author's characters: quotes and dashes are typed as printed
+    "-gfm_auto_identifiers-implicit_header_references"  # labels are explicit
+    "-emoji-tex_math_dollars-task_lists-alerts-subscript-superscript-strikeout"
+    "+fancy_lists"  # sub-paragraphs typed (a), a), a., (i)…; "B. Smith" needs two spaces to be one
+    "+sourcepos"
+)
+"""The Markdown dialect: CommonMark with Pandoc's extensions, positions on."""
+
+PANDOC_TIMEOUT = 30
+"""Seconds Pandoc may take to read one source (it needs well under one for a council document)."""
+
+Node = dict[str, Any]
+"""A node of Pandoc's JSON AST."""
+
+
+@functools.cache
+def pandoc_path() -> str:
+    """The Pandoc that pypandoc-binary bundles (never one found on the machine's PATH)."""
+    import pypandoc
+
+    return pypandoc.get_pandoc_path()
+
+
+def run_pandoc(text: str) -> tuple[dict | None, str]:
+    """Pandoc's JSON AST of ``text``, or the message Pandoc gave.
+
+    Pandoc runs sandboxed: nothing a source says can make it read a file or fetch a URL.
+    It is called directly (half the time of a call through pypandoc's helpers).
+    """
+    try:
+        result = subprocess.run(
+            [pandoc_path(), "--sandbox", "--from", PANDOC_READER, "--to", "json"],
+            input=text.encode("utf-8"), capture_output=True, timeout=PANDOC_TIMEOUT,
+        )
+    except subprocess.TimeoutExpired:
+        return None, f"Pandoc took more than {PANDOC_TIMEOUT} s to read it (a pathological source?)"
+    except (OSError, subprocess.SubprocessError) as exc:
+        return None, str(exc).strip()
+    if result.returncode != 0:
+        return None, result.stderr.decode("utf-8", errors="replace").strip()
+    try:
+        return json.loads(result.stdout), ""
+    except RecursionError:
+        return None, "the document nests too deep to read"
+
+
+# --------------------------------------------------------------------------
+# Nodes
+
+
+def kind(node: Node) -> str:
+    """The node's Pandoc type: ``"Para"``, ``"Str"``…"""
+    return node["t"]
+
+
+@dataclass(frozen=True, slots=True)
+class Attr:
+    """``{#identifier .class key=value}``: the attributes of a Header, Div, Span, Link, Code…"""
+
+    identifier: str
+    classes: list[str]
+    pairs: dict[str, str]
+    """The ``key=value`` pairs, among them the ``data-pos`` Pandoc adds with ``sourcepos``."""
+
+    @classmethod
+    def read(cls, raw: list) -> Attr:
+        identifier, classes, pairs = raw
+        return cls(identifier, classes, dict(pairs))
+
+    @property
+    def wrapper(self) -> bool:
+        """Whether Pandoc added this Div or Span only to carry a position (``sourcepos``)."""
+        return self.pairs.get("wrapper") == "1"
+
+
+_ATTR_AT = {"Header": 1, "Div": 0, "Span": 0, "Link": 0, "Image": 0, "Code": 0,
+            "CodeBlock": 0, "Table": 0, "Figure": 0}
+"""Where each node type that has attributes keeps them in its content."""
+
+
+def attr_of(node: Node) -> Attr | None:
+    """The node's attributes, or None for a type that has none."""
+    at = _ATTR_AT.get(node["t"])
+    return None if at is None else Attr.read(node["c"][at])
+
+
+@dataclass(frozen=True, slots=True)
+class _Whole:
+    """A node whose content is one value, read as it is."""
+
+    @classmethod
+    def read(cls, node: Node) -> Self:
+        return cls(node["c"])
+
+
+@dataclass(frozen=True, slots=True)
+class _Attributed:
+    """A node whose content starts with its attributes."""
+
+    attr: Attr
+
+    @classmethod
+    def read(cls, node: Node) -> Self:
+        attr, *rest = node["c"]
+        return cls(Attr.read(attr), *rest)
+
+
+@dataclass(frozen=True, slots=True)
+class Para(_Whole):
+    """A Para or a Plain (a paragraph without its spacing, as in a tight list)."""
+
+    inlines: list[Node]
+
+
+@dataclass(frozen=True, slots=True)
+class Blocks(_Whole):
+    """A BlockQuote or a Note: blocks and nothing else."""
+
+    blocks: list[Node]
+
+
+@dataclass(frozen=True, slots=True)
+class BulletList(_Whole):
+    items: list[list[Node]]
+    """Each item's blocks."""
+
+
+@dataclass(frozen=True, slots=True)
+class Styled(_Whole):
+    """An Emph or a Strong."""
+
+    inlines: list[Node]
+
+
+@dataclass(frozen=True, slots=True)
+class Str(_Whole):
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Div(_Attributed):
+    """A fenced div ``::: {…}``, or a wrapper Pandoc adds around a block to carry its position."""
+
+    blocks: list[Node]
+
+
+@dataclass(frozen=True, slots=True)
+class Span(_Attributed):
+    """``[text]{…}``, or a wrapper Pandoc adds around inlines to carry their position."""
+
+    inlines: list[Node]
+
+
+@dataclass(frozen=True, slots=True)
+class Code(_Attributed):
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Header:
+    level: int
+    attr: Attr
+    inlines: list[Node]
+
+    @classmethod
+    def read(cls, node: Node) -> Header:
+        level, attr, inlines = node["c"]
+        return cls(level, Attr.read(attr), inlines)
+
+
+@dataclass(frozen=True, slots=True)
+class OrderedList:
+    start: int
+    style: str
+    """``"Decimal"``, ``"LowerAlpha"``, ``"LowerRoman"``…"""
+    items: list[list[Node]]
+
+    @classmethod
+    def read(cls, node: Node) -> OrderedList:
+        (start, style, _), items = node["c"]
+        return cls(start, style["t"], items)
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    attr: Attr
+    inlines: list[Node]
+    url: str
+
+    @classmethod
+    def read(cls, node: Node) -> Link:
+        attr, inlines, (url, _title) = node["c"]
+        return cls(Attr.read(attr), inlines, url)
+
+
+@dataclass(frozen=True, slots=True)
+class Raw:
+    """A RawInline or a RawBlock: text in another format (``<b>``, ```` ```{=latex} ````)."""
+
+    format: str
+    text: str
+
+    @classmethod
+    def read(cls, node: Node) -> Raw:
+        return cls(*node["c"])
+
+
+SPACE: Node = {"t": "Space"}
+
+
+def metadata_inlines(value: Node) -> list[Node] | None:
+    """The inlines of a metadata value, which Pandoc reads as Markdown.
+
+    Paragraphs are joined by a space; None for a value read as a list, quote or heading
+    (``- item``, ``> …``, ``# …``).
+    """
+    if value.get("t") == "MetaInlines":
+        return value.get("c", [])
+    if value.get("t") != "MetaBlocks":
+        return []
+    if any(block.get("t") not in ("Para", "Plain") for block in value["c"]):
+        return None
+    paragraphs = [Para.read(block).inlines for block in value["c"]]
+    return [node for index, inlines in enumerate(paragraphs) for node in ([SPACE] if index else []) + inlines]
+
+
+# --------------------------------------------------------------------------
+# Positions (``data-pos``, added by the ``sourcepos`` extension)
+
+_DATA_POS = re.compile(r"(\d+):(\d+)-(\d+):(\d+)$")
+_FIRST_DATA_POS = re.compile(r'"data-pos", "(\d+):(\d+)-')
+
+
+def data_pos(pairs: dict[str, str]) -> tuple[int, int] | None:
+    """The line and column where a node with these attributes starts, if Pandoc gave one."""
+    match = _DATA_POS.search(pairs.get("data-pos", ""))
+    return (int(match[1]), int(match[2])) if match else None
+
+
+def first_data_pos(nodes: list[Node]) -> tuple[int, int] | None:
+    """The first ``data-pos`` anywhere inside ``nodes`` (a note's definition)."""
+    match = _FIRST_DATA_POS.search(json.dumps(nodes))
+    return (int(match[1]), int(match[2])) if match else None
+
+
+def leaves(nodes: list[Node], pairs: dict[str, str] | None = None) -> Iterator[tuple[Node, dict[str, str]]]:
+    """Each inline leaf with the attributes of the position wrapper around it."""
+    for node in nodes:
+        if node["t"] == "Span" and (span := Span.read(node)).attr.wrapper:
+            yield from leaves(span.inlines, span.attr.pairs)
+        else:
+            yield node, pairs or {}
+
+
+def first_inline(nodes: list[Node]) -> tuple[Node | None, dict[str, str]]:
+    """The first inline, looking through position wrappers, with the pairs of the outermost span."""
+    if not nodes:
+        return None, {}
+    node = nodes[0]
+    if node["t"] == "Span":
+        span = Span.read(node)
+        if span.attr.wrapper and not span.attr.classes and span.inlines:
+            return first_inline(span.inlines)[0], span.attr.pairs
+        return node, span.attr.pairs
+    return node, {}
