@@ -346,8 +346,9 @@ def _join_lines(texts: list[str]) -> str:
     for text in texts:
         if not out:
             out = text
-        elif out.endswith(("-", "/")):
-            # A line may break after a hyphen or a slash of the text: nothing to put back.
+        elif out.endswith(("-", "/")) or re.match(r"\[\d+\]", text):
+            # A line may break after a hyphen or a slash of the text, or before a note call (which
+            # is glued to what precedes it, never spaced): nothing to put back.
             out += text.lstrip()
         else:
             out += " " + text
