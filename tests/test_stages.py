@@ -65,3 +65,18 @@ def test_two_documents_may_not_share_a_symbol(project, capsys):
                      "(source/first/document.yaml:1:9)"]
     assert main(["--project", str(project)]) == 1
     assert not (project / "output/second").exists()
+
+
+def test_unlabelled_sub_sections_of_two_sections_get_ids_of_their_own(project, capsys):
+    """Two sections with sub-sections A and B used to give two ids 'sec-A': the HTML was invalid and
+    the PDF failed. Ids now carry the sections they stand in, so they cannot clash."""
+    from lxml import html
+
+    body = "".join(f"# Part {n}\n\n## First\n\nText {n}a.\n\n## Second\n\nText {n}b.\n\n" for n in (1, 2))
+    add_document(project, "doc", {"en": FRONT + body})
+    assert main(["--format", "html,pdf", "--project", str(project)]) == 0, capsys.readouterr().err
+    page = html.parse(str(project / "output/doc/en/doc.html")).getroot()
+    ids = page.xpath("//@id")
+    assert len(ids) == len(set(ids))
+    assert page.xpath("//section/@id")[:3] == ["sec-I", "sec-I-A", "sec-I-B"]
+    assert "sec-II-A" in ids and "sec-II-B" in ids
