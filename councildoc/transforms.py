@@ -41,14 +41,8 @@ Transform = Callable[[Document], tuple[Document, list[Diagnostic]]]
 
 
 def roman(number: int) -> str:
-    """``4`` → ``IV``."""
-    numerals = [(1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
-                (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
-    out = ""
-    for value, numeral in numerals:
-        count, number = divmod(number, value)
-        out += numeral * count
-    return out
+    """``4`` → ``IV`` (sections and annexes; sub-paragraphs take the small ones)."""
+    return languages.small_roman(number).upper()
 
 
 def letter(number: int) -> str:
