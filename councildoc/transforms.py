@@ -157,7 +157,7 @@ class PlainText(Visitor):
         return node.text or f"¿{node.label}?"
 
     def visit_NoteCall(self, node: NoteCall) -> str:
-        return f"[{node.number}]" if self.note_calls else ""
+        return f"[{node.letter or node.number}]" if self.note_calls else ""
 
     def visit_LineBreak(self, node: LineBreak) -> str:
         return " "
