@@ -13,9 +13,6 @@ from .model import (
     Link,
     ListBlock,
     NoteCall,
-    Table,
-    TableCell,
-    TableRow,
     Paragraph,
     Quote,
     Section,
@@ -23,6 +20,9 @@ from .model import (
     Strong,
     SubParagraph,
     SubParagraphList,
+    Table,
+    TableCell,
+    TableRow,
     Text,
 )
 from .visitor import Visitor
@@ -116,7 +116,8 @@ class BlockDump(InlineDump):
 
     def visit_Table(self, node: Table, indent: str) -> None:
         label = f" #{node.label}" if node.label else ""
-        self.lines.append(f"{indent}table {node.number or '-'}{label} [{' '.join(node.aligns)}] {self.run(node.caption)}")
+        aligns = " ".join(node.aligns)
+        self.lines.append(f"{indent}table {node.number or '-'}{label} [{aligns}] {self.run(node.caption)}")
         for row in node.head:
             self.visit(row, indent + "  ", "head")
         for row in node.body:

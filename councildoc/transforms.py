@@ -546,6 +546,10 @@ def check(document: Document) -> tuple[Document, list[Diagnostic]]:
             if table.label:
                 claim(table.label, table.pos, "label")
             claim_id(table.anchor, table.pos, table.label)
+            if not table.caption:
+                diagnostics.append(error(table.pos, "a table without a title",
+                                         "write ': Title {#tbl:label}' on the line after its last row, "
+                                         "a blank line between"))
             widths = {len(row.cells) for row in table.rows}
             if len(widths) > 1:
                 diagnostics.append(error(table.pos, "the rows of this table have different numbers of cells"))

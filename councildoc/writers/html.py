@@ -222,9 +222,10 @@ class HtmlWriter(Visitor):
                 html += Markup('<p class="table-source"><span class="table-source-word">{}</span> {}</p>').format(
                     words.table_source, self.inlines(node.source))
             if node.notes:
+                notes = TableNoteWriter(self.ctx, self.depth)
                 html += self.element("ol", "table-notes", Markup("").join(
                     Markup('<li id="{}"><span class="table-note-letter">{}</span> {}</li>').format(
-                        self.ctx.id(note.anchor), note.letter, TableNoteWriter(self.ctx, self.depth).blocks(note.blocks))
+                        self.ctx.id(note.anchor), note.letter, notes.blocks(note.blocks))
                     for note in node.notes))
             return self.element("div", "table-block", html, node.anchor)
         finally:
