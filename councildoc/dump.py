@@ -20,6 +20,9 @@ from .model import (
     Strong,
     SubParagraph,
     SubParagraphList,
+    Table,
+    TableCell,
+    TableRow,
     Text,
 )
 from .visitor import Visitor
@@ -55,7 +58,7 @@ class InlineDump(Visitor):
         return "\\n"
 
     def visit_NoteCall(self, node: NoteCall) -> str:
-        return f"[^{node.number}={node.label}]"
+        return f"[^{node.letter or node.number}={node.label}]"
 
     def visit_CrossRef(self, node: CrossRef) -> str:
         return f"{{{node.label}→{node.text}}}"
@@ -68,7 +71,8 @@ def dump_inlines(inlines: tuple[Inline, ...]) -> str:
 class BlockDump(InlineDump):
     """Blocks one a line, indented by depth."""
 
-    covers = InlineDump.covers + (Paragraph, ListBlock, Quote, SubParagraphList, SubParagraph, Section)
+    covers = InlineDump.covers + (Paragraph, ListBlock, Quote, SubParagraphList, SubParagraph, Section,
+                                  Table, TableRow, TableCell)
 
     def __init__(self) -> None:
         self.lines: list[str] = []
@@ -109,6 +113,26 @@ class BlockDump(InlineDump):
         cited = f" (cited {node.citation})" if node.citation else ""
         self.lines.append(f"{indent}{node.marker}{label}{cited}")
         self.blocks(node.blocks, indent + "  ")
+
+    def visit_Table(self, node: Table, indent: str) -> None:
+        label = f" #{node.label}" if node.label else ""
+        aligns = " ".join(node.aligns)
+        self.lines.append(f"{indent}table {node.number or '-'}{label} [{aligns}] {self.run(node.caption)}")
+        for row in node.head:
+            self.visit(row, indent + "  ", "head")
+        for row in node.body:
+            self.visit(row, indent + "  ", "row")
+        if node.source is not None:
+            self.lines.append(f"{indent}  source {self.run(node.source)}")
+        for note in node.notes:
+            self.lines.append(f"{indent}  table note {note.letter} #{note.label}: "
+                              + " / ".join(self.run(b.inlines) for b in note.blocks if isinstance(b, Paragraph)))
+
+    def visit_TableRow(self, node: TableRow, indent: str, kind: str) -> None:
+        self.lines.append(f"{indent}{kind} " + " | ".join(self.visit(cell) for cell in node.cells))
+
+    def visit_TableCell(self, node: TableCell) -> str:
+        return self.run(node.inlines)
 
 
 def dump(document: Document) -> str:

@@ -87,14 +87,17 @@ class NoteCall:
     follows_call: bool = False
     """True when it stands right after another call: the writers set a comma between the two
     (``¹,²``, the UN editorial manual's rule), set by ``apply_typography``."""
+    letter: str | None = None
+    """The letter of a table note (``a``, ``b``…, per table; its ``number`` stays None), set by
+    ``number_tables``: a note called from a table's caption or cells is set under the table."""
 
 
 @dataclass(frozen=True)
 class CrossRef:
-    """A reference by label (``@note:x``, ``@para:x``, ``@sec:x``, ``@annex:x``)."""
+    """A reference by label (``@note:x``, ``@para:x``, ``@sec:x``, ``@annex:x``, ``@tbl:x``)."""
 
     kind: str
-    """``note``, ``para``, ``sec`` or ``annex``."""
+    """``note``, ``para``, ``sec``, ``annex`` or ``tbl``."""
     name: str
     """The label without its kind, e.g. ``compendio`` for ``@note:compendio``."""
     pos: SourcePos
@@ -218,7 +221,62 @@ class Section:
     else made from the numbers of the sections above it, so two ids can never clash."""
 
 
-Block = Paragraph | ListBlock | Quote | SubParagraphList
+@dataclass(frozen=True)
+class TableCell:
+    """One cell of a table: a line of text (a pipe table's cell holds inlines only)."""
+
+    inlines: tuple[Inline, ...]
+    """Its text; a note called here is a table note."""
+    pos: SourcePos
+    """Where the cell's text starts."""
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """One row of a table, a cell for each column."""
+
+    cells: tuple[TableCell, ...]
+    """Its cells, left to right (as many as the table has columns)."""
+    pos: SourcePos
+    """Where the row starts."""
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table (a pipe table in the source), its caption above it and its notes and source beneath.
+
+    Laid out the UN way: number and title above, horizontal rules only, text columns left-aligned
+    and number columns right-aligned; notes lettered a, b… per table under it.
+    """
+
+    head: tuple[TableRow, ...]
+    """The column-head rows (repeated on each page the table crosses)."""
+    body: tuple[TableRow, ...]
+    """The rows of figures."""
+    aligns: tuple[str, ...]
+    """Each column's alignment: ``left``, ``right`` or ``center`` (a column of numbers the author
+    left to the build is ``right``)."""
+    caption: tuple[Inline, ...]
+    """The title (``: Title {#tbl:x}`` under the table in the source)."""
+    pos: SourcePos
+    """Where the table starts."""
+    label: str | None = None
+    """``tbl:…`` label, for ``@tbl:`` references."""
+    source: tuple[Inline, ...] | None = None
+    """The "Source:" line's text (a ``{.source}`` paragraph right after the table), without the word."""
+    notes: tuple[Note, ...] = ()
+    """The table notes, in call order (caption first, then the cells row by row)."""
+    number: int | None = None
+    """Its number in the document (body and annexes run on), set by ``number_tables``."""
+    anchor: str | None = None
+    """Its stable id, set by ``number_tables``."""
+
+    @property
+    def rows(self) -> tuple[TableRow, ...]:
+        return self.head + self.body
+
+
+Block = Paragraph | ListBlock | Quote | SubParagraphList | Table
 
 
 @dataclass(frozen=True)
@@ -234,9 +292,11 @@ class Note:
     call_pos: SourcePos
     """Where it is called."""
     number: int | None = None
-    """Its number in its part, set by ``number_notes``."""
+    """Its number in its part, set by ``number_notes`` (None for a table note)."""
     anchor: str | None = None
-    """The stable id of the note text, set by ``number_notes``."""
+    """The stable id of the note text, set by ``number_notes`` (``number_tables`` for a table note)."""
+    letter: str | None = None
+    """A table note's letter (``a``, ``b``…), set by ``number_tables``."""
     call_anchor: str | None = None
     """The stable id of the note call, set by ``number_notes``."""
 
@@ -268,6 +328,21 @@ class Part:
     set by ``number_annexes``."""
     anchor: str | None = None
     """Its stable id, set by ``number_annexes``."""
+
+    @property
+    def tables(self) -> tuple[Table, ...]:
+        """Its tables, in order (they stand among the paragraphs, in sections or not)."""
+        found: list[Table] = []
+
+        def walk(children: tuple) -> None:
+            for child in children:
+                if isinstance(child, Section):
+                    walk(child.children)
+                elif isinstance(child, Table):
+                    found.append(child)
+
+        walk(self.children)
+        return tuple(found)
 
 
 @dataclass(frozen=True)
@@ -323,7 +398,8 @@ class Document:
 
 INLINE_TYPES: tuple[type, ...] = (Text, Emphasis, Strong, Code, Link, LineBreak, Span, NoteCall, CrossRef)
 """Every inline node type: each walker over the model has a method for each (see ``visitor``)."""
-BLOCK_TYPES: tuple[type, ...] = (Paragraph, ListBlock, Quote, SubParagraphList, SubParagraph, Section)
+BLOCK_TYPES: tuple[type, ...] = (Paragraph, ListBlock, Quote, SubParagraphList, SubParagraph, Section,
+                                 Table, TableRow, TableCell)
 """Every block node type, sections included."""
 NODE_TYPES: tuple[type, ...] = INLINE_TYPES + BLOCK_TYPES
 """The closed set of nodes a document's text is made of."""

@@ -24,7 +24,9 @@ from .model import (
     Section,
     SubParagraph,
     SubParagraphList,
+    Table,
 )
+from .numbers import compare_figures
 from .transforms import iter_inlines
 from .visitor import Visitor
 
@@ -34,7 +36,7 @@ class Item:
     """One numbered thing of an edition, or one thing attached to a paragraph, as the parity check sees it."""
 
     kind: str
-    """``section``, ``paragraph``, ``sub-paragraph``, ``list item`` or ``quote``."""
+    """``section``, ``paragraph``, ``table``, ``sub-paragraph``, ``list item`` or ``quote``."""
     key: tuple
     """What must be equal across editions (labels, levels, the notes and references it calls)."""
     pos: SourcePos
@@ -45,7 +47,7 @@ class Item:
     """The labels of the notes its own text calls."""
     refs: tuple[str, ...] = ()
     """The labels its own text refers to."""
-    node: Section | Paragraph | None = field(default=None, compare=False)
+    node: Section | Paragraph | Table | None = field(default=None, compare=False)
     """The section or paragraph itself (the side-by-side view sets it in its column)."""
     label: str | None = None
     """Its ``para:`` label (a sub-paragraph's)."""
@@ -112,7 +114,7 @@ class _Attached(Visitor):
 class _Skeleton(_Attached):
     """A part's sections and paragraphs, in order; each paragraph with its attached items."""
 
-    covers = (*_Attached.covers, Section)
+    covers = (*_Attached.covers, Section, Table)
 
     def __init__(self) -> None:
         super().__init__("the part")
@@ -139,6 +141,16 @@ class _Skeleton(_Attached):
             attached.visit(block)
         key = ("paragraph", self.section, node.number is not None, node.term is not None, notes, refs)
         self.items.append(Item("paragraph", key, node.pos, name, notes, refs, node=node, items=tuple(attached.items)))
+
+    def visit_Table(self, node: Table) -> None:
+        """A table by its shape (columns, head rows, rows) and what its caption and cells call."""
+        name = f"table {node.number}" + (f" ({node.label})" if node.label else "")
+        inlines = [*node.caption, *(i for row in node.rows for cell in row.cells for i in cell.inlines),
+                   *(node.source or ())]
+        notes, refs = _calls(inlines)
+        shape = (len(node.aligns), len(node.head), len(node.body))
+        key = ("table", self.section, node.label, shape, notes, refs)
+        self.items.append(Item("table", key, node.pos, name, notes, refs, node=node, label=node.label))
 
 
 def skeleton(part: Part) -> list[Item]:
@@ -171,14 +183,14 @@ def compare(reference: Document, other: Document) -> list[Diagnostic]:
         found += _compare_items(skeleton(ref_part), skeleton(part), ref_part.pos, part.pos, _part_name(part),
                                 ref_lang)
         found += _compare_notes(ref_part, part, ref_lang)
-    return found
+    return found + compare_figures(reference, other)
 
 
 def _slot(item: Item) -> tuple:
     """Where an item stands, whatever it calls: its kind, section, numbering, entry-ness (a paragraph);
     its kind and degree (what hangs on a paragraph)."""
-    if item.kind == "paragraph":
-        return item.key[:4]
+    if item.kind in ("paragraph", "table"):
+        return item.key[:4] if item.kind == "paragraph" else item.key[:2]
     return item.key if item.kind == "section" else item.key[:-3]
 
 
@@ -274,6 +286,9 @@ def _difference(a: Item, b: Item, ref_lang: str) -> Diagnostic:
     if a.refs != b.refs:
         return error(b.pos, f"{b.name} refers to {', '.join(b.refs) or 'nothing'}; {where}: "
                             f"{', '.join(a.refs) or 'nothing'}")
+    if a.kind == "table" and a.key[3] != b.key[3]:
+        return error(b.pos, "{} has {} columns, {} head rows and {} rows; {}: {}, {} and {}".format(
+            b.name, *b.key[3], where, *a.key[3]))
     if a.label != b.label:
         return error(b.pos, f"{b.name} is labelled {b.label or 'nothing'}; {where}: {a.label or 'nothing'}")
     return error(b.pos, f"{b.name} is not {a.name} of {where}: a section, an entry or a number differs")

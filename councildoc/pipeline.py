@@ -128,6 +128,9 @@ def load_edition(
     # hide a broken reference. Nothing is built from it.
     document, found = apply_transforms(document)
     diagnostics += found
+    from .numbers import check_conventions
+
+    diagnostics += check_conventions(document)  # a table's figures, each written its edition's way
     return (None if has_errors(diagnostics) else document), diagnostics
 
 

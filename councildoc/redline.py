@@ -35,6 +35,8 @@ from .model import (
     Strong,
     SubParagraph,
     SubParagraphList,
+    Table,
+    TableRow,
     Text,
 )
 from .transforms import iter_paragraphs, iter_sections
@@ -326,6 +328,76 @@ def compare_notes(old: tuple[Note, ...], new: tuple[Note, ...]) -> list[Change]:
     return changes
 
 
+def _row_tokens(row: TableRow) -> list[Token]:
+    return [t for cell in row.cells for t in tokens(cell.inlines)]
+
+
+def _cell_name(table: Table, row: TableRow, column: int) -> str:
+    """``'Staff costs', 2009``: the row's first cell and the column's head."""
+    first = " ".join(t.shown for t in tokens(row.cells[0].inlines)) if row.cells else ""
+    head = " ".join(t.shown for r in table.head if column < len(r.cells) for t in tokens(r.cells[column].inlines))
+    return f"{first or '·'}, {head or column + 1}" if column else first or "·"
+
+
+def compare_table(old: Table | None, new: Table | None) -> Change:
+    """A table's title word by word, and its cells: rows matched like paragraphs, then each changed
+    cell an item named by its row and column."""
+    caption = word_diff(tokens(old.caption) if old else [], tokens(new.caption) if new else [])
+    items: list[ItemChange] = []
+    old_rows = list(old.rows) if old else []
+    new_rows = list(new.rows) if new else []
+    for kind, i, j in pair([tuple(t.identity for t in _row_tokens(r)) for r in old_rows],
+                           [tuple(t.identity for t in _row_tokens(r)) for r in new_rows]):
+        if kind == "same":
+            continue
+        if j is None:
+            name = _cell_name(old, old_rows[i], 0)
+            items.append(ItemChange("removed", f"row {name}", None, [("-", t) for t in _row_tokens(old_rows[i])]))
+        elif i is None:
+            name = _cell_name(new, new_rows[j], 0)
+            items.append(ItemChange("added", None, f"row {name}", [("+", t) for t in _row_tokens(new_rows[j])]))
+        else:
+            before, after = old_rows[i], new_rows[j]
+            for column in range(max(len(before.cells), len(after.cells))):
+                a = tokens(before.cells[column].inlines) if column < len(before.cells) else []
+                b = tokens(after.cells[column].inlines) if column < len(after.cells) else []
+                words = word_diff(a, b)
+                if any(op != "=" for op, _ in words):
+                    name = _cell_name(new, after, column)
+                    items.append(ItemChange("changed", name, name, words))
+    notes = [change for o, n in _paired_notes(old, new) for change in [_change(
+        "same" if o and n else ("added" if n else "removed"), None, None,
+        note_text(o) if o else None, note_text(n) if n else None)] if change.kind != "same"]
+    items += [ItemChange(c.kind, "note", "note", c.words) for c in notes]
+    if old is None or new is None:
+        kind = "added" if old is None else "removed"
+    else:
+        kind = "changed" if items or any(op != "=" for op, _ in caption) else "same"
+    return Change(kind, old.number if old else None, new.number if new else None, caption, "", items)
+
+
+def _paired_notes(old: Table | None, new: Table | None):
+    before = {n.label: n for n in (old.notes if old else ())}
+    after = {n.label: n for n in (new.notes if new else ())}
+    for label in dict.fromkeys([*before, *after]):
+        yield before.get(label), after.get(label)
+
+
+def compare_tables(old: tuple[Table, ...], new: tuple[Table, ...]) -> list[Change]:
+    """Tables matched by label, else in order."""
+    labelled = {t.label: t for t in old if t.label}
+    unlabelled = [t for t in old if not t.label]
+    used: set[int] = set()
+    changes = []
+    for table in new:
+        before = labelled.get(table.label) if table.label else (unlabelled.pop(0) if unlabelled else None)
+        if before is not None:
+            used.add(id(before))
+        changes.append(compare_table(before, table))
+    changes += [compare_table(gone, None) for gone in old if id(gone) not in used]
+    return changes
+
+
 @dataclass
 class PartRedline:
     title: str
@@ -333,6 +405,8 @@ class PartRedline:
     notes: list[Change]
     references: list[tuple[str, str, str]]
     """Labels whose printed text changed: (label, old text, new text)."""
+    tables: list[Change] = field(default_factory=list)
+    """Each table: its title's words, and its changed cells as items (``'Staff costs', 2009``)."""
 
 
 @dataclass
@@ -347,8 +421,10 @@ class Redline:
         changes = {
             "paragraphs": [c for part in self.parts for c in part.paragraphs],
             "notes": [c for part in self.parts for c in part.notes],
+            "tables": [c for part in self.parts for c in part.tables],
         }
         changes["items"] = [i for kind in ("paragraphs", "notes") for c in changes[kind] for i in c.items]
+        changes["cells"] = [i for c in changes["tables"] for i in c.items]
         return {kind: {
             "added": sum(c.kind == "added" for c in found),
             "removed": sum(c.kind == "removed" for c in found),
@@ -369,7 +445,10 @@ class Redline:
                 f"{p['changed']} changed, {p['renumbered']} renumbered; notes {n['added']} added, "
                 f"{n['removed']} removed, {n['changed']} changed, {n['renumbered']} renumbered; "
                 f"sub-paragraphs, list items and quotes {i['added']} added, {i['removed']} removed, "
-                f"{i['changed']} changed, {i['renumbered']} relettered")
+                f"{i['changed']} changed, {i['renumbered']} relettered; tables {c['tables']['added']} added, "
+                f"{c['tables']['removed']} removed, {c['tables']['changed']} changed; "
+                f"table rows and cells {c['cells']['added']} added, {c['cells']['removed']} removed, "
+                f"{c['cells']['changed']} changed")
 
 
 def _references(part: Part) -> dict[str, str]:
@@ -391,7 +470,7 @@ def compare(old: Document, new: Document) -> Redline:
         references = [(label, old_refs[label], text) for label, text in sorted(new_refs.items())
                       if label in old_refs and old_refs[label] != text]
         title = "" if part.kind == "body" else f"annex {part.number or ''}".strip()
-        parts.append(PartRedline(title, paragraphs, notes, references))
+        parts.append(PartRedline(title, paragraphs, notes, references, compare_tables(before.tables, part.tables)))
     return Redline(new.name, new.meta.lang, new.meta.symbol, parts)
 
 

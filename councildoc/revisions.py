@@ -113,13 +113,16 @@ def load_all(project: Project) -> tuple[dict[tuple[str, str], Document], list[Di
 def redline_page(redline: Redline, old_rev: str, new_rev: str, project: Project) -> str:
     parts = []
     for part in redline.parts:
-        for change in part.paragraphs + part.notes:
+        for change in part.paragraphs + part.notes + part.tables:
             change.html = render_words(change.words)
         paragraph_changes = [c for c in part.paragraphs if c.kind != "same"]
         note_changes = [c for c in part.notes if c.kind != "same"]
         renumbered = [c for c in part.paragraphs + part.notes if c.renumbered]
+        table_changes = [c for c in part.tables if c.kind != "same"]
         parts.append({
-            "changes": bool(paragraph_changes or note_changes or renumbered or part.references),
+            "changes": bool(paragraph_changes or note_changes or renumbered or part.references
+                            or table_changes),
+            "table_changes": table_changes,
             "paragraph_changes": paragraph_changes,
             "note_changes": note_changes,
             "title": part.title,

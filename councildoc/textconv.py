@@ -15,7 +15,7 @@ from pathlib import Path
 from lxml import etree
 from lxml import html as lxml_html
 
-from .writers.text import normalize
+from .writers.text import EMPTY_CELL, TABLE_CELL_SEPARATOR, normalize
 
 SUPERSCRIPT = re.compile(r"\[(\d+)\]")
 
@@ -112,6 +112,19 @@ def _html_lines(container) -> list[str]:
     return lines
 
 
+def _html_table_lines(block) -> list[str]:
+    """A ``table-block``: number, title, a line per row, the source line, the lettered notes."""
+    lines = [_html_text(block.xpath(".//caption/span[@class='table-number']")[0]),
+             _html_text(block.xpath(".//caption/span[@class='table-title']")[0])]
+    for row in block.xpath(".//table/thead/tr | .//table/tbody/tr"):
+        lines.append(TABLE_CELL_SEPARATOR.join(_html_text(cell) or EMPTY_CELL for cell in row.xpath("th|td")))
+    lines += [_html_text(p) for p in block.xpath("p[@class='table-source']")]
+    for item in block.xpath("ol[contains(@class,'table-notes')]/li"):
+        letter = item.xpath("string(span[@class='table-note-letter'])").strip()
+        lines += _lead(f"[{letter}]", [_html_text(span) for span in item.xpath("span[@class='table-note-para']")])
+    return lines
+
+
 def from_html(data: bytes) -> str:
     page = lxml_html.fromstring(data)
     masthead = page.xpath("//header[contains(@class,'masthead')]")[0]
@@ -136,11 +149,13 @@ def from_html(data: bytes) -> str:
             blocks.append([_html_text(part.xpath(".//h2[@class='annex-designation']")[0])])
             for title in part.xpath(".//p[@class='annex-title']"):
                 blocks.append([_html_text(title).upper()])
-        for node in part.iter("h2", "h3", "h4", "h5", "h6", "p"):
+        for node in part.iter("h2", "h3", "h4", "h5", "h6", "p", "div"):
             classes = (node.get("class") or "").split()
             if node.xpath(inside) or "annex-designation" in classes:
                 continue
-            if "heading" in classes:
+            if "table-block" in classes:
+                blocks.append(_html_table_lines(node))
+            elif "heading" in classes:
                 text = _html_text(node)
                 if "body" in part.get("class") and "level-1" in classes:
                     text = text.upper()
@@ -169,12 +184,26 @@ def _docx_text(paragraph, marks: dict[str, int]) -> str:
         if node.tag == f"{W}t":
             if node.text == "," and out and out[-1].endswith("]") and _raised(node):
                 continue  # the comma between two note calls (¹,²)
+            if _raised(node) and _TABLE_NOTE_LETTER.fullmatch(node.text or ""):
+                out.append(f"[{node.text}]")  # a table note's call or mark
+                continue
             out.append(node.text or "")
         elif node.tag == f"{W}footnoteReference":
             out.append(f"[{marks[node.get(f'{W}id')]}]")
         else:
             out.append(" ")
     return normalize("".join(out))
+
+
+_TABLE_NOTE_LETTER = re.compile(r"[a-z]{1,2}")
+_TABLE_STYLES = ("TableTitle", "TableSource", "TableNote")
+"""The paragraphs that go on a table's block (its number paragraph opens it)."""
+
+
+def _docx_table_rows(table, marks: dict[str, int]) -> list[str]:
+    return [TABLE_CELL_SEPARATOR.join(" ".join(_docx_text(p, marks) for p in cell.findall(f"{W}p")).strip()
+                                      or EMPTY_CELL for cell in row.findall(f"{W}tc"))
+            for row in table.findall(f"{W}tr")]
 
 
 def _raised(text) -> bool:
@@ -254,7 +283,10 @@ def from_docx(path: Path) -> str:
     blocks: list[list[str]] = [[]]
     part_notes: list[str] = []
     upper = {"Session", "Title", "Subtitle", "AnnexTitle", "Heading2"}
-    for paragraph in body.findall(f"{W}p"):
+    for paragraph in body.iterchildren(f"{W}p", f"{W}tbl"):
+        if paragraph.tag == f"{W}tbl":
+            blocks[-1] += _docx_table_rows(paragraph, marks)
+            continue
         style, name = _style(paragraph, names)
         text = _docx_text(paragraph, marks)
         if not text:
@@ -270,7 +302,7 @@ def from_docx(path: Path) -> str:
             text = SUPERSCRIPT.sub("", text).upper() + "".join(f"[{n}]" for n in calls)
         elif style in upper:
             text = text.upper()
-        prefix = _docx_prefix(paragraph, name)
+        prefix = "" if style in _TABLE_STYLES else _docx_prefix(paragraph, name)
         if prefix is None:
             blocks.append([text])
         else:

@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from . import languages
 from .diagnostics import Diagnostic, SourcePos, error
-from .languages import Language
+from .languages import Language, small_letter
 from .model import (
     INLINE_TYPES,
     CrossRef,
@@ -27,6 +27,8 @@ from .model import (
     Section,
     SubParagraph,
     SubParagraphList,
+    Table,
+    TableCell,
     Text,
 )
 from .parse import REFERENCE_KINDS
@@ -149,7 +151,7 @@ class PlainText(Visitor):
         return node.text or f"¿{node.label}?"
 
     def visit_NoteCall(self, node: NoteCall) -> str:
-        return f"[{node.number}]" if self.note_calls else ""
+        return f"[{node.letter or node.number}]" if self.note_calls else ""
 
     def visit_LineBreak(self, node: LineBreak) -> str:
         return " "
@@ -216,7 +218,7 @@ class _SectionNumbers(Rebuilder):
     def _keep(self, node):
         return node  # numbering sections looks at no text
 
-    visit_Paragraph = visit_ListBlock = visit_Quote = visit_SubParagraphList = _keep
+    visit_Paragraph = visit_ListBlock = visit_Quote = visit_SubParagraphList = visit_Table = _keep
 
 
 def number_sections(document: Document) -> tuple[Document, list[Diagnostic]]:
@@ -253,6 +255,12 @@ class _ParagraphNumbers(Rebuilder):
         return node
 
     visit_ListBlock = visit_Quote = visit_SubParagraphList = _keep
+
+    def visit_Table(self, node: Table) -> Table:
+        """A table takes no paragraph number; the sub-paragraphs in its notes are lettered, not cited."""
+        return replace(node, notes=tuple(
+            replace(note, blocks=_SubParagraphNumbers(self.language, None, None).visit_value(note.blocks))
+            for note in node.notes))
 
 
 class _SubParagraphNumbers(Rebuilder):
@@ -320,6 +328,52 @@ def _number_notes_of(part: Part) -> Part:
     return replace(_rebuild_part(part, walker), notes=notes)
 
 
+class _TableNumbers(Rebuilder):
+    """Table 1, 2… through the whole document; the notes of each table lettered a, b…"""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def visit_Table(self, table: Table) -> Table:
+        self.count += 1
+        anchor = _label_anchor(table.label) or f"tbl{self.count}"
+        # Lettered in reading order: the caption (printed above the table) first, then the rows.
+        in_caption = {call.pos for call in iter_inlines(table.caption) if isinstance(call, NoteCall)}
+        ordered = sorted(table.notes, key=lambda note: note.call_pos not in in_caption)
+        notes = tuple(replace(note, letter=small_letter(n), anchor=f"{anchor}-note-{small_letter(n)}",
+                              call_anchor=f"{anchor}-call-{small_letter(n)}")
+                      for n, note in enumerate(ordered, start=1))
+        letters = _TableNoteLetters({note.call_pos: note.letter for note in notes})
+        return replace(letters.rebuild(replace(table, notes=())), notes=notes, number=self.count, anchor=anchor)
+
+    def _keep(self, node):
+        return node  # no table stands in a paragraph, a list, a quote or a sub-paragraph
+
+    visit_Paragraph = visit_ListBlock = visit_Quote = visit_SubParagraphList = _keep
+
+
+class _TableNoteLetters(Rebuilder):
+    """Each note call in a table gets its table note's letter."""
+
+    def __init__(self, letters: dict[SourcePos, str | None]) -> None:
+        self.letters = letters
+
+    def visit_NoteCall(self, call: NoteCall) -> NoteCall:
+        return replace(call, letter=self.letters.get(call.pos))
+
+
+def number_tables(document: Document) -> tuple[Document, list[Diagnostic]]:
+    """Number the tables through the document, the annexes' running on from the body's.
+
+    One sequence, not one per part as paragraphs have: a table is cited from anywhere
+    ("see table 5"), and the UN editorial manual numbers a report's tables consecutively;
+    a reader looking for table 5 finds one table 5, wherever it stands.
+    """
+    walker = _TableNumbers()
+    return replace(document, parts=tuple(replace(part, children=walker.visit_value(part.children))
+                                         for part in document.parts)), []
+
+
 def _targets(document: Document) -> dict[str, tuple[str, str, str | None, SourcePos]]:
     """Every label → (kind, printed text, anchor, position); first definition wins."""
     targets: dict[str, tuple[str, str, str | None, SourcePos]] = {}
@@ -339,6 +393,11 @@ def _targets(document: Document) -> dict[str, tuple[str, str, str | None, Source
                     targets.setdefault(item.label, ("para", item.citation or "", item.anchor, item.pos))
         for note in part.notes:
             targets.setdefault(f"note:{note.label}", ("note", str(note.number), note.anchor, note.pos))
+        for table in part.tables:
+            if table.label:
+                targets.setdefault(table.label, ("tbl", str(table.number or ""), table.anchor, table.pos))
+            for note in table.notes:
+                targets.setdefault(f"note:{note.label}", ("note", note.letter or "", note.anchor, note.pos))
     return targets
 
 
@@ -374,6 +433,15 @@ class _References(Rebuilder):
     def visit_Section(self, node: Section) -> Section:
         titled = self.within(node.label, replace(node, children=()))
         return replace(titled, children=self.visit_value(node.children))
+
+    def visit_Table(self, node: Table) -> Table:
+        table = self.within(node.label, replace(node, notes=()))
+        outer, self.in_note = self.in_note, True
+        try:
+            notes = tuple(replace(note, blocks=self.visit_value(note.blocks)) for note in node.notes)
+        finally:
+            self.in_note = outer
+        return replace(table, notes=notes)
 
     def visit_CrossRef(self, inline: CrossRef) -> CrossRef:
         target = self.targets.get(inline.label)
@@ -468,8 +536,19 @@ def check(document: Document) -> tuple[Document, list[Diagnostic]]:
                         diagnostics.append(error(item.pos, f"'{item.label}' labels a sub-paragraph of an "
                                                            "unnumbered paragraph, which cannot be cited"))
                 claim_id(item.anchor, item.pos, item.label)
+        for table in part.tables:
+            if table.label:
+                claim(table.label, table.pos, "label")
+            claim_id(table.anchor, table.pos, table.label)
+            if not table.caption:
+                diagnostics.append(error(table.pos, "a table without a title",
+                                         "write ': Title {#tbl:label}' on the line after its last row, "
+                                         "a blank line between"))
+            widths = {len(row.cells) for row in table.rows}
+            if len(widths) > 1:
+                diagnostics.append(error(table.pos, "the rows of this table have different numbers of cells"))
         called: dict[str, Note] = {}
-        for note in part.notes:
+        for note in [*part.notes, *(note for table in part.tables for note in table.notes)]:
             if note.label in called:
                 diagnostics.append(error(
                     note.call_pos, f"note [^{note.label}] is called twice",
@@ -504,6 +583,12 @@ class _Typography(Rebuilder):
     def visit_Section(self, node: Section) -> Section:
         return replace(node, title=self.set(node.title), children=self.visit_value(node.children))
 
+    def visit_Table(self, node: Table) -> Table:
+        return replace(self.rebuild(node), caption=self.set(node.caption), source=self.set(node.source))
+
+    def visit_TableCell(self, node: TableCell) -> TableCell:
+        return replace(node, inlines=self.set(node.inlines))
+
 
 def apply_typography(document: Document) -> tuple[Document, list[Diagnostic]]:
     """Set every text in its part's language: the edition's, or an annex's own."""
@@ -521,6 +606,7 @@ TRANSFORMS: list[Transform] = [
     number_sections,
     number_paragraphs,
     number_notes,
+    number_tables,
     resolve_references,
     apply_typography,
     check,

@@ -47,7 +47,8 @@ class Visitor:
         return [t.__name__ for t in cls.covers if not hasattr(cls, f"visit_{t.__name__}")]
 
 
-_NODE_NAMES = {t.__name__ for t in NODE_TYPES}
+_NODE_NAMES = {t.__name__ for t in NODE_TYPES} | {"Note"}
+"""What :class:`Rebuilder` rebuilds by default: the model's nodes, and a note (a table holds its notes)."""
 
 
 class Rebuilder(Visitor):

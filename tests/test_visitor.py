@@ -52,23 +52,23 @@ def test_every_walker_has_a_method_for_every_node_type_it_covers(walker):
 
 
 @dataclass(frozen=True)
-class Table:
+class Chart:
     """A node type added to the model without a method in the walkers."""
 
     caption: str
 
 
 def test_a_new_node_type_makes_the_completeness_test_fail(monkeypatch):
-    monkeypatch.setattr(model, "NODE_TYPES", (*NODE_TYPES, Table))
+    monkeypatch.setattr(model, "NODE_TYPES", (*NODE_TYPES, Chart))
     import councildoc.visitor as visitor
 
     monkeypatch.setattr(visitor, "NODE_TYPES", model.NODE_TYPES)
     for walker in WALKERS:
         if walker.covers is NODE_TYPES:
             monkeypatch.setattr(walker, "covers", model.NODE_TYPES)
-    full = [walker for walker in WALKERS if Table in walker.covers]
+    full = [walker for walker in WALKERS if Chart in walker.covers]
     assert full, "no walker covers every node type"
-    assert all("Table" in walker.missing() for walker in full)
+    assert all("Chart" in walker.missing() for walker in full)
 
 
 def test_an_unknown_node_raises_in_a_visitor_and_in_a_rebuilder():
@@ -77,13 +77,13 @@ def test_an_unknown_node_raises_in_a_visitor_and_in_a_rebuilder():
             return node.text
 
     assert Plain().visit(Text("x")) == "x"
-    with pytest.raises(UnknownNode, match="Plain has no visit_Table"):
-        Plain().visit(Table("budget"))
+    with pytest.raises(UnknownNode, match="Plain has no visit_Chart"):
+        Plain().visit(Chart("budget"))
     # A rebuilder rebuilds the model's own nodes it has no method for, but nothing else.
     paragraph = Paragraph((Text("a"),), SourcePos("x.md"))
     assert Rebuilder().visit(paragraph) == paragraph
     with pytest.raises(UnknownNode):
-        Rebuilder().visit(Paragraph((Table("budget"),), SourcePos("x.md")))
+        Rebuilder().visit(Paragraph((Chart("budget"),), SourcePos("x.md")))
 
 
 def test_an_unknown_node_in_a_document_stops_the_dump():
@@ -92,11 +92,11 @@ def test_an_unknown_node_in_a_document_stops_the_dump():
     document, diagnostics = compile_text("---\nlang: en\ntitle: T\n---\n\n# S\n\nText.\n")
     assert diagnostics == []
     section = document.body.children[0]
-    broken = Paragraph((Text("a"), Table("budget")), SourcePos("doc.md", 9, 1))
+    broken = Paragraph((Text("a"), Chart("budget")), SourcePos("doc.md", 9, 1))
     from dataclasses import replace
 
     document = replace(document, parts=(replace(document.body, children=(replace(section, children=(broken,)),)),))
-    with pytest.raises(UnknownNode, match="visit_Table"):
+    with pytest.raises(UnknownNode, match="visit_Chart"):
         dump(document)
 
 
@@ -108,9 +108,9 @@ def test_an_unknown_node_in_a_document_stops_every_writer(writer, tmp_path):
     document, diagnostics = compile_text("---\nlang: en\ntitle: T\n---\n\n# S\n\nText.\n")
     assert diagnostics == []
     section = document.body.children[0]
-    broken = Paragraph((Text("a"),), SourcePos("doc.md", 9, 1), attachments=(Table("budget"),), number=1)
+    broken = Paragraph((Text("a"),), SourcePos("doc.md", 9, 1), attachments=(Chart("budget"),), number=1)
     document = replace(document, parts=(replace(document.body, children=(replace(section, children=(broken,)),)),))
-    with pytest.raises(UnknownNode, match="visit_Table"):
+    with pytest.raises(UnknownNode, match="visit_Chart"):
         if writer == "html":
             from conftest import ROOT
 

@@ -74,6 +74,12 @@ class Language:
     """The quotation marks that straight ``"…"`` in a source become."""
     typography: tuple[TypographyRule, ...] = field(default_factory=tuple)
     """Substitutions on the text: no-break spaces and the like."""
+    table: str = "Table"
+    """What heads a table with its number (``Cuadro 2``)."""
+    table_continued: str = "(continued)"
+    """The line over a table's heads on each page after its first (``(suite)``)."""
+    table_source: str = "Source:"
+    """What opens a table's source line (``Fuente:``)."""
     subparagraph_markers: tuple[str, ...] = ("({a})", "({i})", "{a}.", "{i}.")
     """How sub-paragraphs of the first to fourth degree are marked, ``{a}`` standing for a letter and
     ``{i}`` for a small roman numeral (the UN editorial manual: (a), (i), a., i. in English;

@@ -125,6 +125,7 @@ def check_calls_inside_notes(source: SourceText) -> list[Diagnostic]:
 def check_note_definitions(source: SourceText, parts: list[Part]) -> list[Diagnostic]:
     """What Pandoc passes over in silence: notes never called, or defined twice."""
     called = {note.label for part in parts for note in part.notes}
+    called |= {note.label for part in parts for table in part.tables for note in table.notes}
     seen: dict[str, int] = {}
     diagnostics = []
     for label, number, column in note_definitions(source):
@@ -166,11 +167,13 @@ _LABEL_WRITTEN = re.compile(r"\{#([A-Za-z]+:[^\s}]+)")
 
 
 def check_grid_tables(source: SourceText) -> list[Diagnostic]:
-    """A grid table is not Markdown that Pandoc's CommonMark reader knows: it would print as text."""
+    """A grid table is not Markdown that Pandoc's CommonMark reader knows (``grid_tables`` is an
+    extension of Pandoc's own Markdown only): it would print as text."""
     for number, line in enumerate(source.text.split("\n"), start=1):
         if _GRID_TABLE_RULE.match(line):
-            return [error(source.pos(number, 1), "a grid table is not supported yet",
-                          "this version of councildoc writes no tables: set the figures out in paragraphs")]
+            return [error(source.pos(number, 1), "a grid table is not supported: Pandoc's CommonMark reader "
+                                                 "has no grid tables",
+                          "write a pipe table (| Item | 2009 |, then |:--|--:|), one row a line")]
     return []
 
 

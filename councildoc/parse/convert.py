@@ -37,6 +37,9 @@ from ..model import (
     Strong,
     SubParagraph,
     SubParagraphList,
+    Table,
+    TableCell,
+    TableRow,
     Text,
 )
 from ..read import SourceText
@@ -64,7 +67,10 @@ _BLOCK_NAMES = {
     "LineBlock": "a line block",
     "Figure": "a figure",
 }
-_BLOCK_HINTS = {"Table": "this version of councildoc writes no tables: set the figures out in paragraphs"}
+_BLOCK_HINTS = {"Table": "a table stands on its own in the body or an annex, not in a note, a list or a quote"}
+_ALIGNS = {"AlignLeft": "left", "AlignRight": "right", "AlignCenter": "center"}
+_NUMBER_CELL = re.compile(r"^[(\-−–+]?\s?[\d][\d\s.,\u00a0\u202f']*\)?\s?%?$|^[-–—…]$|^\.\.\.?$|^$")
+"""What a cell of a number column holds: a number (``1,234.5``, ``(12)``, ``−3 %``), a dash or nothing."""
 
 
 @dataclass
@@ -119,6 +125,8 @@ class Converter:
         """The degree of the sub-paragraphs being read (0 outside any)."""
         self.labels: set[str] = set()
         """Every label that found its node, to catch one that Pandoc dropped."""
+        self.table_notes: list[Note] | None = None
+        """While a table's caption or cells are read: the notes they call (table notes)."""
 
     # -- an edition ---------------------------------------------------------
 
@@ -266,7 +274,81 @@ class Converter:
         outline.open_section(level, title=title, pos=here, label=label, numbered=numbered)
 
     def numbered_paragraph(self, node: Node, attrs: Attributes, here: SourcePos, outline: _Outline) -> None:
+        siblings = outline.current()
+        table = siblings[-1] if siblings and isinstance(siblings[-1], Table) else None
+        if self.is_caption(here):
+            if table is None or table.caption:
+                self.diagnostics.append(error(here, "a table caption (': Title') must follow its table",
+                                              "write it on the line after the table's last row, a blank line between"))
+                return
+            siblings[-1] = self.caption(node, attrs, here, table)
+            return
+        if "source" in attrs.get("classes", []):
+            if table is None or table.source is not None:
+                self.diagnostics.append(error(here, "a {.source} paragraph must follow a table (or its caption)"))
+                return
+            self.check_attributes(attrs, here, "a table's source line", ("source",))
+            source, table = self.table_text(pandoc.Para.read(node).inlines, here, table)
+            siblings[-1] = dataclasses.replace(table, source=source)
+            return
         outline.current().append(self.paragraph(node, attrs, here))
+
+    # -- tables ---------------------------------------------------------------
+
+    def is_caption(self, here: SourcePos) -> bool:
+        """Pandoc's caption syntax (``: Title``), which CommonMark reads as a paragraph."""
+        line = self.lines[here.line - 1] if here.line <= len(self.lines) else ""
+        return line[here.column - 1:].startswith(": ")
+
+    def table_text(self, nodes: list[Node], pos: SourcePos, table: Table) -> tuple[tuple[Inline, ...], Table]:
+        """The inlines of a caption, a cell or a source line, and the table with the notes they call."""
+        outer, self.table_notes = self.table_notes, list(table.notes)
+        try:
+            inlines = self.inlines(nodes, pos)
+            return inlines, dataclasses.replace(table, notes=tuple(self.table_notes))
+        finally:
+            self.table_notes = outer
+
+    def caption(self, node: Node, attrs: Attributes, here: SourcePos, table: Table) -> Table:
+        """``: Title {#tbl:label}``: the table's title and label."""
+        self.check_attributes(attrs, here, "a table caption")
+        nodes = list(pandoc.Para.read(node).inlines)
+        nodes = nodes[1:]  # the ':'
+        if nodes and pandoc.first_inline(nodes)[0] == pandoc.SPACE:
+            nodes = nodes[1:]
+        label = None
+        for index, inline in enumerate(nodes):
+            if pandoc.kind(inline) == "Span" and (span := pandoc.Span.read(inline)).attr.identifier:
+                label = self.label({"id": span.attr.identifier}, here, "tbl", "a table's")
+                del nodes[index]
+                break
+        caption, table = self.table_text(nodes, here, table)
+        caption = _strip_trailing(caption)
+        if not caption:
+            self.diagnostics.append(error(here, "a table caption is empty", "write ': Title {#tbl:label}'"))
+        return dataclasses.replace(table, caption=caption, label=label)
+
+    def table(self, node: Node, attrs: Attributes, here: SourcePos, outline: _Outline) -> None:
+        raw = pandoc.Table.read(node)
+        table = Table((), (), (), (), here)
+        rows: dict[str, list[TableRow]] = {"head": [], "body": []}
+        for where, source_rows in (("head", raw.head), ("body", raw.body)):
+            for cells in source_rows:
+                converted = []
+                for blocks in cells:
+                    start = pandoc.first_data_pos(blocks)
+                    cell_pos = self.source.pos(*start) if start else here
+                    nodes = [inline for block in blocks for inline in pandoc.Para.read(block).inlines]
+                    inlines, table = self.table_text(nodes, cell_pos, table)
+                    converted.append(TableCell(inlines, cell_pos))
+                row_pos = converted[0].pos if converted else here
+                rows[where].append(TableRow(tuple(converted), row_pos))
+        if not rows["head"]:
+            self.diagnostics.append(error(here, "a table without column heads", "write a head row"))
+        aligns = tuple(_ALIGNS.get(align) or _column_alignment(rows["body"], column)
+                       for column, align in enumerate(raw.aligns))
+        outline.current().append(dataclasses.replace(table, head=tuple(rows["head"]), body=tuple(rows["body"]),
+                                                     aligns=aligns))
 
     def attach(self, node: Node, attrs: Attributes, here: SourcePos, outline: _Outline) -> None:
         """A list or a quote hangs under the paragraph before it."""
@@ -498,11 +580,12 @@ class Converter:
         blocks = pandoc.Blocks.read(node).blocks
         self.in_note = True
         outer, self.degree = self.degree, 0  # a note called from a sub-paragraph starts its own degrees
+        in_table, self.table_notes = self.table_notes, None  # a note's own text is no table's
         converted = self.note_blocks(blocks, pos)
-        self.in_note, self.degree = False, outer
+        self.in_note, self.degree, self.table_notes = False, outer, in_table
         first = pandoc.first_data_pos(blocks)
         definition = self.source.pos(first[0], 1) if first else pos
-        self.notes.append(Note(label, converted, definition, pos))
+        (self.notes if self.table_notes is None else self.table_notes).append(Note(label, converted, definition, pos))
 
     def image(self, node: Node, pos: SourcePos, out: list) -> None:
         self.unsupported("an image", pos, "councildoc documents carry no images yet")
@@ -571,7 +654,7 @@ class Converter:
                 continue
             self.diagnostics.append(error(
                 position(match.start()), f"'@{match[1]}' is not a reference: a reference names its kind",
-                "write @sec:, @para:, @note: or @annex: before the label, or \\@ for an at sign"))
+                "write @sec:, @para:, @note:, @annex: or @tbl: before the label, or \\@ for an at sign"))
 
     def references(self, text: str, position: Callable[[int], SourcePos]) -> list[Inline]:
         """The text with each ``@kind:label`` made a :class:`CrossRef`."""
@@ -595,6 +678,22 @@ class Converter:
         if last < len(text):
             result.append(Text(text[last:]))
         return result
+
+
+def _strip_trailing(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
+    """Without the space a label left at the end."""
+    if inlines and isinstance(inlines[-1], Text):
+        text = inlines[-1].text.rstrip()
+        return (*inlines[:-1], Text(text)) if text else inlines[:-1]
+    return inlines
+
+
+def _column_alignment(rows: list[TableRow], column: int) -> str:
+    """``right`` for a column whose body cells are all numbers (or dashes), else ``left``."""
+    texts = ["".join(i.text for i in row.cells[column].inlines if isinstance(i, Text)).strip()
+             for row in rows if column < len(row.cells)]
+    numeric = [t for t in texts if t and _NUMBER_CELL.match(t)]
+    return "right" if numeric and all(_NUMBER_CELL.match(t) for t in texts) else "left"
 
 
 def _position_finder(starts: list[tuple[int, SourcePos]]) -> Callable[[int], SourcePos]:
@@ -624,6 +723,7 @@ BLOCK_RULES: dict[str, Callable[[Converter, Node, Attributes, SourcePos, _Outlin
     "BlockQuote": Converter.attach,
     "Div": Converter.div,
     "RawBlock": Converter.raw_block,
+    "Table": Converter.table,
 }
 """The blocks of a part (the body or an annex); any other is "not supported"."""
 

@@ -224,6 +224,29 @@ class Raw:
         return cls(*node["c"])
 
 
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A pipe table: each column's alignment, the head rows and the body rows, each row a list of cells,
+    each cell its blocks (a ``Plain`` in a pipe table)."""
+
+    attr: Attr
+    aligns: list[str]
+    """``AlignLeft``, ``AlignRight``, ``AlignCenter`` or ``AlignDefault``, per column."""
+    head: list[list[list[Node]]]
+    body: list[list[list[Node]]]
+    """The rows of every table body, then of the foot (a pipe table has one body and no foot)."""
+
+    @classmethod
+    def read(cls, node: Node) -> Table:
+        attr, _caption, colspecs, (_, head_rows), bodies, (_, foot_rows) = node["c"]
+
+        def cells(rows: list) -> list[list[list[Node]]]:
+            return [[cell[4] for cell in row[1]] for row in rows]
+
+        body = [row for _, _, inner_head, rows in bodies for row in inner_head + rows] + foot_rows
+        return cls(Attr.read(attr), [spec[0]["t"] for spec in colspecs], cells(head_rows), cells(body))
+
+
 SPACE: Node = {"t": "Space"}
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-REFERENCE_KINDS = {"note": "note", "para": "paragraph", "sec": "section", "annex": "annex"}
+REFERENCE_KINDS = {"note": "note", "para": "paragraph", "sec": "section", "annex": "annex", "tbl": "table"}
 """Reference prefixes (pandoc-crossref style) and what they name in messages."""
 
 REFERENCE = re.compile(r"@([A-Za-z]+):(\w+(?:[-.:/]\w+)*)")

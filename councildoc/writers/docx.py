@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import io
+import re
 import subprocess
 import tempfile
 import zipfile
@@ -43,6 +44,9 @@ from ..model import (
     Strong,
     SubParagraph,
     SubParagraphList,
+    Table,
+    TableCell,
+    TableRow,
     Text,
 )
 from ..transforms import plain_text
@@ -87,6 +91,7 @@ def _str(text: str) -> dict:
 
 
 TAB = {"t": "RawInline", "c": ["openxml", "<w:r><w:tab/></w:r>"]}
+_PANDOC_ALIGN = {"left": "AlignLeft", "right": "AlignRight", "center": "AlignCenter"}
 
 
 @dataclass(frozen=True)
@@ -149,7 +154,10 @@ class _AstBuilder(Visitor):
         return {"t": "LineBreak"}
 
     def visit_NoteCall(self, node: NoteCall, place: _Place) -> dict:
-        note = self.note(place.part, node.number)
+        if node.letter:  # a table note: its letter, raised; the note stands under the table
+            note = {"t": "Superscript", "c": [_str(node.letter)]}
+        else:
+            note = self.note(place.part, node.number)
         if not node.follows_call:
             return note
         # Two calls at one place are separated by a raised comma (¹,²).
@@ -218,6 +226,36 @@ class _AstBuilder(Visitor):
         else:
             head = [_styled(place.style or "", list(lead))]  # an item that opens with a list: its marker alone
         return [*head, *self.blocks(blocks, replace(place, style=f"{place.style} Continued"))]
+
+    def visit_Table(self, node: Table, place: _Place) -> list:
+        """Number and title above, a real Word table (style ``Table``, named "Council Table": rules
+        top, under the heads and at the bottom), then the source and the lettered notes, each a
+        paragraph in its named style. ``finish`` marks the rows (heads repeat, no row splits)."""
+        words = place.part.language
+        cells = place.inside()
+        above = [_styled("Table Number", [_str(f"{words.table} {node.number or ''}")]),
+                 _styled("Table Title", self.inlines(node.caption, cells))]
+        colspecs = [[{"t": _PANDOC_ALIGN[align]}, {"t": "ColWidthDefault"}] for align in node.aligns]
+        table = {"t": "Table", "c": [
+            _attr(node.anchor or ""), [None, []], colspecs,
+            [_attr(), [self.visit(row, cells) for row in node.head]],
+            [[_attr(), 0, [], [self.visit(row, cells) for row in node.body]]],
+            [_attr(), []],
+        ]}
+        below = []
+        if node.source is not None:
+            below.append(_styled("Table Source", [_str(words.table_source), _str(" "),
+                                                  *self.inlines(node.source, cells)]))
+        for note in node.notes:
+            lead = ({"t": "Superscript", "c": [_str(note.letter or "")]}, TAB)
+            below += self.blocks(note.blocks, cells.inside(style="Table Note", lead=lead))
+        return [*above, table, *below]
+
+    def visit_TableRow(self, node: TableRow, place: _Place) -> list:
+        return [_attr(), [self.visit(cell, place) for cell in node.cells]]
+
+    def visit_TableCell(self, node: TableCell, place: _Place) -> list:
+        return [_attr(), {"t": "AlignDefault"}, 1, 1, [{"t": "Plain", "c": self.inlines(node.inlines, place)}]]
 
     def visit_Section(self, node: Section, place: _Place) -> list:
         title = self.inlines(node.title, place)
@@ -412,6 +450,21 @@ def footnote_lists(footnotes: bytes) -> bytes:
     return footnotes.replace(b'<w:pStyle w:val="Compact" />', b'<w:pStyle w:val="FootnoteList" />')
 
 
+_ROW = re.compile(r"<w:tr>(\s*<w:trPr>(.*?)</w:trPr>)?")
+
+
+def table_rows(body: str) -> str:
+    """Every table row kept on one page (``w:cantSplit``); the head rows, which Pandoc marks
+    ``w:tblHeader``, repeat on each page the table crosses."""
+    def row(match: re.Match) -> str:
+        inside = match[2] or ""
+        if "<w:cantSplit" not in inside:
+            inside = "<w:cantSplit />" + inside
+        return f"<w:tr><w:trPr>{inside}</w:trPr>"
+
+    return _ROW.sub(row, body)
+
+
 def finish(docx: bytes, document: Document) -> bytes:
     """Pandoc's DOCX with the section breaks, running heads and properties put in."""
     source = zipfile.ZipFile(io.BytesIO(docx))
@@ -451,7 +504,7 @@ def finish(docx: bytes, document: Document) -> bytes:
         body = body.replace(mark, f"<w:p><w:pPr>{sections[index]}</w:pPr></w:p>")
     if 'xmlns:r="' not in body[:2000]:
         body = body.replace("<w:document ", f'<w:document xmlns:r="{R}" ', 1)
-    parts["word/document.xml"] = body.encode("utf-8")
+    parts["word/document.xml"] = table_rows(body).encode("utf-8")
     parts["word/footnotes.xml"] = footnote_lists(parts["word/footnotes.xml"])
     parts["docProps/core.xml"] = core_properties(document)
     return _zip(parts)

@@ -34,6 +34,9 @@ from ..model import (
     Strong,
     SubParagraph,
     SubParagraphList,
+    Table,
+    TableCell,
+    TableRow,
     Text,
 )
 from ..transforms import iter_sections, plain_text
@@ -76,6 +79,8 @@ class HtmlWriter(Visitor):
         self.ctx = ctx
         self.depth = depth
         """Added to a section's level to give its heading's rank (the masthead's title is the h1)."""
+        self.table: Table | None = None
+        """The table being written (its note calls link to the notes under it)."""
 
     # -- runs of nodes
 
@@ -119,13 +124,21 @@ class HtmlWriter(Visitor):
         return Markup("<br>")
 
     def visit_NoteCall(self, node: NoteCall) -> Markup:
-        call = self.note_call(node.number)
+        call = self.table_note_call(node) if node.letter else self.note_call(node.number)
         return Markup('<sup class="note-sep">,</sup>') + call if node.follows_call else call
 
     def visit_CrossRef(self, node: CrossRef) -> Markup:
         if node.text is None:
             return Markup('<span class="unresolved">¿{}?</span>').format(node.label)
         return Markup('<a class="xref" href="#{}">{}</a>').format(self.ctx.id(node.anchor), node.text)
+
+    def table_note_call(self, node: NoteCall) -> Markup:
+        """A table note's letter, linking to the note under the table (on paper too: it is not a footnote)."""
+        note = next((n for n in self.table.notes if n.letter == node.letter), None) if self.table else None
+        if note is None:
+            return Markup('<span class="unresolved">¿note?</span>')
+        return Markup('<a class="table-note-call" href="#{}" id="{}" role="doc-noteref"><sup>{}</sup></a>').format(
+            self.ctx.id(note.anchor), self.ctx.id(note.call_anchor), note.letter)
 
     def note_call(self, number: int | None) -> Markup:
         """The superscript link to note ``number`` of the part; for print, the note's text follows it.
@@ -191,6 +204,46 @@ class HtmlWriter(Visitor):
             rest = rest[1:]
         return self.element("li", "subpara", content + self.blocks(rest), node.anchor)
 
+    def visit_Table(self, node: Table) -> Markup:
+        """Number and title in the caption; the table in a box of its own that scrolls sideways on a
+        phone; the source line and the lettered notes under it."""
+        outer, self.table = self.table, node
+        try:
+            words = self.ctx.language
+            caption = Markup('<caption><span class="table-number">{} {}</span> <span class="table-title">{}</span>'
+                             '</caption>').format(words.table, node.number or "", self.inlines(node.caption))
+            head = Markup("").join(self.visit(row, node, True) for row in node.head)
+            body = Markup("").join(self.visit(row, node, False) for row in node.body)
+            table = Markup('<table class="council-table">{}<thead>{}</thead><tbody>{}</tbody></table>').format(
+                caption, head, body)
+            html = Markup('<div class="table-scroll" role="region" tabindex="0" aria-label="{} {}">{}</div>').format(
+                words.table, node.number or "", table)
+            if node.source is not None:
+                html += Markup('<p class="table-source"><span class="table-source-word">{}</span> {}</p>').format(
+                    words.table_source, self.inlines(node.source))
+            if node.notes:
+                notes = TableNoteWriter(self.ctx, self.depth)
+                html += self.element("ol", "table-notes", Markup("").join(
+                    Markup('<li id="{}"><span class="table-note-letter">{}</span> {}</li>').format(
+                        self.ctx.id(note.anchor), note.letter, notes.blocks(note.blocks))
+                    for note in node.notes))
+            return self.element("div", "table-block", html, node.anchor)
+        finally:
+            self.table = outer
+
+    def visit_TableRow(self, node: TableRow, table: Table, head: bool) -> Markup:
+        cells = Markup("").join(self.visit(cell, table, head, column) for column, cell in enumerate(node.cells))
+        return Markup("<tr>{}</tr>").format(cells)
+
+    def visit_TableCell(self, node: TableCell, table: Table, head: bool, column: int) -> Markup:
+        """A head cell is a column's ``th``; the first cell of a row of a text column heads its row."""
+        align = table.aligns[column] if column < len(table.aligns) else "left"
+        if head:
+            return Markup('<th scope="col" class="align-{}">{}</th>').format(align, self.inlines(node.inlines))
+        if column == 0 and align == "left":
+            return Markup('<th scope="row" class="align-left">{}</th>').format(self.inlines(node.inlines))
+        return Markup('<td class="align-{}">{}</td>').format(align, self.inlines(node.inlines))
+
     def visit_Section(self, node: Section) -> Markup:
         level = min(self.depth + node.level, 6)
         heading = Markup('<h{0} class="heading level-{1}">{2}</h{0}>').format(level, node.level,
@@ -233,6 +286,13 @@ class FootnoteWriter(HtmlWriter):
 
     def paragraph(self, node: Paragraph, css: str) -> Markup:
         return Markup('<span class="{}">{}</span>').format(css, self.inlines(node.inlines))
+
+
+class TableNoteWriter(HtmlWriter):
+    """A table note's blocks under its table: its first paragraph runs on after the letter."""
+
+    def visit_Paragraph(self, node: Paragraph) -> Markup:
+        return self.element("span", "table-note-para", self.inlines(node.inlines)) + self.blocks(node.attachments)
 
 
 def entries_by_heading(part: Part, writer: HtmlWriter) -> list[dict]:

@@ -133,6 +133,8 @@ class _CallPlaces(Visitor):
         pass
 
     visit_Text = visit_Code = visit_LineBreak = visit_CrossRef = _leaf
+    # The calls in a table are table notes, set under the table: no footnote to place.
+    visit_Table = visit_TableRow = visit_TableCell = _leaf
 
 
 def call_paragraphs(document: Document) -> dict[str, str]:

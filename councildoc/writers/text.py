@@ -28,10 +28,19 @@ from ..model import (
     Section,
     SubParagraph,
     SubParagraphList,
+    Table,
+    TableCell,
+    TableRow,
 )
 from ..transforms import PlainText, plain_text
 
 _SPACE = re.compile(r"\s+")
+
+
+TABLE_CELL_SEPARATOR = " | "
+"""Between the cells of a table's row in the review text."""
+EMPTY_CELL = "·"
+"""An empty cell in the review text (so that every row shows every column)."""
 
 
 def normalize(text: str) -> str:
@@ -96,6 +105,23 @@ class ReviewText(PlainText):
 
     def visit_SubParagraph(self, node: SubParagraph) -> list[str]:
         return lead(node.marker or "", self.lines(node.blocks))
+
+    def visit_Table(self, node: Table) -> list[str]:
+        """``Table 1``, the title, a line per row (cells joined by `` | ``), the source, the notes ``[a]``."""
+        words = self.part.language
+        lines = [normalize(f"{words.table} {node.number or ''}"), normalize(self.text(node.caption))]
+        lines += [self.visit(row) for row in node.rows]
+        if node.source is not None:
+            lines.append(normalize(f"{words.table_source} {self.text(node.source)}"))
+        for note in node.notes:
+            lines += lead(f"[{note.letter}]", self.lines(note.blocks))
+        return lines
+
+    def visit_TableRow(self, node: TableRow) -> str:
+        return TABLE_CELL_SEPARATOR.join(self.visit(cell) for cell in node.cells)
+
+    def visit_TableCell(self, node: TableCell) -> str:
+        return normalize(self.text(node.inlines)) or EMPTY_CELL
 
     def note(self, note: Note) -> list[str]:
         return lead(f"[{note.number}]", self.lines(note.blocks))
