@@ -437,7 +437,7 @@ def make_plan(project: Project, request: Request, state: BuildState, report: Bui
             # The web page links to the other editions: adding or removing one rebuilds it.
             options = request.pdf_variant or ""
             if fmt == "html":
-                options += f"|{','.join(sorted(sources.editions))}|{','.join(request.formats)}"
+                options += f"|{','.join(sorted(sources.editions))}|{','.join(sorted(request.formats))}"
             plan.keys[path] = edition_key(plan.project_key, sources.editions[lang], sources.meta_path, fmt, options)
             if request.force or not state.up_to_date(path, plan.keys[path], _relative(project, path)):
                 needed.append(fmt)
