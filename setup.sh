@@ -11,6 +11,12 @@ PYTHON=${PYTHON:-python3}
 DEBIAN_PACKAGES=(python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation2)
 # For the tests: LibreOffice renders the DOCX editions as a reader's word processor would.
 DEBIAN_PACKAGES+=(libreoffice-writer-nogui)
+# For the tests: the validators the field uses on the web pages, the Nu Html Checker (Java) and
+# axe-core in Chromium (Node drives it); Node and Java from Debian unless the machine has them.
+DEBIAN_PACKAGES+=(chromium)
+command -v java >/dev/null 2>&1 || DEBIAN_PACKAGES+=(default-jre-headless)
+command -v node >/dev/null 2>&1 || DEBIAN_PACKAGES+=(nodejs)
+command -v npm >/dev/null 2>&1 || DEBIAN_PACKAGES+=(npm)
 
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then
@@ -43,4 +49,15 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   .venv/bin/python -m pip install --quiet --upgrade pip
   .venv/bin/python -m pip install --quiet -e '.[test]'
   echo "$want" > "$stamp"
+fi
+
+# The validators, from npm into .tools/ (not committed), pinned; no install scripts (vnu-jar's would
+# download a Java runtime: Debian's is used).
+NPM_TOOLS=(vnu-jar@26.9.27 axe-core@4.14.1 puppeteer-core@25.16.0)
+stamp=.tools/.councildoc-installed
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "${NPM_TOOLS[*]}" ]; then
+  echo "setup: installing the HTML validators into .tools: ${NPM_TOOLS[*]}"
+  mkdir -p .tools
+  npm install --prefix .tools --no-audit --no-fund --ignore-scripts --loglevel=error "${NPM_TOOLS[@]}" >/dev/null
+  echo "${NPM_TOOLS[*]}" > "$stamp"
 fi

@@ -32,6 +32,10 @@ class RenderContext:
     """The stylesheets and the Word styles."""
     pdf_variant: str | None = None
     """``pdf/ua-1`` or ``pdf/a-2b`` for the PDF, or None."""
+    editions: tuple[str, ...] = ()
+    """Every language edition of the document (the web page links to the others)."""
+    published: tuple[str, ...] = ()
+    """The formats the build writes of every edition (the web page links to the others)."""
     _environment: jinja2.Environment | None = field(default=None, repr=False)
 
     @property
@@ -96,7 +100,8 @@ def render_html(document: Document, context: RenderContext) -> tuple[str, list[D
     from .writers.html import STYLESHEET, write_html
 
     stylesheet = (context.styles_dir / STYLESHEET).read_text(encoding="utf-8")
-    return write_html(document, context.environment, stylesheet), []
+    return write_html(document, context.environment, stylesheet, editions=context.editions,
+                      published=context.published), []
 
 
 def render_pdf(document: Document, context: RenderContext) -> tuple[bytes | None, list[Diagnostic]]:

@@ -180,9 +180,11 @@ def write_together(outputs: dict[Path, str | bytes]) -> None:
         journal.unlink()
 
 
-def render_context(project: Project, pdf_variant: str | None = None) -> formats_registry.RenderContext:
-    """What the writers read from the project: its templates and styles."""
-    return formats_registry.RenderContext(project.templates_dir, project.styles_dir, pdf_variant)
+def render_context(project: Project, pdf_variant: str | None = None, editions: tuple[str, ...] = (),
+                   published: tuple[str, ...] = ()) -> formats_registry.RenderContext:
+    """What the writers read from the project: its templates and styles, the document's editions and
+    the formats the build writes of each."""
+    return formats_registry.RenderContext(project.templates_dir, project.styles_dir, pdf_variant, editions, published)
 
 
 def cannot_write(project: Project, path: Path, exc: OSError, left: str = "nothing of this edition") -> Diagnostic:
@@ -233,6 +235,8 @@ class Job:
     info: DocumentInfo | None
     """What ``document.yaml`` says, read once by the planner (``None`` when it is broken: the
     edition is then only checked)."""
+    published: tuple[str, ...] = ()
+    """Every format the build asks for: those the web page links to."""
 
 
 @dataclass
@@ -262,7 +266,7 @@ def run_job(root: Path, job: Job, write: bool, pdf_variant: str | None) -> JobRe
     if write and job.formats:
         # The edition is the unit: every format is rendered in memory, and all are written
         # together only when every one succeeded; otherwise its earlier outputs stay as they are.
-        context = render_context(project, pdf_variant)
+        context = render_context(project, pdf_variant, tuple(sorted(sources.editions)), job.published)
         outputs: dict[Path, str | bytes] = {}
         for fmt in job.formats:
             data, problems = render(document, fmt, context)
@@ -433,12 +437,15 @@ def make_plan(project: Project, request: Request, state: BuildState, report: Bui
         needed = []
         for fmt in request.formats if request.write and info is not None else []:
             path = project.output_path(sources.name, lang, fmt)
-            plan.keys[path] = edition_key(plan.project_key, sources.editions[lang], sources.meta_path, fmt,
-                                          request.pdf_variant or "")
+            # The web page links to the other editions: adding or removing one rebuilds it.
+            options = request.pdf_variant or ""
+            if fmt == "html":
+                options += f"|{','.join(sorted(sources.editions))}|{','.join(sorted(request.formats))}"
+            plan.keys[path] = edition_key(plan.project_key, sources.editions[lang], sources.meta_path, fmt, options)
             if request.force or not state.up_to_date(path, plan.keys[path], _relative(project, path)):
                 needed.append(fmt)
         if needed or not request.write or info is None:
-            plan.jobs.append(Job(sources.name, lang, tuple(needed), info))
+            plan.jobs.append(Job(sources.name, lang, tuple(needed), info, tuple(request.formats)))
     return plan
 
 
@@ -546,7 +553,8 @@ def _write_index(project: Project, report: BuildReport) -> None:
     commit = source_commit(project.root)
     outputs = {
         project.output_dir / "manifest.json": manifest_text(found, commit),
-        project.output_dir / "index.html": index_html(found, commit, make_environment(project.templates_dir)),
+        project.output_dir / "index.html": index_html(found, commit, make_environment(project.templates_dir),
+                                                      project.output_dir),
     }
     changed = {path: text for path, text in outputs.items()
                if not path.is_file() or path.read_text(encoding="utf-8") != text}

@@ -18,7 +18,7 @@ from babel import Locale
 
 from .cache import file_digest
 from .formats import suffixes
-from .safety import name_problem
+from .safety import name_problem, read_file
 
 INDEX_TEMPLATE = "index.html.j2"
 ARTIFACT_SUFFIXES = suffixes()
@@ -66,16 +66,59 @@ def manifest_text(found: list[Artifact], commit: str) -> str:
     return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
 
 
-def index_html(found: list[Artifact], commit: str, environment: jinja2.Environment) -> str:
-    documents: dict[str, dict[str, list[Artifact]]] = {}
+@dataclass(frozen=True)
+class EditionInfo:
+    """What the index says of one edition, read back from its web page (the build wrote it; a
+    merged shard's index has nothing else to read)."""
+
+    symbol: str
+    title: str
+    date: str
+    date_iso: str
+
+
+def edition_info(page: Path) -> EditionInfo | None:
+    """The symbol, title and date of the edition whose web page is ``page``; None when it is not one."""
+    from lxml import html
+
+    try:
+        root = html.fromstring(read_file(page, page.parent))
+    except (OSError, ValueError):
+        return None
+    symbol = root.xpath("string(//header[contains(@class,'masthead')]/p[@class='symbol'])").strip()
+    title = root.xpath("string(//title)").strip()
+    time = root.xpath("//header[contains(@class,'masthead')]//time")
+    if not symbol or not time or not title.startswith(f"{symbol} – "):
+        return None
+    return EditionInfo(symbol, title[len(symbol) + 3:], time[0].text_content().strip(), time[0].get("datetime", ""))
+
+
+def language_name(code: str) -> str:
+    """The language's name in itself, from CLDR (``español``)."""
+    try:
+        return Locale.parse(code.replace("-", "_")).display_name
+    except (ValueError, LookupError):
+        return code
+
+
+def index_html(found: list[Artifact], commit: str, environment: jinja2.Environment,
+               output_dir: Path | None = None) -> str:
+    """Per document: its symbol, then each edition's language, title, date and formats, the
+    side-by-side view, and every file with its size and SHA-256."""
+    documents: dict[str, dict] = {}
     for artifact in found:
-        documents.setdefault(artifact.document, {}).setdefault(artifact.lang, []).append(artifact)
-
-    def language_name(code: str) -> str:
-        try:
-            return Locale.parse(code.replace("-", "_")).display_name
-        except (ValueError, LookupError):
-            return code
-
-    return environment.get_template(INDEX_TEMPLATE).render(
-        documents=documents, commit=commit, language_name=language_name)
+        document = documents.setdefault(artifact.document, {"name": artifact.document, "symbol": artifact.document,
+                                                             "editions": {}, "side_by_side": None, "files": []})
+        document["files"].append(artifact)
+        if artifact.lang == "all":
+            if artifact.format == "side-by-side":
+                document["side_by_side"] = artifact
+            continue
+        edition = document["editions"].setdefault(artifact.lang, {
+            "lang": artifact.lang, "name": language_name(artifact.lang), "formats": [], "info": None})
+        edition["formats"].append(artifact)
+        if artifact.format == "html" and output_dir is not None:
+            edition["info"] = edition_info(output_dir / artifact.path)
+            if edition["info"] is not None:
+                document["symbol"] = edition["info"].symbol
+    return environment.get_template(INDEX_TEMPLATE).render(documents=documents, commit=commit)

@@ -143,7 +143,7 @@ def from_html(data: bytes) -> str:
     calls = SUPERSCRIPT.findall(text) or SUPERSCRIPT.findall(_html_text(title))
     text = SUPERSCRIPT.sub("", text).upper() + "".join(f"[{n}]" for n in calls)
     blocks.append([text])
-    inside = "ancestor::nav or ancestor::footer or ancestor::li or ancestor::blockquote"
+    inside = "ancestor::nav or ancestor::section[@role='doc-endnotes'] or ancestor::li or ancestor::blockquote"
     for part in page.xpath("//main/*[contains(@class,'part')]"):
         if "annex" in part.get("class"):
             blocks.append([_html_text(part.xpath(".//h2[@class='annex-designation']")[0])])
@@ -166,7 +166,7 @@ def from_html(data: bytes) -> str:
                 blocks.append([normalize(f"{number[:-1]}. {text}" if number else text)])
                 if node.getparent().get("class") == "para-group":
                     blocks[-1] += _html_lines(node.getparent())[1:]
-        notes = part.xpath("./footer//li[@value]")
+        notes = part.xpath("./section[@role='doc-endnotes']//li[@value]")
         if notes:
             blocks.append([line for li in notes for line in _lead(f"[{li.get('value')}]", _html_lines(li))])
     return _join(blocks)

@@ -86,14 +86,30 @@ def add_document(project: Path, name: str, editions: dict[str, str], meta: str |
     return folder
 
 
+def _missing(what: str) -> None:
+    import os
+
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{what} is required on CI (./setup.sh installs it)")
+    pytest.skip(f"{what} is not installed (./setup.sh installs it)")
+
+
 def require_tool(name: str) -> str:
     """The path of a command-line tool a test drives; skipped where it is missing, but a failure
     on CI (``CI=true``), where ``./setup.sh`` installs it: CI never skips a check in silence."""
-    import os
-
     path = shutil.which(name)
     if path is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{name} is required on CI (./setup.sh installs it)")
-        pytest.skip(f"{name} is not installed (./setup.sh installs it)")
+        _missing(name)
+    return path
+
+
+TOOLS = ROOT / ".tools" / "node_modules"
+
+
+def require_node_package(name: str, file: str = "package.json") -> Path:
+    """A file of an npm package ``./setup.sh`` installs into ``.tools/`` (the validators), with the
+    same rule as :func:`require_tool`: skipped where missing, a failure on CI."""
+    path = TOOLS / name / file
+    if not path.is_file():
+        _missing(f"the npm package {name} (.tools/node_modules/{name})")
     return path

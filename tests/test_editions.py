@@ -26,7 +26,7 @@ def html_numbers(path):
     return {
         "sections": [s.text.rstrip(".") for s in page.xpath(f"{PARTS[0]}//span[@class='sec-num']")],
         "paragraphs": [[a.text for a in page.xpath(f"{part}//a[@class='para-num']")] for part in PARTS],
-        "notes": [page.xpath(f"{part}//footer//li/@value") for part in PARTS],
+        "notes": [page.xpath(f"{part}//section[@role='doc-endnotes']//li/@value") for part in PARTS],
     }
 
 

@@ -265,7 +265,7 @@ def html_numbers(path) -> tuple[list[list[int]], list[list[int]], list[str]]:
     page = html.parse(str(path)).getroot()
     parts = page.xpath("//main/*[contains(@class,'part')]")
     return ([[int(a.text[:-1]) for a in part.xpath(".//a[@class='para-num']")] for part in parts],
-            [[int(v) for v in part.xpath("./footer//li/@value")] for part in parts],
+            [[int(v) for v in part.xpath("./section[@role='doc-endnotes']//li/@value")] for part in parts],
             [m.text for m in page.xpath("//main//span[@class='subpara-marker']")])
 
 

@@ -61,6 +61,10 @@ class Language:
     """The heading over the notes of a part on screen."""
     entries_heading: str
     """The heading over the list of an annex's entries by heading (region)."""
+    editions_heading: str
+    """The name of a web page's links to the document's other languages and formats."""
+    side_by_side: str
+    """The link to the view of every edition in columns."""
     cldr_locale: str = ""
     """The CLDR locale for dates and names when it is not ``code`` (``en_GB``)."""
     session_line: str = ""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
@@ -309,8 +310,28 @@ def entries_by_heading(part: Part, writer: HtmlWriter) -> list[dict]:
     return groups
 
 
+def edition_links(document: Document, editions: tuple[str, ...], published: tuple[str, ...]) -> dict:
+    """The web page's links to the document's other language editions (by their CLDR names, in
+    their own language), to this edition's other formats and to the side-by-side view: paths
+    relative to ``output/<document>/<lang>/``, where the build writes them."""
+    from babel import Locale
+
+    from ..formats import REGISTRY
+
+    name = quote(document.name)
+    others = [{"lang": lang, "name": Locale.parse(lang.replace("-", "_")).display_name,
+               "href": f"../{quote(lang)}/{name}.html"} for lang in editions if lang != document.meta.lang]
+    return {
+        "languages": others,
+        "formats": [{"name": fmt.name.upper(), "href": f"{name}{fmt.suffix}"}
+                    for fmt in REGISTRY.values() if fmt.name != "html" and fmt.name in published],
+        "side_by_side": f"../{name}.side-by-side.html" if others and "html" in published else None,
+    }
+
+
 def page_context(
-    document: Document, stylesheet: str, *, for_print: bool = False, relaxed: frozenset[str] = frozenset()
+    document: Document, stylesheet: str, *, for_print: bool = False, relaxed: frozenset[str] = frozenset(),
+    editions: tuple[str, ...] = (), published: tuple[str, ...] = (),
 ) -> dict:
     """Everything the page template shows, already rendered or plain."""
     meta = document.meta
@@ -354,6 +375,7 @@ def page_context(
         "parts": parts,
         "stylesheet": Markup(stylesheet),
         "for_print": for_print,
+        "links": None if for_print else edition_links(document, editions, published),
     }
 
 
@@ -385,7 +407,10 @@ def write_html(
     *,
     for_print: bool = False,
     relaxed: frozenset[str] = frozenset(),
+    editions: tuple[str, ...] = (),
+    published: tuple[str, ...] = (),
 ) -> str:
     """The page of one edition, as text; ``for_print`` gives the page WeasyPrint lays out."""
-    context = page_context(document, stylesheet, for_print=for_print, relaxed=relaxed)
+    context = page_context(document, stylesheet, for_print=for_print, relaxed=relaxed, editions=editions,
+                           published=published)
     return environment.get_template(PAGE_TEMPLATE).render(context)

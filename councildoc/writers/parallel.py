@@ -11,7 +11,7 @@ import jinja2
 from babel import Locale
 from markupsafe import Markup
 
-from ..model import Document, Section
+from ..model import Document, Part, Section
 from ..parity import align, reference_edition, skeleton
 from .html import HtmlContext, HtmlWriter
 
@@ -24,7 +24,25 @@ class CellWriter(HtmlWriter):
 
     def visit_Section(self, node: Section) -> Markup:
         number = f"{node.number}. " if node.number else ""
-        return Markup('<p class="heading">{}{}</p>').format(number, self.inlines(node.title))
+        return Markup('<p class="heading" id="{}">{}{}</p>').format(self.ctx.id(node.anchor), number,
+                                                                   self.inlines(node.title))
+
+    def part_title(self, document: Document, part: Part) -> Markup:
+        """The row that opens a part, in this column's language: the document's title (and its
+        note's call) over the body; an annex's designation and title, with its anchor."""
+        if part.kind == "body":
+            meta = document.meta
+            call = Markup("")
+            if meta.title_note:
+                note = next(n for n in part.notes if n.label == meta.title_note)
+                call = self.note_call(note.number)
+            return Markup('<p class="part-title" id="{}">{}{}</p>').format(self.ctx.id("body"),
+                                                                           self.inlines(meta.title), call)
+        title = Markup('<br><span class="annex-title">{}</span>').format(self.inlines(part.title)) if part.title else ""
+        designation = part.designation or ""
+        if part.lang != document.meta.lang:  # "Anexo" over an English annex is still Spanish
+            designation = Markup('<span lang="{}">{}</span>').format(document.meta.lang, designation)
+        return Markup('<p class="part-title" id="{}">{}{}</p>').format(self.ctx.id(part.anchor), designation, title)
 
 
 def _part_rows(index: int, documents: dict[str, Document], langs: list[str],
@@ -65,8 +83,9 @@ def _part_rows(index: int, documents: dict[str, Document], langs: list[str],
                 "lang": part_of(lang).lang,
             }
         notes.append({"kind": "note", "cells": cells})
-    ref_part = part_of(ref_lang)
-    title = "" if ref_part.kind == "body" else ref_part.designation or ""
+    title = {"kind": "part", "cells": {
+        lang: {"html": writers[lang][index].part_title(documents[lang], part_of(lang)), "lang": part_of(lang).lang}
+        if part_of(lang) else None for lang in langs}}
     return {"title": title, "rows": rows, "notes": notes}
 
 
@@ -84,6 +103,7 @@ def side_by_side_context(documents: dict[str, Document], stylesheet: str) -> dic
     return {
         "symbol": reference.meta.symbol,
         "title": writers[ref_lang][0].inlines(reference.meta.title),
+        "lang": reference.meta.lang,
         "columns": columns,
         "parts": [_part_rows(index, documents, langs, writers) for index in range(len(reference.parts))],
         "stylesheet": Markup(stylesheet),

@@ -67,7 +67,7 @@ def test_paragraphs_are_numbered_per_part_and_linkable(spanish):
 
 def test_notes_are_numbered_per_part_and_linked_both_ways(spanish):
     for part, count, prefix in (("//article[@id='body']", 15, ""), ("//section[@id='annex']", 4, "annex-")):
-        notes = spanish.xpath(f"{part}//footer[contains(@class,'notes')]//li")
+        notes = spanish.xpath(f"{part}//section[@role='doc-endnotes']//li")
         assert [li.get("value") for li in notes] == [str(n) for n in range(1, count + 1)]
         for n, li in enumerate(notes, start=1):
             assert li.get("id") == f"{prefix}fn{n}"
@@ -127,7 +127,8 @@ def _seed_and_built(spanish):
             int(p.xpath("string(a[@class='para-num'])").rstrip(".")): text_of(p)
             for p in spanish.xpath(f"{xpath}//p[contains(@class,'para')][a[@class='para-num']]")
         }
-        notes = {int(li.get("value")): text_of(li) for li in spanish.xpath(f"{xpath}//footer//li")}
+        notes = {int(li.get("value")): text_of(li)
+                 for li in spanish.xpath(f"{xpath}//section[@role='doc-endnotes']//li")}
         built[part] = (paragraphs, notes)
     return seed, built
 

@@ -168,7 +168,7 @@ def test_the_reference_prints_the_citation_and_links_to_the_item(built, lang):
 
 @pytest.mark.parametrize("lang", ["en", "es", "fr"])
 def test_the_screen_note_holds_its_list_and_subparagraphs(built, lang):
-    note = page(built, lang).xpath("//footer[contains(@class,'notes')]//li[@id='fn1']")[0]
+    note = page(built, lang).xpath("//section[@role='doc-endnotes']//li[@id='fn1']")[0]
     words = WORDS[lang]
     assert [squeeze(li.text_content()) for li in note.xpath("ul[@class='bullets']/li")] == [
         words["bullet_one"], words["bullet_two"]]
