@@ -13,7 +13,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 # The top-level modules of pyproject.toml's dependencies (found, not imported: no cost to a build).
-NEEDED = ("yaml", "jinja2", "babel", "lxml", "weasyprint", "pypandoc", "num2words", "pdfplumber", "rich")
+NEEDED = ("yaml", "jinja2", "babel", "lxml", "weasyprint", "pypandoc", "num2words", "pdfplumber", "rich",
+          "watchfiles")
 REEXEC = "COUNCILDOC_REEXEC"  # set when this script runs itself again: never a loop
 
 

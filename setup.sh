@@ -11,6 +11,8 @@ PYTHON=${PYTHON:-python3}
 DEBIAN_PACKAGES=(python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation2)
 # For the tests: LibreOffice renders the DOCX editions as a reader's word processor would.
 DEBIAN_PACKAGES+=(libreoffice-writer-nogui)
+# For the tests: Chromium, headless, opens the live preview's page as an editor's browser would.
+DEBIAN_PACKAGES+=(chromium)
 
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then

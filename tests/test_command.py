@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -37,17 +36,6 @@ def bare_python() -> list[str]:
     """An interpreter without councildoc's dependencies: the base Python of this environment, without
     its site-packages (as the system's ``python`` is before ``./setup.sh``)."""
     return [getattr(sys, "_base_executable", sys.executable), "-S"]
-
-
-@pytest.fixture
-def copied(tmp_path) -> Path:
-    """A project with build.py and the real sources, and no environment yet."""
-    root = tmp_path / "project"
-    root.mkdir()
-    for folder in ("source", "templates", "styles"):
-        shutil.copytree(ROOT / folder, root / folder)
-    shutil.copy2(ROOT / "build.py", root / "build.py")
-    return root
 
 
 def environment() -> dict[str, str]:
