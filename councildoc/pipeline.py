@@ -540,7 +540,7 @@ def _write_side_by_side(project: Project, sources: DocumentSources, plan: Plan, 
 
 def _write_index(project: Project, report: BuildReport) -> None:
     """``output/index.html`` and ``manifest.json``, rewritten only when what they list changed."""
-    from .publish import artifacts, index_html, manifest_text, source_commit
+    from .publish import artifacts, index_html, manifest_text, source_commit, uncommitted_inputs
     from .writers.html import make_environment
 
     found = artifacts(project.output_dir)
@@ -548,7 +548,7 @@ def _write_index(project: Project, report: BuildReport) -> None:
         return
     commit = source_commit(project.root)
     outputs = {
-        project.output_dir / "manifest.json": manifest_text(found, commit),
+        project.output_dir / "manifest.json": manifest_text(found, commit, uncommitted_inputs(project.root)),
         project.output_dir / "index.html": index_html(found, commit, make_environment(project.templates_dir)),
     }
     changed = {path: text for path, text in outputs.items()
