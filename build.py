@@ -8,6 +8,7 @@ Run with any Python 3: when this interpreter lacks councildoc's dependencies (th
 
 import importlib.util
 import os
+import shlex
 import sys
 from pathlib import Path
 
@@ -43,12 +44,11 @@ def bootstrap() -> None:
 
             sys.exit(subprocess.call(argv))
         os.execv(str(python), argv)
-    here = "" if Path.cwd().resolve() == ROOT else f"cd {ROOT} && "
+    setup = "./setup.sh" if Path.cwd().resolve() == ROOT else shlex.quote(str(ROOT / "setup.sh"))
     print(f"{Path(sys.argv[0]).name}: this Python ({sys.executable}) lacks councildoc's packages "
           f"({', '.join(missing)}) and {'the project environment does too' if python else 'there is no .venv'}",
           file=sys.stderr)
-    print(f"run once: {here}./setup.sh   then again: python {Path(sys.argv[0]).name} {' '.join(sys.argv[1:])}".rstrip(),
-          file=sys.stderr)
+    print(f"run once: {setup}   then again: python {shlex.join(sys.argv)}", file=sys.stderr)
     sys.exit(2)
 
 
