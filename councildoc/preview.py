@@ -161,6 +161,8 @@ def reload_script(name: str, lang: str, version: int) -> str:
     """Polls the page's version; reloads it when it changed, where it was scrolled to."""
     return f"""<script id="councildoc-preview">(function () {{
   var key = "councildoc-scroll:" + location.pathname, version = "{version}";
+  // The scroll position is kept by this script, the same in every browser (not left to each one's own restoring).
+  if ("scrollRestoration" in history) history.scrollRestoration = "manual";
   var saved = sessionStorage.getItem(key);
   if (saved !== null) {{
     var restore = function () {{ window.scrollTo(0, parseFloat(saved)); }};
