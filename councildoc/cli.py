@@ -226,11 +226,11 @@ def run_diff(parser: argparse.ArgumentParser, project: Project, revisions: list[
 
     if not 1 <= len(revisions) <= 2:
         parser.error("diff takes REV_A [REV_B]")
-    for revision in revisions:
-        check_revision(parser, project.root, revision)
     refused = unsafe_paths(project)  # before the lock, which is a file in output/
     if refused:
         return report_all(refused)
+    for revision in revisions:
+        check_revision(parser, project.root, revision)
     with project_lock(project.output_dir, lambda message: print(message, file=sys.stderr)):
         redlines, written, diagnostics = diff(project, revisions[0], revisions[1] if len(revisions) == 2 else None,
                                               documents=documents, langs=langs)
@@ -337,6 +337,9 @@ def run_index(project: Project) -> int:
     """``index``: the index and manifest from what ``output/`` holds; says so when it holds nothing."""
     from .publish import artifacts
 
+    refused = unsafe_paths(project)  # a linked output/ is refused before anything in it is read
+    if refused:
+        return report_all(refused)
     if not project.output_dir.is_dir() or not artifacts(project.output_dir):
         print(f"{display(project.output_dir)}: error: no built file to index\n"
               "hint: build first (build.py), or put the shards' output/ folders together here", file=sys.stderr)
