@@ -11,8 +11,9 @@ PYTHON=${PYTHON:-python3}
 DEBIAN_PACKAGES=(python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation2)
 # For the tests: LibreOffice renders the DOCX editions as a reader's word processor would.
 DEBIAN_PACKAGES+=(libreoffice-writer-nogui)
-# For the tests: the validators the field uses on the web pages, the Nu Html Checker (Java) and
-# axe-core in Chromium (Node drives it); Node and Java from Debian unless the machine has them.
+# For the tests: Chromium, headless, opens the live preview's page as an editor's browser would and
+# runs axe-core on every web page (Node drives it); the Nu Html Checker needs Java. Node and Java come
+# from Debian unless the machine has them.
 DEBIAN_PACKAGES+=(chromium)
 command -v java >/dev/null 2>&1 || DEBIAN_PACKAGES+=(default-jre-headless)
 command -v node >/dev/null 2>&1 || DEBIAN_PACKAGES+=(nodejs)

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Protocol
 from . import formats as formats_registry
 from . import languages
 from .cache import BuildState, edition_key, project_digest
-from .diagnostics import Diagnostic, SourcePos, display_path, error, has_errors, sort_key
+from .diagnostics import Diagnostic, SourcePos, display_path, error, has_errors, sort_key, warning
 from .lock import finish_publishing, project_lock, remove_stale_temporaries, write_journal
 from .parse import PLACEHOLDER_INFO, DocumentInfo, parse_document_info, parse_edition
 from .read import DOCUMENT_META, DocumentSources, discover, read_source, undocumented_folders
@@ -96,6 +96,8 @@ class BuildReport:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
     editions: int = 0
+    outputs: int = 0
+    """How many outputs the build covers (written or already up to date)."""
 
 
 def load_info(project: Project, sources: DocumentSources) -> tuple[DocumentInfo | None, list[Diagnostic]]:
@@ -391,6 +393,7 @@ def _build(project: Project, request: Request, log: Callable[[Phase, str], None]
         return report
     state = BuildState(project.output_dir)
     plan = make_plan(project, request, state, report)
+    report.outputs = len(plan.keys)
     say(Phase.READING, f"{len(plan.jobs)} of {len(plan.editions)} edition(s) to build")
     if progress is not None:
         progress.start(len(plan.jobs))
@@ -422,9 +425,12 @@ def make_plan(project: Project, request: Request, state: BuildState, report: Bui
             symbols[info.symbol] = (sources.name, info.symbol_pos or where)
         plan.infos[sources.name] = info
         missing = [] if request.langs is None else [lang for lang in request.langs if lang not in sources.editions]
-        for lang in missing:
-            report.diagnostics.append(
-                error(SourcePos(f"source/{sources.name}/{lang}.md", 1, 1), f"no '{lang}' edition of {sources.name}"))
+        if missing:  # the editions asked for that exist are built; ``--strict`` makes this an error
+            report.diagnostics.append(warning(
+                SourcePos(f"source/{sources.name}/{DOCUMENT_META}", 1, 1),
+                f"{sources.name} has no {', '.join(repr(lang) for lang in missing)} edition "
+                f"(it has {', '.join(sorted(sources.editions)) or 'none'})",
+                f"add source/{sources.name}/{missing[0]}.md to make one"))
         plan.editions += [(sources, lang) for lang in sources.editions
                           if request.langs is None or lang in request.langs]
     k, n = request.shard
@@ -544,7 +550,7 @@ def _write_side_by_side(project: Project, sources: DocumentSources, plan: Plan, 
 
 def _write_index(project: Project, report: BuildReport) -> None:
     """``output/index.html`` and ``manifest.json``, rewritten only when what they list changed."""
-    from .publish import artifacts, index_html, manifest_text, source_commit
+    from .publish import artifacts, index_html, manifest_text, source_commit, uncommitted_inputs
     from .writers.html import make_environment
 
     found = artifacts(project.output_dir)
@@ -552,7 +558,7 @@ def _write_index(project: Project, report: BuildReport) -> None:
         return
     commit = source_commit(project.root)
     outputs = {
-        project.output_dir / "manifest.json": manifest_text(found, commit),
+        project.output_dir / "manifest.json": manifest_text(found, commit, uncommitted_inputs(project.root)),
         project.output_dir / "index.html": index_html(found, commit, make_environment(project.templates_dir),
                                                       project.output_dir),
     }

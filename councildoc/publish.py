@@ -54,15 +54,51 @@ def artifacts(output_dir: Path) -> list[Artifact]:
 
 def source_commit(root: Path) -> str:
     """The commit the sources come from, or ``unknown`` outside a git checkout."""
+    result = _git(root, "rev-parse", "HEAD")
+    return result.strip() if result is not None else "unknown"
+
+
+INPUTS = ("source", "templates", "styles", "languages")
+"""The project folders a build reads: what ``uncommitted_inputs`` looks at."""
+
+
+def _git(root: Path, *args: str) -> str | None:
     try:
-        result = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, timeout=10)
+        result = subprocess.run(["git", "-c", "core.quotepath=off", *args], cwd=root, capture_output=True,
+                                text=True, timeout=30)
     except (OSError, subprocess.SubprocessError):
-        return "unknown"
-    return result.stdout.strip() if result.returncode == 0 else "unknown"
+        return None
+    return result.stdout if result.returncode == 0 else None
 
 
-def manifest_text(found: list[Artifact], commit: str) -> str:
-    data = {"commit": commit, "artifacts": [a.__dict__ for a in found]}
+def uncommitted_inputs(root: Path) -> list[str] | None:
+    """The files of the project's inputs that differ from the commit (changed, staged, deleted or untracked),
+    relative to ``root``; None outside a git checkout."""
+    if _git(root, "rev-parse", "--is-inside-work-tree") is None:
+        return None
+    if _git(root, "rev-parse", "--verify", "--quiet", "HEAD") is None:  # no commit yet: nothing is committed
+        listed = _git(root, "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", *INPUTS)
+        return sorted(filter(None, (listed or "").split("\0")))
+    changed = _git(root, "diff", "HEAD", "--name-only", "-z", "--relative", "--", *INPUTS) or ""
+    untracked = _git(root, "ls-files", "-z", "--others", "--exclude-standard", "--", *INPUTS) or ""
+    return sorted(set(filter(None, (changed + untracked).split("\0"))))
+
+
+def manifest_text(found: list[Artifact], commit: str, uncommitted: list[str] | None = None) -> str:
+    """The manifest; with ``uncommitted`` (the inputs that differ from ``commit``), each artifact says whether
+    it was built from them (its document's sources, or a template, style or language file every one uses)."""
+    data: dict = {"commit": commit}
+    if uncommitted is not None:
+        data["uncommitted"] = uncommitted
+    listed = []
+    for artifact in found:
+        entry = dict(artifact.__dict__)
+        if uncommitted is not None:
+            entry["from-uncommitted-sources"] = any(
+                not path.startswith("source/") or path.startswith(f"source/{artifact.document}/")
+                for path in uncommitted)
+        listed.append(entry)
+    data["artifacts"] = listed
     return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
 
 

@@ -67,6 +67,17 @@ def real_project(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
+def copied(tmp_path: Path) -> Path:
+    """A copy of this project as a fresh clone has it: build.py and the real sources, no environment, no output."""
+    root = tmp_path / "project"
+    root.mkdir()
+    for folder in ("source", "templates", "styles"):
+        shutil.copytree(ROOT / folder, root / folder)
+    shutil.copy2(ROOT / "build.py", root / "build.py")
+    return root
+
+
+@pytest.fixture
 def project(tmp_path: Path):
     """A fresh project folder with the real templates and styles and an empty source/."""
     shutil.copytree(ROOT / "templates", tmp_path / "templates")

@@ -26,7 +26,7 @@ def test_lang_and_format_take_several_values(project):
                                   "es": GOOD.replace("lang: en", "lang: es")})
     assert main(["--lang", "en,fr", "--format", "html", "--project", str(project)]) == 0
     assert sorted(p.parent.name for p in (project / "output/doc").glob("*/doc.html")) == ["en", "fr"]
-    assert main(["--lang", "es", "en", "--project", str(project), "--verbose"]) == 0
+    assert main(["--lang", "es, EN", "--project", str(project), "--verbose"]) == 0
     assert (project / "output/doc/es/doc.html").is_file()
 
 

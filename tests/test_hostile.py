@@ -107,11 +107,17 @@ def test_diff_passes_revisions_as_revisions_never_as_options(repo, capsys, monke
         return real_run(args, *rest, **kwargs)
 
     monkeypatch.setattr(subprocess, "run", spy)
-    assert main(["--project", str(repo), "diff", "--", "--full-tree"]) == 1
+    with pytest.raises(SystemExit) as stop:  # no such revision: a usage error that names it
+        main(["--project", str(repo), "diff", "--", "--full-tree"])
+    assert stop.value.code == 2
     err = capsys.readouterr().err
-    assert "cannot read revision '--full-tree'" in err and "Traceback" not in err
-    given = [args for args in calls if "--full-tree" in args]
-    assert given and all(args.index("--end-of-options") < args.index("--full-tree") for args in given)
+    assert "unknown revision '--full-tree'" in err and "Traceback" not in err
+    given = [args for args in calls if any(arg.startswith("--full-tree") for arg in args)]
+
+    def position(args):
+        return next(i for i, arg in enumerate(args) if arg.startswith("--full-tree"))
+
+    assert given and all(args.index("--end-of-options") < position(args) for args in given)
 
 
 def test_diff_reads_a_non_ascii_file_name(repo, capsys):

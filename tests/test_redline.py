@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 
+import pytest
 from conftest import add_document
 from lxml import html
 
@@ -85,5 +86,7 @@ def test_diff_against_the_working_tree_and_a_bad_revision(project, capsys):
     assert "paragraphs 0 added, 0 removed, 1 changed, 0 renumbered" in out
     page = html.parse(str(project / "output/redline/doc/en/doc.redline.html")).getroot()
     assert page.xpath("//del/text()") == ["last"] and page.xpath("//ins/text()") == ["final"]
-    assert main(["diff", "no-such-rev", "--project", str(project)]) == 1
-    assert "cannot read revision 'no-such-rev'" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as stop:  # a usage error naming the revision (and the branches there are)
+        main(["diff", "no-such-rev", "--project", str(project)])
+    assert stop.value.code == 2
+    assert "unknown revision 'no-such-rev'" in capsys.readouterr().err

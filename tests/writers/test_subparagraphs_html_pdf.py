@@ -111,7 +111,7 @@ def built(tmp_path_factory):
     for folder in ("templates", "styles"):
         shutil.copytree(ROOT / folder, root / folder)
     add_document(root, "doc", SOURCES)
-    assert main(["--format", "html", "pdf", "--project", str(root)]) == 0
+    assert main(["--format", "html,pdf", "--project", str(root)]) == 0
     return root
 
 
