@@ -88,7 +88,6 @@ class Preview:
         project = self.project
         common = unsafe_paths(project) + languages.Catalogue.for_project(project.languages_dir).problems()
         by_name = {sources.name: sources for sources in project.documents()}
-        context = render_context(project)
         for name, lang in editions:
             start = time.perf_counter()
             sources = by_name.get(name)
@@ -100,7 +99,9 @@ class Preview:
                     document, found = load_edition(project, sources, info, lang)
                     diagnostics += found
                 if document is not None:
-                    data, found = render(document, "html", context)
+                    # The page as a build of the web pages writes it: linking the document's other editions.
+                    here = render_context(project, editions=tuple(sorted(sources.editions)), published=("html",))
+                    data, found = render(document, "html", here)
                     diagnostics += found
             elif sources is None or lang not in sources.editions:
                 diagnostics.append(error(SourcePos(f"source/{name}/{lang}.md", 1, 1), "this edition's source is gone",

@@ -32,6 +32,7 @@ from .metadata import (
     DOCUMENT_FIELDS,
     EDITION_FIELDS,
     PLACEHOLDER_INFO,
+    REQUIRED_EDITION_FIELDS,
     TITLE_NOTE_LABEL,
     DocumentInfo,
     edition_metadata,
@@ -44,8 +45,8 @@ from .syntax import REFERENCE_KINDS
 __all__ = [
     "DOCUMENT_FIELDS", "EDITION_FIELDS", "MAX_ANNEXES", "MAX_HEADING_LEVEL", "MAX_NESTING", "MAX_NOTES",
     "MAX_PARAGRAPH", "MAX_REFERENCES", "MAX_SOURCE", "MAX_SUBPARAGRAPH_DEGREE", "PANDOC_READER",
-    "PANDOC_TIMEOUT", "PLACEHOLDER_INFO", "REFERENCE_KINDS", "TITLE_NOTE_LABEL", "DocumentInfo",
-    "pandoc_path", "parse_document_info", "parse_edition", "run_pandoc",
+    "PANDOC_TIMEOUT", "PLACEHOLDER_INFO", "REFERENCE_KINDS", "REQUIRED_EDITION_FIELDS", "TITLE_NOTE_LABEL",
+    "DocumentInfo", "pandoc_path", "parse_document_info", "parse_edition", "run_pandoc",
 ]
 
 
