@@ -63,6 +63,8 @@ class Language:
     """The heading over the list of an annex's entries by heading (region)."""
     cldr_locale: str = ""
     """The CLDR locale for dates and names when it is not ``code`` (``en_GB``)."""
+    iso_639_2: str = ""
+    """The ISO 639-2 code (``eng``, ``fra``, ``spa``): Akoma Ntoso names an edition by it."""
     session_line: str = ""
     """The masthead's session line, ``{ordinal}`` standing for the spelt ordinal (``{ordinal} session``)."""
     ordinals: str = ""
