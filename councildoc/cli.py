@@ -174,6 +174,11 @@ def report_all(diagnostics: list[Diagnostic]) -> int:
 
 
 def main(argv: list[str] | None = None, *, project_root: Path | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["xliff"]:  # a command of its own, with its own arguments
+        from .xliff import main as xliff_main
+
+        return xliff_main(argv[1:], project_root)
     parser = make_parser()
     args = parser.parse_args(argv)
     if args.command == "textconv":

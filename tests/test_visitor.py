@@ -37,7 +37,7 @@ WALKERS = _all_walkers()
 EXPECTED_MODULES = {
     "councildoc.dump", "councildoc.transforms", "councildoc.typography", "councildoc.parity", "councildoc.redline",
     "councildoc.writers.html", "councildoc.writers.pdf", "councildoc.writers.parallel", "councildoc.writers.docx",
-    "councildoc.writers.text", "councildoc.writers.akn",
+    "councildoc.writers.text", "councildoc.writers.akn", "councildoc.markdown", "councildoc.xliff",
 }
 
 
