@@ -179,6 +179,10 @@ def main(argv: list[str] | None = None, *, project_root: Path | None = None) -> 
         from .xliff import main as xliff_main
 
         return xliff_main(argv[1:], project_root)
+    if argv[:1] == ["import"]:
+        from .importdocx import main as import_main
+
+        return import_main(argv[1:], project_root)
     parser = make_parser()
     args = parser.parse_args(argv)
     if args.command == "textconv":
