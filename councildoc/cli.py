@@ -268,6 +268,15 @@ def resolve_project(parser: argparse.ArgumentParser, given: Path | None, project
 
 
 def main(argv: list[str] | None = None, *, project_root: Path | None = None, prog: str | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["xliff"]:  # a command of its own, with its own arguments
+        from .xliff import main as xliff_main
+
+        return xliff_main(argv[1:], project_root)
+    if argv[:1] == ["import"]:
+        from .importdocx import main as import_main
+
+        return import_main(argv[1:], project_root)
     parser = make_parser(prog)
     args = parser.parse_intermixed_args(argv)
     several = " (several values: --lang es,en or --lang es --lang en)" if args.lang or args.doc or args.format else ""

@@ -122,7 +122,14 @@ def render_text(document: Document, context: RenderContext) -> tuple[str, list[D
     return write_text(document), []
 
 
+def render_akn(document: Document, context: RenderContext) -> tuple[bytes | None, list[Diagnostic]]:
+    from .writers.akn import write_akn
+
+    return write_akn(document)
+
+
 register(Format("html", ".html", "the web page", "councildoc.formats:render_html"))
 register(Format("pdf", ".pdf", "the print-ready PDF, by WeasyPrint", "councildoc.formats:render_pdf"))
 register(Format("docx", ".docx", "the editable Word document, by Pandoc", "councildoc.formats:render_docx"))
 register(Format("txt", ".txt", "the review text people diff", "councildoc.formats:render_text"))
+register(Format("akn", ".akn", "Akoma Ntoso 3.0 XML, for archives", "councildoc.formats:render_akn"))

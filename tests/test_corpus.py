@@ -16,12 +16,13 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
+from councildoc import formats
 from councildoc.cli import main
 
 CORPUS = Path(__file__).parent / "corpus"
 META = b"symbol: MC/TEST/1\ndate: 2026-11-28\nsession: 117\noriginal-language: en\n"
 GOOD = b"---\nlang: en\ntitle: Test\n---\n\n# S\n\nText.\n"
-EARLIER = {fmt: f"earlier {fmt} output\n".encode() for fmt in ("html", "pdf", "docx", "txt")}
+EARLIER = {fmt: f"earlier {fmt} output\n".encode() for fmt in formats.names()}
 FM = "---\nlang: en\ntitle: Test\n---\n\n"
 
 

@@ -13,6 +13,7 @@ import pytest
 from conftest import ROOT, add_document
 from lxml import html
 
+from councildoc import formats
 from councildoc.cli import main
 
 ARTIFACTS = [f"mc-inf-298/{lang}/mc-inf-298.{fmt}" for lang in ("en", "es", "fr") for fmt in ("html", "pdf", "docx")]
@@ -77,7 +78,7 @@ def test_editing_one_edition_rebuilds_only_its_artifacts(built_copy, capsys):
                       encoding="utf-8")
     assert main(["--project", str(built_copy)]) == 0
     written = sorted(line.split()[1] for line in capsys.readouterr().out.splitlines() if line.startswith("wrote"))
-    assert written == sorted([f"output/mc-inf-298/fr/mc-inf-298.{fmt}" for fmt in ("html", "pdf", "docx", "txt")]
+    assert written == sorted([f"output/mc-inf-298/fr/mc-inf-298.{fmt}" for fmt in formats.names()]
                              + ["output/mc-inf-298/mc-inf-298.side-by-side.html", "output/manifest.json",
                                 "output/index.html"])
 

@@ -37,7 +37,7 @@ WALKERS = _all_walkers()
 EXPECTED_MODULES = {
     "councildoc.dump", "councildoc.transforms", "councildoc.typography", "councildoc.parity", "councildoc.redline",
     "councildoc.writers.html", "councildoc.writers.pdf", "councildoc.writers.parallel", "councildoc.writers.docx",
-    "councildoc.writers.text",
+    "councildoc.writers.text", "councildoc.writers.akn", "councildoc.markdown", "councildoc.xliff",
 }
 
 
@@ -100,7 +100,7 @@ def test_an_unknown_node_in_a_document_stops_the_dump():
         dump(document)
 
 
-@pytest.mark.parametrize("writer", ["html", "txt", "docx", "parity", "redline"])
+@pytest.mark.parametrize("writer", ["html", "txt", "docx", "akn", "parity", "redline"])
 def test_an_unknown_node_in_a_document_stops_every_writer(writer, tmp_path):
     """No writer prints nothing for a node it does not know: each raises, naming the node type."""
     from dataclasses import replace
@@ -125,6 +125,10 @@ def test_an_unknown_node_in_a_document_stops_every_writer(writer, tmp_path):
             from councildoc.writers.docx import to_pandoc
 
             to_pandoc(document)
+        elif writer == "akn":
+            from councildoc.writers.akn import write_akn
+
+            write_akn(document)
         elif writer == "parity":
             from councildoc.parity import check_parity
 

@@ -67,6 +67,8 @@ class Language:
     """The link to the view of every edition in columns."""
     cldr_locale: str = ""
     """The CLDR locale for dates and names when it is not ``code`` (``en_GB``)."""
+    iso_639_2: str = ""
+    """The ISO 639-2 code (``eng``, ``fra``, ``spa``): Akoma Ntoso names an edition by it."""
     session_line: str = ""
     """The masthead's session line, ``{ordinal}`` standing for the spelt ordinal (``{ordinal} session``)."""
     ordinals: str = ""

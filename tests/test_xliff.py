@@ -1,0 +1,154 @@
+"""XLIFF for translators: export → translate → import gives back the edition, and broken codes are refused."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, add_document
+from lxml import etree
+from translate.storage import xliff as ttk_xliff
+
+from councildoc.cli import main
+from councildoc.dump import dump
+from councildoc.pipeline import Project, load_edition, load_info
+
+X = "urn:oasis:names:tc:xliff:document:1.2"
+NS = {"x": X}
+
+
+def edition_dump(root: Path, doc: str, lang: str) -> str:
+    project = Project(root)
+    sources = next(s for s in project.documents() if s.name == doc)
+    info, _ = load_info(project, sources)
+    document, diagnostics = load_edition(project, sources, info, lang)
+    assert document is not None, [str(d) for d in diagnostics]
+    return dump(document)
+
+
+@pytest.fixture
+def copy(project):
+    shutil.copytree(ROOT / "source", project / "source", dirs_exist_ok=True)
+    return project
+
+
+def export(project: Path, doc: str, source: str, target: str) -> Path:
+    assert main(["xliff", "--project", str(project), "export", "--doc", doc, "--from", source, "--to", target]) == 0
+    return project / "output" / doc / f"{doc}.{source}-{target}.xlf"
+
+
+@pytest.mark.parametrize("doc", ["mc-inf-298", "c-111-inf-7"])
+@pytest.mark.parametrize("target", ["fr", "es"])
+def test_export_then_import_gives_back_the_edition(copy, doc, target, capsys):
+    before = edition_dump(copy, doc, target)
+    path = copy / "source" / doc / f"{target}.md"
+    written_by_hand = path.read_text(encoding="utf-8")
+    xlf = export(copy, doc, "en", target)
+    assert main(["xliff", "--project", str(copy), "import", str(xlf), "--doc", doc]) == 0
+    assert path.read_text(encoding="utf-8") != written_by_hand, "the edition was written from the XLIFF file"
+    # The same model — structure, numbers, labels, notes, references, emphasis — as the edition typed by hand.
+    assert edition_dump(copy, doc, target) == before
+    assert main(["check", "--project", str(copy)]) == 0
+    assert "0 error(s), 0 warning(s)" in capsys.readouterr().err
+
+
+def test_the_file_is_xliff_1_2_that_translate_toolkit_reads(copy):
+    xlf = export(copy, "c-111-inf-7", "en", "fr")
+    root = etree.parse(str(xlf)).getroot()
+    assert root.tag == f"{{{X}}}xliff" and root.get("version") == "1.2"
+    file_node = root.find("x:file", NS)
+    assert (file_node.get("source-language"), file_node.get("target-language")) == ("en", "fr")
+    store = ttk_xliff.xlifffile.parsestring(xlf.read_bytes())
+    ids = [unit.xmlelement.get("id") for unit in store.units]
+    assert len(ids) == len(set(ids))
+    # One unit per heading, numbered paragraph, labelled paragraph, sub-paragraph and note.
+    for expected in ("title", "sec:intro", "para:structure", "para:structure-a", "para-1", "note:title",
+                     "note:resolution-1310", "sec-II.A", "annex:framework/title"):
+        assert expected in ids, expected
+    unit = next(u for u in store.units if u.xmlelement.get("id") == "para-1")
+    calls = unit.xmlelement.findall("x:source/x:x", NS)
+    assert [(c.get("id"), c.get("ctype")) for c in calls] == [("n1", "x-note-call"), ("n2", "x-note-call")]
+    assert unit.target.startswith("En novembre 2015")
+
+
+GOOD = "---\nlang: en\ntitle: The title\n---\n\n# One\n\nFirst *text*,[^a] see @para:two.\n\n[^a]: A note.\n\n" \
+       "{#para:two}\nSecond text.\n"
+
+
+@pytest.fixture
+def single(project):
+    add_document(project, "doc", {"en": GOOD})
+    return project
+
+
+def edit_target(xlf: Path, unit_id: str, target: str) -> None:
+    tree = etree.parse(str(xlf))
+    unit = tree.getroot().find(f".//x:trans-unit[@id='{unit_id}']", NS)
+    old = unit.find("x:target", NS)
+    if old is not None:
+        unit.remove(old)
+    unit.insert(1, etree.fromstring(f'<target xmlns="{X}">{target}</target>'))
+    tree.write(str(xlf), xml_declaration=True, encoding="UTF-8")
+
+
+def fill(xlf: Path, targets: dict[str, str]) -> None:
+    for unit_id, target in targets.items():
+        edit_target(xlf, unit_id, target)
+
+
+FILLED = {
+    "title": "Le titre",
+    "session-title": "Cent dix-septième session",
+    "sec-I": "Un",
+    "para-1": 'Premier <g id="i1" ctype="italic">texte</g>,<x id="n1"/> voir <x id="r1"/>.',
+    "note:a": "Une note.",
+    "para:two": "Second texte.",
+}
+
+
+def test_a_target_edition_is_written_where_there_was_none(single, capsys):
+    xlf = export(single, "doc", "en", "fr")
+    assert etree.parse(str(xlf)).getroot().find(".//x:target", NS) is None, "no fr edition: no targets"
+    fill(xlf, FILLED)
+    assert main(["xliff", "--project", str(single), "import", str(xlf), "--doc", "doc"]) == 0
+    assert (single / "source/doc/fr.md").read_text(encoding="utf-8") == (
+        "---\nlang: fr\ntitle: Le titre\nsession-title: Cent dix-septième session\n---\n\n"
+        "# Un\n\nPremier *texte*,[^a] voir @para:two.\n\n"
+        "{#para:two}\nSecond texte.\n\n[^a]: Une note.\n")
+    assert main(["check", "--project", str(single)]) == 0
+
+
+@pytest.mark.parametrize(("target", "message"), [
+    ('Premier <g id="i1" ctype="italic">texte</g>, voir <x id="r1"/>.',
+     "unit 'para-1': the target lacks the inline code(s) n1 of its source\n"
+     "  hint: keep every note call, reference and formatting code of the source"),
+    ('Premier <g id="i1" ctype="italic">texte</g>, voir <x id="r1"/>.<x id="n1"/>',
+     "unit 'para-1': the inline codes are in the order i1 r1 n1, the source's are i1 n1 r1\n"
+     "  hint: notes are numbered in the order they are called: keep the source's order"),
+    ('Premier <g id="i1" ctype="italic">texte</g>,<x id="n1"/><x id="n1"/> voir <x id="r1"/>.',
+     "unit 'para-1': inline code(s) n1 stand more than once in the target"),
+    ('Premier <g id="i1" ctype="italic">texte</g>,<x id="n1"/> voir <x id="r1"/> <x id="r2"/>.',
+     "unit 'para-1': <x id=\"r2\"> is no inline code of its source"),
+    ('Premier <x id="i1"/>,<x id="n1"/> voir <x id="r1"/>.',
+     "unit 'para-1': <x id=\"i1\"> is no inline code of its source"),
+])
+def test_a_broken_inline_code_is_an_error_at_its_line_and_nothing_is_written(single, capsys, target, message):
+    xlf = export(single, "doc", "en", "fr")
+    fill(xlf, {**FILLED, "para-1": target})
+    line = next(n for n, text in enumerate(xlf.read_text(encoding="utf-8").splitlines(), start=1)
+                if "<target" in text and "Premier" in text)
+    capsys.readouterr()
+    assert main(["xliff", "--project", str(single), "import", str(xlf), "--doc", "doc"]) == 1
+    assert capsys.readouterr().err == f"{xlf}:{line}:1: error: {message}\n"
+    assert not (single / "source/doc/fr.md").exists()
+
+
+def test_a_unit_without_translation_is_an_error(single, capsys):
+    xlf = export(single, "doc", "en", "fr")
+    fill(xlf, {k: v for k, v in FILLED.items() if k != "note:a"})
+    line = next(n for n, text in enumerate(xlf.read_text(encoding="utf-8").splitlines(), start=1)
+                if 'id="note:a"' in text)
+    capsys.readouterr()
+    assert main(["xliff", "--project", str(single), "import", str(xlf), "--doc", "doc"]) == 1
+    assert capsys.readouterr().err == f"{xlf}:{line}:1: error: unit 'note:a' has no translation\n"
