@@ -32,6 +32,15 @@ from .visitor import Visitor
 _PUNCTUATION = ".,;:"
 """The marks a note call changes sides with."""
 
+WORD_JOINER = "\u2060"
+"""Prints nothing and forbids a line break on either side (Unicode line breaking, class WJ).
+
+The language files put it after a document symbol's slashes (MC/INF/259), and the HTML and DOCX
+writers put it before every note call that follows a character, so that no line starts with a call
+(WeasyPrint, LibreOffice and Word break lines by Unicode's rules; tests/test_breaks.py reads the
+PDFs' lines). The review text drops it, as it folds every space into one.
+"""
+
 
 @dataclass(eq=False)
 class _Leaf:

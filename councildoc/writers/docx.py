@@ -50,6 +50,7 @@ from ..model import (
     Text,
 )
 from ..transforms import plain_text
+from ..typography import WORD_JOINER
 from ..visitor import Visitor
 
 DOCX_STYLES = "docx-styles.xml"
@@ -159,7 +160,8 @@ class _AstBuilder(Visitor):
         else:
             note = self.note(place.part, node.number)
         if not node.follows_call:
-            return note
+            # Glued to what precedes it: no line starts with a note call.
+            return {"t": "Span", "c": [_attr(), [_str(WORD_JOINER), note]]}
         # Two calls at one place are separated by a raised comma (¹,²).
         return {"t": "Span", "c": [_attr(), [{"t": "Superscript", "c": [_str(",")]}, note]]}
 
@@ -293,7 +295,7 @@ class _AstBuilder(Visitor):
             inlines += [{"t": "LineBreak"}, *self.inlines(meta.subtitle, _Place(body))]
         if meta.title_note:
             note = next(n for n in body.notes if n.label == meta.title_note)
-            inlines.append(self.note(body, note.number))
+            inlines += [_str(WORD_JOINER), self.note(body, note.number)]
         return _styled("Document Title", inlines)
 
     def ast(self) -> dict:

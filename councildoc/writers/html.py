@@ -41,6 +41,7 @@ from ..model import (
     Text,
 )
 from ..transforms import iter_sections, plain_text
+from ..typography import WORD_JOINER
 from ..visitor import Visitor
 
 PAGE_TEMPLATE = "document.html.j2"
@@ -126,7 +127,8 @@ class HtmlWriter(Visitor):
 
     def visit_NoteCall(self, node: NoteCall) -> Markup:
         call = self.table_note_call(node) if node.letter else self.note_call(node.number)
-        return Markup('<sup class="note-sep">,</sup>') + call if node.follows_call else call
+        # Glued to what precedes it: no line starts with a note call.
+        return Markup('<sup class="note-sep">,</sup>') + call if node.follows_call else WORD_JOINER + call
 
     def visit_CrossRef(self, node: CrossRef) -> Markup:
         if node.text is None:
@@ -343,8 +345,8 @@ def page_context(
         note = next(n for n in body.notes if n.label == meta.title_note)
         # On screen the note hangs on the masthead's title; on paper, on the body's first page.
         title_note = {
-            "call": Markup("") if for_print else body_writer.note_call(note.number),
-            "print_call": body_writer.note_call(note.number) if for_print else Markup(""),
+            "call": Markup("") if for_print else WORD_JOINER + body_writer.note_call(note.number),
+            "print_call": WORD_JOINER + body_writer.note_call(note.number) if for_print else Markup(""),
         }
     parts = []
     for part in document.parts:

@@ -33,6 +33,7 @@ from ..model import (
     TableRow,
 )
 from ..transforms import PlainText, plain_text
+from ..typography import WORD_JOINER
 
 _SPACE = re.compile(r"\s+")
 
@@ -44,8 +45,8 @@ EMPTY_CELL = "·"
 
 
 def normalize(text: str) -> str:
-    """One space for every run of white space, no-break ones included."""
-    return _SPACE.sub(" ", text).strip()
+    """One space for every run of white space, no-break ones included; no word joiner (it prints nothing)."""
+    return _SPACE.sub(" ", text.replace(WORD_JOINER, "")).strip()
 
 
 def inline_text(inlines: tuple[Inline, ...]) -> str:

@@ -48,11 +48,11 @@ def style_of(paragraph) -> str | None:
 
 
 def text_of(element) -> str:
-    """Visible text: w:t and tabs (as \\t)."""
+    """Visible text: w:t and tabs (as \\t); a word joiner (U+2060) prints nothing."""
     out = []
     for node in element.iter(w("t"), w("tab")):
         out.append("\t" if node.tag == w("tab") else node.text or "")
-    return "".join(out)
+    return "".join(out).replace("\u2060", "")
 
 
 def paragraphs(body):

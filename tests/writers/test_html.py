@@ -17,7 +17,7 @@ def spanish(real_project):
 
 
 def text_of(element, skip=("para-num", "note-num", "backref")) -> str:
-    """An element's text as a reader sees it, note calls as superscript digits."""
+    """An element's text as a reader sees it, note calls as superscript digits (a word joiner prints nothing)."""
     out = []
 
     def walk(node):
@@ -34,7 +34,7 @@ def text_of(element, skip=("para-num", "note-num", "backref")) -> str:
             out.append(node.tail or "")
 
     walk(element)
-    return " ".join("".join(out).split())
+    return " ".join("".join(out).replace("\u2060", "").split())
 
 
 def test_page_language_and_masthead(spanish):
