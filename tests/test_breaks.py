@@ -51,8 +51,9 @@ def bad_breaks(lines: list[tuple[int, str, float]], lang: str) -> list[str]:
         end, start = before.rstrip(), after.lstrip()
         first = start.split(" ", 1)[0].strip("().,;:")
         reasons = []
-        if size > BODY_SIZE and re.match(r"\[\d+\]", start):
-            reasons.append("a note call starts a line")  # (a note's own number starts its line at 10 pt)
+        if re.match(r"\[\d+\]", start) and (size > BODY_SIZE or re.fullmatch(r"(\[\d+\])+", start)):
+            # (a note's own number starts its line at 10 pt; a call alone on a line is all small)
+            reasons.append("a note call starts a line")
         if re.search(r"[A-Z0-9]/$", end) and re.match(r"[A-Z0-9]", start):
             reasons.append("a symbol split at a slash")
         if (re.search(r"\b\d{1,2}$", end) or re.search(r"\b\d{1,2} de$", end)) and (
@@ -124,3 +125,19 @@ def test_known_limitation_a_loose_line_after_a_reference(real_project):
     natural = glyphs + (spaces + 1) * 3.0  # a space of Liberation Serif 12 pt is 3 pt
     print(f"measure {measure:.1f} pt, glyphs {glyphs:.1f} pt, {spaces} spaces, 'including' {word:.1f} pt")
     assert natural + word < measure, "the next word would fit: WeasyPrint's inline-box line breaking"
+
+
+def test_a_note_call_once_set_at_a_lines_start_is_glued_to_its_word(project):
+    """A document the property test drew (tests/test_properties.py), where WeasyPrint set note 1 of
+    annex II at the start of a line, after "See … 1 (b) (ii) a. i.." at the right margin."""
+    import shutil
+
+    from conftest import FIXTURES, add_document
+
+    from councildoc.cli import main
+
+    folder = add_document(project, "doc", {}, meta="symbol: MC/RND/1\ndate: 2026-11-28\nsession: 117\n"
+                                                   "original-language: en\n")
+    shutil.copy(FIXTURES / "call-at-line-start/en.md", folder / "en.md")
+    assert main(["--format", "pdf", "--project", str(project)]) == 0
+    assert bad_breaks(pdf_lines(project / "output/doc/en/doc.pdf"), "en") == []
