@@ -2,9 +2,10 @@
 
 The importers' writer (XLIFF today): it walks a built edition and writes a source that builds to
 the same structure — sections with their levels and labels, paragraphs with ``{#para:…}`` and
-``{.unnumbered}``, annex entries, sub-paragraphs, lists, quotes, notes, annexes and the front
-matter. Each piece of text is a *unit* with an id made from its label or its numbers
-(``para-12``, ``para:funding``, ``para-12-b``, ``note:mandato``, ``annex:field/sec-nn2``); what is
+``{.unnumbered}``, annex entries, sub-paragraphs, lists, quotes, notes, tables (pipe tables with
+their caption, source line and table notes), annexes and the front matter. Each piece of text is a
+*unit* with an id made from its label or its numbers (``para-12``, ``para:funding``, ``para-12-b``,
+``note:mandato``, ``annex:field/sec-nn2``, ``tbl:summary/r2c1``); what is
 written for it is the :attr:`MarkdownWriter.text` hook's answer — the edition's own text by
 default, the translator's text when importing. The same walk lists the units for the exporter,
 so the ids of an export and of the import that follows can never disagree.
@@ -45,6 +46,9 @@ from .model import (
     Strong,
     SubParagraph,
     SubParagraphList,
+    Table,
+    TableCell,
+    TableRow,
     Text,
 )
 from .visitor import Visitor
@@ -68,6 +72,8 @@ _ESCAPE = re.compile(r"([\\`*_\[\]{}<>#@$^~|&])")
 # At the start of a paragraph, what Markdown would read as a list, a quote, a heading or a div.
 _LIST_MARKER = re.compile(r"^(\(?(?:\d+|[A-Za-z]|[ivxlcdm]+|[IVXLCDM]+))([.)])(?=\s|$)")
 _BLOCK_START = re.compile(r"^([-+:=])")
+_ALIGN_RULE = {"left": ":--", "right": "--:", "center": ":-:"}
+"""A pipe table's delimiter cell for each column alignment."""
 
 
 def escape(text: str) -> str:
@@ -229,6 +235,30 @@ class MarkdownWriter(Visitor):
         heading = "#" * node.level + " " + title + (f" {{{' '.join(attributes)}}}" if attributes else "")
         return [heading, "", *self.children(node.children)]
 
+    def visit_Table(self, node: Table) -> list[str]:
+        """A pipe table, its caption ``: Title {#tbl:x}`` after it and its ``{.source}`` paragraph
+        (docs/authoring.md); the caption is unit ``tbl:x``, a cell ``tbl:x/r2c1`` (rows counted from
+        the head's), the source ``tbl:x/source``. The table notes are defined with the part's notes."""
+        base = node.label or f"tbl-{node.number}"
+        rows = [self.visit(row, base, number) for number, row in enumerate(node.rows, start=1)]
+        rule = "|" + "|".join(_ALIGN_RULE[align] for align in node.aligns) + "|"
+        caption = InlineMarkdown().write(self.unit(base, node.caption, node.pos))
+        label = f" {{#{node.label}}}" if node.label else ""
+        lines = [*rows[:len(node.head)], rule, *rows[len(node.head):], "", f": {caption}{label}"]
+        if node.source is not None:
+            lines += ["", "{.source}", paragraph_text(self.unit(f"{base}/source", node.source, node.pos), "")]
+        return lines
+
+    def visit_TableRow(self, node: TableRow, base: str, number: int) -> str:
+        cells = [self.visit(cell, f"{base}/r{number}c{column}") for column, cell in enumerate(node.cells, start=1)]
+        return "| " + " | ".join(cells) + " |"
+
+    def visit_TableCell(self, node: TableCell, unit_id: str) -> str:
+        """A cell's text (a unit when it has any); a ``|`` in it is escaped by :func:`escape`."""
+        if not node.inlines:
+            return ""
+        return InlineMarkdown().write(self.unit(unit_id, node.inlines, node.pos))
+
     def children(self, children: tuple) -> list[str]:
         """Paragraphs and sections, a blank line between two."""
         lines: list[str] = []
@@ -280,9 +310,11 @@ def write_markdown(document: Document, text: TextHook | None = None, lang: str |
 
 
 def part_lines(writer: MarkdownWriter, skip: Note | None) -> list[str]:
-    """A part's paragraphs and sections, then its notes' definitions, each block followed by a blank line."""
+    """A part's paragraphs and sections, then its notes' definitions and its tables' notes', each block
+    followed by a blank line."""
     lines = [*writer.children(writer.part.children), ""]
-    for note in writer.part.notes:
+    table_notes = [note for table in writer.part.tables for note in table.notes]
+    for note in [*writer.part.notes, *table_notes]:
         if note is not skip:
             lines += [*writer.note(note), ""]
     return lines

@@ -1,10 +1,11 @@
 """XLIFF 1.2 for translators: an edition's text out to a CAT tool, the translation back in as an edition.
 
 ``build.py xliff export --doc D --from en --to fr`` writes one ``trans-unit`` per heading,
-paragraph, sub-paragraph, list item, quoted paragraph and note paragraph (the units of
-:mod:`councildoc.markdown`), with ids from labels and numbers, and the ``fr`` edition's text as
-the target where there is one. ``build.py xliff import FILE --doc D`` writes the target edition's
-source from the translation: the source edition's structure and labels, the translator's text.
+paragraph, sub-paragraph, list item, quoted paragraph and note paragraph, and per table title,
+cell with text, source line and table note paragraph (the units of :mod:`councildoc.markdown`),
+with ids from labels and numbers, and the ``fr`` edition's text as the target where there is one.
+``build.py xliff import FILE --doc D`` writes the target edition's source from the translation:
+the source edition's structure and labels, the translator's text.
 
 Why XLIFF 1.2 and not 2.0: 1.2 is what SDL Trados Studio, memoQ and OmegaT (through Okapi) all
 read and write without loss, and translate-toolkit's 1.2 support is its mature one (its 2.0 module

@@ -38,7 +38,7 @@ def export(project: Path, doc: str, source: str, target: str) -> Path:
     return project / "output" / doc / f"{doc}.{source}-{target}.xlf"
 
 
-@pytest.mark.parametrize("doc", ["mc-inf-298", "c-111-inf-7"])
+@pytest.mark.parametrize("doc", ["mc-inf-298", "c-111-inf-7", "c-111-3"])
 @pytest.mark.parametrize("target", ["fr", "es"])
 def test_export_then_import_gives_back_the_edition(copy, doc, target, capsys):
     before = edition_dump(copy, doc, target)
@@ -152,3 +152,42 @@ def test_a_unit_without_translation_is_an_error(single, capsys):
     capsys.readouterr()
     assert main(["xliff", "--project", str(single), "import", str(xlf), "--doc", "doc"]) == 1
     assert capsys.readouterr().err == f"{xlf}:{line}:1: error: unit 'note:a' has no translation\n"
+
+
+def test_a_table_s_caption_cells_source_and_notes_are_units(copy):
+    xlf = export(copy, "c-111-3", "en", "fr")
+    store = ttk_xliff.xlifffile.parsestring(xlf.read_bytes())
+    by_id = {unit.xmlelement.get("id"): unit for unit in store.units}
+    # en.md: the first table's caption, its head's cells, a body cell, its source line, its two notes.
+    assert by_id["tbl:summary"].source.startswith("Administrative Part of the Budget")
+    assert [by_id[f"tbl:summary/r1c{c}"].source for c in (1, 2, 3)] == ["Item", "2020", "2021"]
+    assert by_id["tbl:summary/r2c2"].source == "18,734.6"
+    assert by_id["tbl:summary/source"].source == "Budget estimates of the Administration, 2020 and 2021."
+    assert by_id["note:chf"].source == "In thousands of Swiss francs."
+    assert by_id["note:icsc"].source == "Including the post adjustment for Geneva."
+    assert by_id["annex:posts/tbl:grades/r9c1"].source == "G-6"
+    # A table note's call is a protected code of its cell, and the fr edition's text is the target.
+    cell = by_id["tbl:summary/r2c1"].xmlelement
+    assert [x.get("equiv-text") for x in cell.findall("x:source/x:x", NS)] == ["[^icsc]"]
+    assert "".join(cell.find("x:target", NS).itertext()) == "Dépenses de personnel"
+    assert by_id["tbl:offices"].target == "Coûts par bureau de pays"
+
+
+TABLE = ("---\nlang: en\ntitle: T\n---\n\n# One\n\nSee table @tbl:t.\n\n| Item | Sum |\n|:--|--:|\n"
+         "| A | B[^x] |\n| a \\| b |  |\n\n: Title {#tbl:t}\n\n{.source}\nThe source.\n\n[^x]: Estimate.\n")
+
+
+def test_a_table_is_written_back_as_a_pipe_table(project, capsys):
+    add_document(project, "doc", {"en": TABLE})
+    xlf = export(project, "doc", "en", "fr")
+    ids = [unit.xmlelement.get("id") for unit in ttk_xliff.xlifffile.parsestring(xlf.read_bytes()).units]
+    assert "tbl:t/r3c2" not in ids, "an empty cell is no unit"
+    fill(xlf, {"title": "T", "session-title": "S", "sec-I": "Un", "para-1": 'Voir le tableau <x id="r1"/>.',
+               "tbl:t/r1c1": "Rubrique", "tbl:t/r1c2": "Somme", "tbl:t/r2c1": "A", "tbl:t/r2c2": 'B<x id="n1"/>',
+               "tbl:t/r3c1": "a | b", "tbl:t": "Titre", "tbl:t/source": "La source.", "note:x": "Estimation."})
+    assert main(["xliff", "--project", str(project), "import", str(xlf), "--doc", "doc"]) == 0
+    assert (project / "source/doc/fr.md").read_text(encoding="utf-8") == (
+        "---\nlang: fr\ntitle: T\nsession-title: S\n---\n\n# Un\n\nVoir le tableau @tbl:t.\n\n"
+        "| Rubrique | Somme |\n|:--|--:|\n| A | B[^x] |\n| a \\| b |  |\n\n: Titre {#tbl:t}\n\n"
+        "{.source}\nLa source.\n\n[^x]: Estimation.\n")
+    assert main(["check", "--project", str(project)]) == 0

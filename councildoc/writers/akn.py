@@ -11,6 +11,14 @@ an ``authorialNote`` at its call, with its number as ``marker``; a cross-referen
 whose ``href`` is ``#`` and the target's ``eId``. Inside a note or a quotation, where AKN allows
 only blocks, sub-paragraphs are a ``blockList`` of ``item``.
 
+A table, which AKN's hierarchy holds only inside a ``content``, is an ``hcontainer`` named ``table``
+whose ``content`` holds the ``table`` (eId ``table_`` and its number in the document): ``caption``
+with the number (an ``inline`` named ``tableNumber``, ``Table 3``) and the title, a ``tr`` per row,
+``th`` for the head rows' cells and ``td`` for the others, each with a ``p``; then the source line, a
+``p`` of class ``table-source``. A table note is an ``authorialNote`` at its call with its letter as
+``marker``, its eId under the table's and ``placementBase`` pointing at the table (it is set under
+the table, not at the foot of the page); ``@tbl:`` refers to the ``table``.
+
 ``eId`` s follow the Akoma Ntoso Naming Convention 1.0 (chapter 5): the parent's ``eId``, ``__``,
 the element's abbreviation (``sec``, ``subsec``, ``para``, ``list``, ``point``, ``att``…) and its
 number stripped of punctuation (``(b)`` → ``b``), or, for an element without a number, ``nn_``
@@ -51,6 +59,9 @@ from ..model import (
     Strong,
     SubParagraph,
     SubParagraphList,
+    Table,
+    TableCell,
+    TableRow,
     Text,
 )
 from ..visitor import Visitor
@@ -138,6 +149,8 @@ class ContentWriter(Visitor):
     def __init__(self, state: PartState) -> None:
         self.state = state
         self.note_by_number = {note.number: note for note in state.part.notes}
+        self.table: tuple[Table, str] | None = None
+        """The table being written and its eId (a note called in it is a table note)."""
 
     def inlines(self, inlines: tuple[Inline, ...], parent: etree._Element) -> etree._Element:
         for inline in inlines:
@@ -174,11 +187,27 @@ class ContentWriter(Visitor):
 
     def visit_NoteCall(self, node: NoteCall, parent: etree._Element) -> None:
         """The note itself, at its call: AKN's ``authorialNote`` with its number as marker.
-        Numbered in its part, its eId hangs on the part wherever it is called."""
+        Numbered in its part, its eId hangs on the part wherever it is called. A table note has its
+        letter as marker, its eId hangs on the table's, and it is placed under the table
+        (``placementBase``), not at the foot of the page."""
+        if node.letter is not None:
+            self.table_note(node, parent)
+            return
         note = self.note_by_number[node.number]
         eid = Ids(self.state.prefix).child("authorialNote", str(note.number))
         self.state.eids[note.anchor] = eid
         call = element(parent, "authorialNote", marker=str(note.number), placement="bottom", eId=eid)
+        self.blocks(note.blocks, call, eid)
+
+    def table_note(self, node: NoteCall, parent: etree._Element) -> None:
+        if self.table is None:
+            raise ValueError(f"{node.pos}: a table note's call outside its table cannot be written")
+        table, table_eid = self.table
+        note = next(n for n in table.notes if n.letter == node.letter)
+        eid = Ids(table_eid).child("authorialNote", note.letter)
+        self.state.eids[note.anchor] = eid
+        call = element(parent, "authorialNote", marker=note.letter, placement="bottom",
+                       placementBase=f"#{table_eid}", eId=eid, **{"class": "table-note"})
         self.blocks(note.blocks, call, eid)
 
     def visit_CrossRef(self, node: CrossRef, parent: etree._Element) -> None:
@@ -222,6 +251,45 @@ class ContentWriter(Visitor):
 
     def visit_Section(self, node: Section, parent: etree._Element, ids: Ids) -> None:
         raise ValueError(f"{node.pos}: a heading inside a paragraph's text cannot be written")
+
+    def visit_Table(self, node: Table, parent: etree._Element, ids: Ids) -> None:
+        """A ``table``: its number and title as ``caption`` (the number an ``inline`` named
+        ``tableNumber``), a ``tr`` per row, head cells ``th`` and the others ``td``, each holding a
+        ``p``; the table notes at their calls; then the source line as a ``p``."""
+        number = str(node.number) if node.number is not None else None
+        eid = ids.child("table", number)
+        if node.anchor:
+            self.state.eids[node.anchor] = eid
+        table = element(parent, "table", eId=eid, **{"class": "council-table"})
+        words = self.state.part.language
+        outer, self.table = self.table, (node, eid)
+        try:
+            caption = element(table, "caption")
+            element(caption, "inline", f"{words.table} {number or ''}".rstrip(), name="tableNumber")
+            add_text(caption, " ")
+            self.inlines(node.caption, caption)
+            for row in node.head:
+                self.visit(row, table, node, True)
+            for row in node.body:
+                self.visit(row, table, node, False)
+        finally:
+            self.table = outer
+        if node.source is not None:
+            source = element(parent, "p", **{"class": "table-source"})
+            element(source, "inline", words.table_source, name="tableSourceWord")
+            add_text(source, " ")
+            self.inlines(node.source, source)
+
+    def visit_TableRow(self, node: TableRow, parent: etree._Element, table: Table, head: bool) -> None:
+        row = element(parent, "tr")
+        for column, cell in enumerate(node.cells):
+            self.visit(cell, row, table, head, column)
+
+    def visit_TableCell(self, node: TableCell, parent: etree._Element, table: Table, head: bool,
+                        column: int) -> None:
+        align = table.aligns[column] if column < len(table.aligns) else "left"
+        cell = element(parent, "th" if head else "td", **{"class": f"align-{align}"})
+        self.inlines(node.inlines, element(cell, "p"))
 
 
 class HierarchyWriter(Visitor):
@@ -268,11 +336,22 @@ class HierarchyWriter(Visitor):
     def visit_Quote(self, node: Quote, parent: etree._Element, ids: Ids) -> None:
         self.text_container(node, parent, ids)
 
-    def text_container(self, block: Block, parent: etree._Element, ids: Ids) -> None:
-        """A block between two lists of sub-paragraphs (or after one): AKN's hierarchy holds text
-        only in a container of its own."""
+    def visit_Table(self, node: Table, parent: etree._Element, ids: Ids) -> None:
+        """A table among the paragraphs of a part or a section: AKN's hierarchy holds a ``table``
+        (a block) only in a ``content``, here that of an ``hcontainer`` named ``table``."""
+        self.text_container(node, parent, ids, "table")
+
+    def visit_TableRow(self, node: TableRow, parent: etree._Element, ids: Ids) -> None:
+        raise AssertionError("a table's rows are written by its table")  # pragma: no cover
+
+    def visit_TableCell(self, node: TableCell, parent: etree._Element, ids: Ids) -> None:
+        raise AssertionError("a table's cells are written by its table")  # pragma: no cover
+
+    def text_container(self, block: Block, parent: etree._Element, ids: Ids, name: str = "text") -> None:
+        """A block between two lists of sub-paragraphs (or after one), or a table: AKN's hierarchy
+        holds text only in a container of its own."""
         eid = ids.child("hcontainer", None)
-        container = element(parent, "hcontainer", eId=eid, name="text")
+        container = element(parent, "hcontainer", eId=eid, name=name)
         self.content.blocks((block,), element(container, "content", eId=f"{eid}__content"), f"{eid}__content")
 
     def body(self, parent: etree._Element, eid: str, blocks: tuple[Block, ...]) -> None:

@@ -12,7 +12,7 @@ from lxml import etree
 from councildoc.writers.akn import AKN, validate, write_akn
 
 NS = {"a": AKN}
-EDITIONS = [(doc, lang) for doc in ("mc-inf-298", "c-111-inf-7") for lang in ("en", "es", "fr")]
+EDITIONS = [(doc, lang) for doc in ("mc-inf-298", "c-111-inf-7", "c-111-3") for lang in ("en", "es", "fr")]
 
 
 @pytest.fixture(scope="module")
@@ -35,6 +35,9 @@ def citation(target: etree._Element) -> set[str]:
     tag = etree.QName(target).localname
     if tag == "authorialNote":
         return {target.get("marker")}
+    if tag == "table":
+        # "Table 3" in its caption: the number is the last word.
+        return {target.findtext("a:caption/a:inline[@name='tableNumber']", namespaces=NS).split()[-1]}
     if tag == "attachment":
         return {target.findtext("a:num", namespaces=NS)}
     nums = []
@@ -177,6 +180,55 @@ def test_every_construct_is_written_and_valid():
     assert para[-1].find(".//a:blockContainer/a:p", NS).text == "Quoted after them."
     unnumbered = root.findall(".//a:section/a:paragraph", NS)[2]
     assert unnumbered.find("a:num", NS) is None and unnumbered.get("eId") == "sec_I__para_nn_1"
+
+
+TABLES = {
+    # C/111/3 as typed in en.md: (number, title, head, first body row, rows, note markers and texts, source).
+    "summary": ("1", "Administrative Part of the Budget", ["Item", "2020", "2021"],
+                ["Staff costs", "18,734.6", "19,102.3"], 5, [("a", "In thousands of Swiss francs."),
+                                                            ("b", "Including the post adjustment for Geneva.")],
+                "Source: Budget estimates of the Administration, 2020 and 2021."),
+    "offices": ("2", "Costs by country office", ["Country office", "2020", "2021"],
+                ["Abuja", "3,343.2", "1,008.5"], 47, [("a", "In thousands of Swiss francs; offices funded from the "
+                                                            "Administrative Part of the Budget only."),
+                                                      ("b", "Liaison office.")], None),
+    "grades": ("3", "Posts by grade, 2021", ["Grade", "Posts"], ["D-2", "2"], 9,
+               [("a", "Ungraded posts excluded.")], None),
+}
+
+
+def own_text(node: etree._Element) -> str:
+    """A node's text without the notes standing in it (lxml's ``strip_elements`` keeps their tails)."""
+    copy = etree.fromstring(etree.tostring(node))
+    etree.strip_elements(copy, f"{{{AKN}}}authorialNote", with_tail=False)
+    return "".join(copy.itertext()).replace("\u2060", "")
+
+
+@pytest.mark.parametrize("name", TABLES)
+def test_a_table_is_a_table_with_its_caption_rows_notes_and_source(editions, name):
+    number, title, head, first, rows, notes, source = TABLES[name]
+    root = tree(editions["c-111-3", "en"])
+    refs = {r.get("href") for r in root.iter(f"{{{AKN}}}ref") if r.text == number}
+    tables = root.findall(".//a:hcontainer[@name='table']/a:content/a:table", NS)
+    (table,) = [t for t in tables if f"#{t.get('eId')}" in refs]
+    assert table.get("eId").endswith(f"__table_{number}")
+    caption = table.find("a:caption", NS)
+    assert own_text(caption) == f"Table {number} {title}"
+    trs = table.findall("a:tr", NS)
+    assert len(trs) == rows
+    assert [own_text(c.find("a:p", NS)) for c in trs[0]] == head
+    assert {etree.QName(c).localname for c in trs[0]} == {"th"}
+    assert [own_text(c.find("a:p", NS)) for c in trs[1]] == first
+    assert {etree.QName(c).localname for c in trs[1]} == {"td"}
+    assert all(cell.find("a:p", NS) is not None for tr in trs for cell in tr)
+    found = table.findall(".//a:authorialNote", NS)
+    assert [(n.get("marker"), "".join(n.itertext())) for n in found] == notes
+    assert all(n.get("placementBase") == f"#{table.get('eId')}" for n in found)
+    after = table.getnext()
+    if source is None:
+        assert after is None or after.get("class") != "table-source"
+    else:
+        assert after.get("class") == "table-source" and "".join(after.itertext()) == source
 
 
 def test_an_edition_whose_language_has_no_iso_639_2_code_is_refused(monkeypatch):
