@@ -256,7 +256,9 @@ def import_docx(path: Path, lang: str, language: Language, shown: str
     import pypandoc
 
     try:
-        ast = json.loads(pypandoc.convert_file(str(path), "json", format="docx+styles"))
+        text = pypandoc.convert_file(str(path), "json", format="docx+styles")
+        # The word joiner councildoc's writer glues a note call with is layout, not text.
+        ast = json.loads(text.replace("\u2060", "").replace("\\u2060", ""))
     except (RuntimeError, OSError) as exc:
         return None, [error(SourcePos(shown, 1, 1), f"Pandoc cannot read it as a Word document: {exc}")]
     importer = Importer(ast["blocks"], lang, language, shown)
@@ -291,7 +293,7 @@ def run_languages(path: Path) -> list[tuple[str, list[tuple[str | None, str]]]]:
 
 
 def _squash(text: str) -> str:
-    return re.sub(r"\s+", "", text)
+    return re.sub(r"[\s\u2060]+", "", text)  # the word joiner before a note call is layout, not text
 
 
 class Importer:
