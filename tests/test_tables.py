@@ -224,3 +224,50 @@ def test_the_redline_shows_the_changed_cell():
     assert [(item.marker, [(op, t.shown) for op, t in item.words]) for item in table.items] == [
         ("Office costs, 2009", [("-", "30"), ("+", "35")])]
     assert "tables 0 added, 0 removed, 1 changed" in result.summary()
+
+
+WRAPPING = EN.replace("| Office costs | 30 | – |",
+                      "| Office costs, rent, utilities, security, cleaning, maintenance of the premises and "
+                      "insurance of the buildings and their contents[^rent] | 30 |  |").replace(
+    "[^body]: A body note.", "[^body]: A body note.\n[^rent]: Of the offices in Geneva.")
+LONG = EN.replace("# Staff\n", "# Staff\n\n" + "\n".join(f"| G-{n} | {n * 7} |" for n in range(1, 70)).join(
+    ["| Grade | Posts |\n|---|--:|\n", "\n\n: Many rows, in a table long enough to cross onto the next page "
+     "and to have its head rows repeated there {#tbl:long}\n"]))
+
+
+@pytest.mark.parametrize("source", [EN, WRAPPING, LONG], ids=["plain", "wrapping-and-empty-cells", "across-pages"])
+def test_textconv_reads_the_tables_back_from_the_pdf(tmp_path: Path, source: str):
+    """A cell that wraps onto three lines, an empty cell, a caption that wraps, a table that crosses
+    a page (its repeated head rows are not read twice) and a table that ends the document."""
+    from councildoc.textconv import from_pdf
+    from councildoc.writers.pdf import write_pdf
+
+    document = build(source)
+    pdf, problems = write_pdf(document, make_environment(ROOT / "templates"), ROOT / "styles")
+    assert not problems
+    path = tmp_path / "en.pdf"
+    path.write_bytes(pdf)
+    assert from_pdf(path) == write_text(document)
+
+
+def _page_heads(pdf: bytes) -> list[str]:
+    """What each page of ``pdf`` prints at the left of its top margin."""
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        return [page.crop((0, 0, page.width / 2, 2.5 / 2.54 * 72)).extract_text() for page in document.pages]
+
+
+def test_a_table_that_runs_onto_another_page_says_continued_there_in_the_editions_words():
+    """Only on the page the rows run onto; not on the table's first page, nor for a table moved
+    whole to the next page (its caption is kept with its first row)."""
+    from councildoc.writers.pdf import write_pdf
+
+    environment = make_environment(ROOT / "templates")
+    pdf, problems = write_pdf(build(LONG), environment, ROOT / "styles")
+    assert not problems
+    assert _page_heads(pdf) == ["", "", "", "Table 2 (continued)", ""]
+    spanish = LONG.replace("lang: en", "lang: es")
+    pdf, problems = write_pdf(build(spanish, "es.md", "es"), environment, ROOT / "styles")
+    assert not problems
+    assert "Cuadro 2 (continuación)" in _page_heads(pdf)

@@ -212,34 +212,45 @@ class HtmlWriter(Visitor):
             words = self.ctx.language
             caption = Markup('<caption><span class="table-number">{} {}</span> <span class="table-title">{}</span>'
                              '</caption>').format(words.table, node.number or "", self.inlines(node.caption))
-            head = Markup("").join(self.visit(row, node, True) for row in node.head)
-            body = Markup("").join(self.visit(row, node, False) for row in node.body)
+            head = Markup("").join(self.visit(row, node, True, index) for index, row in enumerate(node.head))
+            body = Markup("").join(self.visit(row, node, False, index)
+                                   for index, row in enumerate(node.body, start=len(node.head)))
             table = Markup('<table class="council-table">{}<thead>{}</thead><tbody>{}</tbody></table>').format(
                 caption, head, body)
             html = Markup('<div class="table-scroll" role="region" tabindex="0" aria-label="{} {}">{}</div>').format(
                 words.table, node.number or "", table)
             if node.source is not None:
-                html += Markup('<p class="table-source"><span class="table-source-word">{}</span> {}</p>').format(
-                    words.table_source, self.inlines(node.source))
+                html += Markup('<p class="table-source"{}><span class="table-source-word">{}</span> {}</p>').format(
+                    self.print_id(f"{node.anchor}-source"), words.table_source, self.inlines(node.source))
             if node.notes:
                 notes = TableNoteWriter(self.ctx, self.depth)
                 html += self.element("ol", "table-notes", Markup("").join(
                     Markup('<li id="{}"><span class="table-note-letter">{}</span> {}</li>').format(
                         self.ctx.id(note.anchor), note.letter, notes.blocks(note.blocks))
                     for note in node.notes))
+            if self.ctx.for_print:
+                html += Markup('<div class="table-end"{}></div>').format(self.print_id(f"{node.anchor}-end"))
             return self.element("div", "table-block", html, node.anchor)
         finally:
             self.table = outer
 
-    def visit_TableRow(self, node: TableRow, table: Table, head: bool) -> Markup:
-        cells = Markup("").join(self.visit(cell, table, head, column) for column, cell in enumerate(node.cells))
-        return Markup("<tr>{}</tr>").format(cells)
+    def print_id(self, anchor: str) -> Markup:
+        """An id on the print page only: WeasyPrint writes it as a named destination (page, x, y),
+        which is how ``textconv`` finds a table's rows and columns in the PDF."""
+        return Markup(' id="{}"').format(self.ctx.id(anchor)) if self.ctx.for_print else Markup("")
 
-    def visit_TableCell(self, node: TableCell, table: Table, head: bool, column: int) -> Markup:
+    def visit_TableRow(self, node: TableRow, table: Table, head: bool, index: int) -> Markup:
+        cells = Markup("").join(self.visit(cell, table, head, column, index == 0)
+                                for column, cell in enumerate(node.cells))
+        return Markup("<tr{}>{}</tr>").format(self.print_id(f"{table.anchor}-row-{index}"), cells)
+
+    def visit_TableCell(self, node: TableCell, table: Table, head: bool, column: int, first: bool) -> Markup:
         """A head cell is a column's ``th``; the first cell of a row of a text column heads its row."""
         align = table.aligns[column] if column < len(table.aligns) else "left"
         if head:
-            return Markup('<th scope="col" class="align-{}">{}</th>').format(align, self.inlines(node.inlines))
+            where = self.print_id(f"{table.anchor}-col-{column}") if first else Markup("")
+            return Markup('<th scope="col" class="align-{}"{}>{}</th>').format(align, where,
+                                                                             self.inlines(node.inlines))
         if column == 0 and align == "left":
             return Markup('<th scope="row" class="align-left">{}</th>').format(self.inlines(node.inlines))
         return Markup('<td class="align-{}">{}</td>').format(align, self.inlines(node.inlines))

@@ -170,6 +170,40 @@ def last_paragraph_on(rendered, page_number: int, order: dict[str, int]) -> str 
     return max(anchors, key=order.__getitem__, default=None)
 
 
+def continued_pages(rendered, document: Document) -> dict[int, str]:
+    """Page number → the "Table 2 (continued)" line of a table whose rows run on onto that page.
+
+    WeasyPrint repeats a table's head rows on each page it crosses, but has no way to show a line
+    there only (a running element inside a table fails its layout; ``element(x, start)`` sees one
+    the table's first page laid out before moving the table on). A laid-out page says which rows it
+    holds, and the line goes in that page's top-left margin box, by ``@page :nth(n)``: it changes
+    no line of the body, so one more layout shows it where the first put the rows.
+    """
+    page_of: dict[str, int] = {}
+    for number, page in enumerate(rendered.pages, start=1):
+        for anchor in page.anchors:
+            page_of.setdefault(anchor, number)
+    lines: dict[int, str] = {}
+    for part in document.parts:
+        words = part.language
+        for table in part.tables:
+            rows = {page_of.get(f"{table.anchor}-row-{index}") for index in range(len(table.rows))}
+            for number in sorted(rows - {page_of.get(table.anchor), None}):
+                lines.setdefault(number, f"{words.table} {table.number} {words.table_continued}")
+    return lines
+
+
+def _css_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def continued_css(lines: dict[int, str]) -> str:
+    return "".join(
+        f"@page :nth({number}) {{ @top-left {{ content: {_css_string(text)}; font: italic 10pt/12pt "
+        f'"Liberation Serif"; text-align: left; vertical-align: bottom; padding-bottom: 6pt; }} }}\n'
+        for number, text in sorted(lines.items()))
+
+
 def html_to_pdf(page: str, styles_dir: Path, where: SourcePos) -> tuple[bytes | None, list[Diagnostic]]:
     """Any page of councildoc's (a redline, say) as a PDF, under the same fetching rules."""
     missing = missing_fonts()
@@ -215,12 +249,14 @@ def write_pdf(
     paragraphs = call_paragraphs(document)
     order = {p.anchor: i for i, p in enumerate(p for part in document.parts for p in iter_paragraphs(part.children))}
     relaxed: frozenset[str] = frozenset()
+    continued: dict[int, str] = {}
     collector = _Collect()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collector)
     try:
         for _ in range(MAX_LAYOUT_PASSES):
-            page = write_html(document, environment, stylesheet, for_print=True, relaxed=relaxed)
+            page = write_html(document, environment, stylesheet + continued_css(continued), for_print=True,
+                              relaxed=relaxed)
             rendered = HTML(
                 string=page,
                 base_url=styles_dir.resolve().as_uri() + "/",
@@ -234,9 +270,11 @@ def write_pdf(
                 more.add(paragraphs.get(call))
                 more.add(last_paragraph_on(rendered, call_page, order))
             more = {anchor for anchor in more if anchor} - relaxed
-            if not misplaced or not more:
+            lines = continued_pages(rendered, document)
+            if (not misplaced or not more) and lines == continued:
                 break
             relaxed |= more
+            continued = lines
             rendered = None  # one laid-out document in memory at a time
             gc.collect()
         pdf = rendered.write_pdf(pdf_variant=variant, uncompressed_pdf=False)
