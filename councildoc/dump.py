@@ -115,7 +115,7 @@ class BlockDump(InlineDump):
         self.blocks(node.blocks, indent + "  ")
 
     def visit_Table(self, node: Table, indent: str) -> None:
-        label = f" #{node.label}" if node.label else ""
+        label = (f" #{node.label}" if node.label else "") + (" landscape" if node.landscape else "")
         aligns = " ".join(node.aligns)
         self.lines.append(f"{indent}table {node.number or '-'}{label} [{aligns}] {self.run(node.caption)}")
         for row in node.head:

@@ -270,6 +270,9 @@ class Table:
     """Its number in the document (body and annexes run on), set by ``number_tables``."""
     anchor: str | None = None
     """Its stable id, set by ``number_tables``."""
+    landscape: bool = False
+    """Set on a landscape page of its own in the PDF (``{#tbl:x .landscape}``): a table wider than
+    the portrait text block is an error otherwise."""
 
     @property
     def rows(self) -> tuple[TableRow, ...]:

@@ -317,16 +317,21 @@ class Converter:
         if nodes and pandoc.first_inline(nodes)[0] == pandoc.SPACE:
             nodes = nodes[1:]
         label = None
+        landscape = False
         for index, inline in enumerate(nodes):
-            if pandoc.kind(inline) == "Span" and (span := pandoc.Span.read(inline)).attr.identifier:
-                label = self.label({"id": span.attr.identifier}, here, "tbl", "a table's")
+            if pandoc.kind(inline) == "Span" and ((span := pandoc.Span.read(inline)).attr.identifier
+                                                  or (span.attr.wrapper and span.attr.classes)):
+                found = {"id": span.attr.identifier, "classes": span.attr.classes}
+                self.check_attributes(found, here, "a table caption", classes=("landscape",))
+                label = self.label(found, here, "tbl", "a table's")
+                landscape = "landscape" in span.attr.classes
                 del nodes[index]
                 break
         caption, table = self.table_text(nodes, here, table)
         caption = _strip_trailing(caption)
         if not caption:
             self.diagnostics.append(error(here, "a table caption is empty", "write ': Title {#tbl:label}'"))
-        return dataclasses.replace(table, caption=caption, label=label)
+        return dataclasses.replace(table, caption=caption, label=label, landscape=landscape)
 
     def table(self, node: Node, attrs: Attributes, here: SourcePos, outline: _Outline) -> None:
         raw = pandoc.Table.read(node)

@@ -230,7 +230,7 @@ class HtmlWriter(Visitor):
                     for note in node.notes))
             if self.ctx.for_print:
                 html += Markup('<div class="table-end"{}></div>').format(self.print_id(f"{node.anchor}-end"))
-            return self.element("div", "table-block", html, node.anchor)
+            return self.element("div", "table-block landscape" if node.landscape else "table-block", html, node.anchor)
         finally:
             self.table = outer
 

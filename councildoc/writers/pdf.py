@@ -193,6 +193,47 @@ def continued_pages(rendered, document: Document) -> dict[int, str]:
     return lines
 
 
+CSS_PX_PER_CM = 96 / 2.54
+
+
+def _boxes(box, table_block: str | None = None):
+    """Every laid-out box under ``box``, with the id of the table block it stands in."""
+    element = getattr(box, "element", None)
+    if element is not None and "table-block" in (element.get("class") or "").split():
+        table_block = element.get("id")
+    yield box, table_block
+    for child in getattr(box, "children", ()):
+        yield from _boxes(child, table_block)
+
+
+def wide_tables(rendered, document: Document) -> list[Diagnostic]:
+    """A table whose laid-out box is wider than its page's text block, at the table's place.
+
+    WeasyPrint lets a table whose columns cannot shrink any further run past the right margin (and
+    off the page): measured on the laid-out page, the only place the width is known.
+    """
+    tables = {table.anchor: table for part in document.parts for table in part.tables}
+    found: dict[str, Diagnostic] = {}
+    for page in rendered.pages:
+        text_block = page._page_box.width
+        for box, anchor in _boxes(page._page_box):
+            if type(box).__name__ != "TableBox" or anchor not in tables or anchor in found:
+                continue
+            width = box.margin_width()
+            if width <= text_block + 0.5:
+                continue
+            table = tables[anchor]
+            hint = ("or fewer or narrower columns: shorter column heads, the unit in the title or a note"
+                    if table.landscape else
+                    "mark it for a landscape page (': Title {#tbl:x .landscape}'), or give it fewer or "
+                    "narrower columns: shorter column heads, the unit in the title or a note")
+            page_kind = "landscape" if table.landscape else "portrait"
+            found[anchor] = error(
+                table.pos, f"table {table.number} is {width / CSS_PX_PER_CM:.1f} cm wide, wider than the "
+                f"{page_kind} page's text block ({text_block / CSS_PX_PER_CM:.1f} cm)", hint)
+    return list(found.values())
+
+
 def _css_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -283,6 +324,7 @@ def write_pdf(
     finally:
         logger.removeHandler(collector)
     problems = [error(where, f"WeasyPrint: {message}") for message in dict.fromkeys(collector.messages)]
+    problems += wide_tables(rendered, document)
     for call, call_page, note_page in misplaced:
         problems.append(error(where, f"note {call} is called on page {call_page} but printed on page {note_page}"))
     return (None if problems else pdf), problems
