@@ -8,6 +8,7 @@ from .model import (
     CrossRef,
     Document,
     Emphasis,
+    Figure,
     Inline,
     LineBreak,
     Link,
@@ -72,7 +73,7 @@ class BlockDump(InlineDump):
     """Blocks one a line, indented by depth."""
 
     covers = InlineDump.covers + (Paragraph, ListBlock, Quote, SubParagraphList, SubParagraph, Section,
-                                  Table, TableRow, TableCell)
+                                  Table, TableRow, TableCell, Figure)
 
     def __init__(self) -> None:
         self.lines: list[str] = []
@@ -127,6 +128,12 @@ class BlockDump(InlineDump):
         for note in node.notes:
             self.lines.append(f"{indent}  table note {note.letter} #{note.label}: "
                               + " / ".join(self.run(b.inlines) for b in note.blocks if isinstance(b, Paragraph)))
+
+    def visit_Figure(self, node: Figure, indent: str) -> None:
+        label = f" #{node.label}" if node.label else ""
+        size = f" {node.width}x{node.height}" if node.kind else ""
+        self.lines.append(f"{indent}figure {node.number or '-'}{label} [{node.src}{size}] {self.run(node.caption)}"
+                          f" | alt: {node.alt}")
 
     def visit_TableRow(self, node: TableRow, indent: str, kind: str) -> None:
         self.lines.append(f"{indent}{kind} " + " | ".join(self.visit(cell) for cell in node.cells))

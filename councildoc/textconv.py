@@ -150,12 +150,15 @@ def from_html(data: bytes) -> str:
             blocks.append([_html_text(part.xpath(".//h2[@class='annex-designation']")[0])])
             for title in part.xpath(".//p[@class='annex-title']"):
                 blocks.append([_html_text(title).upper()])
-        for node in part.iter("h2", "h3", "h4", "h5", "h6", "p", "div"):
+        for node in part.iter("h2", "h3", "h4", "h5", "h6", "p", "div", "figure"):
             classes = (node.get("class") or "").split()
             if node.xpath(inside) or "annex-designation" in classes:
                 continue
             if "table-block" in classes:
                 blocks.append(_html_table_lines(node))
+            elif "figure" in classes:
+                blocks.append([_html_text(node.xpath(f".//figcaption/span[@class='figure-{what}']")[0])
+                               for what in ("number", "title")])
             elif "heading" in classes:
                 text = _html_text(node)
                 if "body" in part.get("class") and "level-1" in classes:
@@ -197,8 +200,8 @@ def _docx_text(paragraph, marks: dict[str, int]) -> str:
 
 
 _TABLE_NOTE_LETTER = re.compile(r"[a-z]{1,2}")
-_TABLE_STYLES = ("TableTitle", "TableSource", "TableNote")
-"""The paragraphs that go on a table's block (its number paragraph opens it)."""
+_TABLE_STYLES = ("TableTitle", "TableSource", "TableNote", "FigureTitle")
+"""The paragraphs that go on a table's or a figure's block (its number paragraph opens it)."""
 
 
 def _docx_table_rows(table, marks: dict[str, int]) -> list[str]:
@@ -540,10 +543,29 @@ class _PdfTable:
         return TABLE_CELL_SEPARATOR.join(cells)
 
 
-def _pdf_tables(pdf) -> list[_PdfTable]:
+class _PdfFigure:
+    """A figure read back from the PDF: its number and title, above the image, which is skipped
+    (an SVG's labels are text in the PDF, but no text of the document's)."""
+
+    def __init__(self, anchor: str, places: dict[str, tuple[int, float, float]]) -> None:
+        self.start, self.image, self.end = places[anchor], places[f"{anchor}-image"], places[f"{anchor}-end"]
+        self.lines: list[str] = []
+
+    def span(self, page: int, chars: list[dict]) -> tuple[float, float] | None:
+        return (self.start[2], self.end[2]) if self.start[0] == page == self.end[0] else None
+
+    def read(self, page: int, chars: list[dict]) -> None:
+        caption = [c for c in chars if self.start[2] - 1 <= c["top"] and c["bottom"] <= self.image[2] + 1]
+        texts = [_line_text(line, 9.5) for line in _lines(caption, 9.5)]
+        self.lines = [normalize(texts[0]), _join_lines(texts[1:])] if texts else []
+
+
+def _pdf_tables(pdf) -> list[_PdfTable | _PdfFigure]:
+    """The tables and figures of the PDF, each by the named destinations its print page gives it."""
     places = _destinations(pdf)
     return [_PdfTable(name, places) for name in places
-            if f"{name}-end" in places and f"{name}-row-0" in places]
+            if f"{name}-end" in places and f"{name}-row-0" in places] + \
+        [_PdfFigure(name, places) for name in places if f"{name}-end" in places and f"{name}-image" in places]
 
 
 def from_pdf(path: Path) -> str:

@@ -7,6 +7,7 @@ from escaped pieces goes into the page unescaped.
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from ..model import (
     CrossRef,
     Document,
     Emphasis,
+    Figure,
     Inline,
     LineBreak,
     Link,
@@ -60,6 +62,8 @@ class HtmlContext:
     """Anchors of paragraphs whose widows and orphans the PDF layout relaxes (see writers.pdf)."""
     id_prefix: str = ""
     """Put before every id and link, where several editions share a page (the side-by-side view)."""
+    image_prefix: str = ""
+    """Put before a figure's file name: the side-by-side view stands a folder above the editions'."""
 
     def id(self, anchor: str | None) -> str:
         return f"{self.id_prefix}{anchor}"
@@ -233,6 +237,24 @@ class HtmlWriter(Visitor):
             return self.element("div", "table-block landscape" if node.landscape else "table-block", html, node.anchor)
         finally:
             self.table = outer
+
+    def visit_Figure(self, node: Figure) -> Markup:
+        """Number and title above the image, which keeps its proportions within the text block. The
+        screen page shows the file written beside it; the print page carries the checked bytes
+        themselves (a ``data:`` URL), so WeasyPrint reads no file for it."""
+        words = self.ctx.language
+        if self.ctx.for_print:
+            mime = {"png": "image/png", "jpeg": "image/jpeg", "svg": "image/svg+xml"}[node.kind]
+            src = f"data:{mime};base64,{base64.b64encode(node.data).decode('ascii')}"
+        else:
+            src = f"{self.ctx.image_prefix}{node.file_name}"
+        caption = Markup('<figcaption><span class="figure-number">{} {}</span> <span class="figure-title">{}</span>'
+                         '</figcaption>').format(words.figure, node.number or "", self.inlines(node.caption))
+        image = Markup('<img src="{}" alt="{}" width="{}" height="{}"{}>').format(
+            src, node.alt, node.width, node.height, self.print_id(f"{node.anchor}-image"))
+        end = Markup('<div class="figure-end"{}></div>').format(self.print_id(f"{node.anchor}-end")) \
+            if self.ctx.for_print else Markup("")
+        return self.element("figure", "figure", caption + image + end, node.anchor)
 
     def print_id(self, anchor: str) -> Markup:
         """An id on the print page only: WeasyPrint writes it as a named destination (page, x, y),

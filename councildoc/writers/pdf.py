@@ -45,10 +45,13 @@ class RefusedResource(Exception):
 
 
 def make_url_fetcher(allowed_dirs: tuple[Path, ...]):
-    """A WeasyPrint URL fetcher that serves files under ``allowed_dirs`` and refuses the rest.
+    """A WeasyPrint URL fetcher that serves files under ``allowed_dirs`` and ``data:`` URLs, and
+    refuses the rest.
 
     Nothing a source or a style says can make the build fetch a URL or read another file;
-    WeasyPrint logs each refusal, and :func:`write_pdf` turns the log into diagnostics.
+    WeasyPrint logs each refusal, and :func:`write_pdf` turns the log into diagnostics. A
+    figure's image comes as a ``data:`` URL of the bytes ``councildoc.figures`` checked (no file
+    is read for it, and what is drawn is what was checked).
     """
     from weasyprint.urls import URLFetcher
 
@@ -57,13 +60,15 @@ def make_url_fetcher(allowed_dirs: tuple[Path, ...]):
     class ProjectFetcher(URLFetcher):
         def fetch(self, url: str, headers=None):
             parsed = urlparse(url)
+            if parsed.scheme == "data":
+                return super().fetch(url, headers)
             if parsed.scheme == "file":
                 path = Path(unquote(parsed.path)).resolve()
                 if any(path.is_relative_to(root) for root in roots) and path.is_file():
                     return super().fetch(url, headers)
             raise RefusedResource(f"refused to load {url}: only the project's styles and fonts may be read")
 
-    return ProjectFetcher(allowed_protocols={"file"})
+    return ProjectFetcher(allowed_protocols={"file", "data"})
 
 
 class _Collect(logging.Handler):
@@ -135,6 +140,7 @@ class _CallPlaces(Visitor):
     visit_Text = visit_Code = visit_LineBreak = visit_CrossRef = _leaf
     # The calls in a table are table notes, set under the table: no footnote to place.
     visit_Table = visit_TableRow = visit_TableCell = _leaf
+    visit_Figure = _leaf  # a call in a figure's title stands in no paragraph
 
 
 def call_paragraphs(document: Document) -> dict[str, str]:
