@@ -175,3 +175,26 @@ def test_parity_reports_a_figure_missing_from_an_edition():
     french, _ = compile_text(french_text.replace("Figure @fig:chart shows", "Les arrivées:"), "fr.md", "fr")
     problems = [str(d) for d in compare(english, french)]
     assert any("figure 1 (fig:chart)" in p for p in problems), problems
+
+
+def test_the_redline_shows_a_figure_whose_title_image_or_text_alternative_changed():
+    from dataclasses import replace
+
+    from councildoc.redline import compare as redline
+
+    def edition(text: str, data: bytes):
+        document, diagnostics = compile_text(text, "en.md")
+        assert diagnostics == []
+        body = document.body
+        children = tuple(replace(c, children=tuple(replace(f, data=data) if type(f).__name__ == "Figure" else f
+                                                   for f in c.children)) for c in body.children)
+        return replace(document, parts=(replace(body, children=children),))
+
+    old = edition(source("chart.svg"), b"one")
+    assert redline(old, edition(source("chart.svg"), b"one")).parts[0].figures[0].kind == "same"
+    new = edition(source("chart.svg", '{#fig:chart fig-alt="Bars rising"}', "Arrivals by month"), b"two")
+    change = redline(old, new).parts[0].figures[0]
+    assert change.kind == "changed"
+    assert [(op, t.shown) for op, t in change.words if op != "="] == [("-", "year"), ("+", "month")]
+    assert [item.marker for item in change.items] == ["image", "text alternative"]
+    assert "figures 0 added, 0 removed, 1 changed" in redline(old, new).summary()
