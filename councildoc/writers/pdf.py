@@ -40,13 +40,17 @@ PDF_VARIANTS = ("pdf/ua-1", "pdf/a-2b")
 """The PDF standards ``--pdf-variant`` offers (tagged and accessible; archival)."""
 
 
+FIGURE_TYPES = ("image/png", "image/jpeg", "image/svg+xml")
+"""The ``data:`` URLs the fetcher serves: a figure's checked bytes (see :func:`make_url_fetcher`)."""
+
+
 class RefusedResource(Exception):
     """A stylesheet asked for something outside what a build may read."""
 
 
 def make_url_fetcher(allowed_dirs: tuple[Path, ...]):
-    """A WeasyPrint URL fetcher that serves files under ``allowed_dirs`` and ``data:`` URLs, and
-    refuses the rest.
+    """A WeasyPrint URL fetcher that serves files under ``allowed_dirs`` and ``data:`` URLs of a
+    figure's image types, and refuses the rest.
 
     Nothing a source or a style says can make the build fetch a URL or read another file;
     WeasyPrint logs each refusal, and :func:`write_pdf` turns the log into diagnostics. A
@@ -60,7 +64,7 @@ def make_url_fetcher(allowed_dirs: tuple[Path, ...]):
     class ProjectFetcher(URLFetcher):
         def fetch(self, url: str, headers=None):
             parsed = urlparse(url)
-            if parsed.scheme == "data":
+            if parsed.scheme == "data" and url[5:].split(",", 1)[0].split(";", 1)[0] in FIGURE_TYPES:
                 return super().fetch(url, headers)
             if parsed.scheme == "file":
                 path = Path(unquote(parsed.path)).resolve()
