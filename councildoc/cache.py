@@ -55,11 +55,29 @@ def project_digest(project) -> str:
     return digest.hexdigest()
 
 
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg")
+
+
+def _images_digest(folder: Path, digest) -> None:
+    """Every image file of a document's folder (a figure's chart): an edited chart rebuilds the
+    editions. Every image, not only those the sources name: knowing which means parsing."""
+    for path in sorted(folder.rglob("*")):
+        if path.suffix.lower() in IMAGE_SUFFIXES and not path.is_symlink() and path.is_file():
+            digest.update(path.relative_to(folder).as_posix().encode())
+            try:
+                digest.update(read_file(path, folder))
+            except OSError:
+                digest.update(b"unreadable")  # the build says why, at the figure
+        elif path.is_symlink() and path.suffix.lower() in IMAGE_SUFFIXES:
+            digest.update(f"{path.relative_to(folder).as_posix()}->{path.readlink()}".encode())
+
+
 def edition_key(project_key: str, source: Path, meta: Path, fmt: str, options: str = "") -> str:
     """The digest of everything one output of one edition depends on (``project_key``: see above)."""
     digest = hashlib.sha256(project_key.encode())
     digest.update(read_file(source, source.parent))
     digest.update(read_file(meta, meta.parent))
+    _images_digest(source.parent, digest)
     digest.update(f"{fmt}|{options}".encode())
     return digest.hexdigest()
 

@@ -8,6 +8,7 @@ from .model import (
     CrossRef,
     Document,
     Emphasis,
+    Figure,
     Inline,
     LineBreak,
     Link,
@@ -72,7 +73,7 @@ class BlockDump(InlineDump):
     """Blocks one a line, indented by depth."""
 
     covers = InlineDump.covers + (Paragraph, ListBlock, Quote, SubParagraphList, SubParagraph, Section,
-                                  Table, TableRow, TableCell)
+                                  Table, TableRow, TableCell, Figure)
 
     def __init__(self) -> None:
         self.lines: list[str] = []
@@ -115,7 +116,7 @@ class BlockDump(InlineDump):
         self.blocks(node.blocks, indent + "  ")
 
     def visit_Table(self, node: Table, indent: str) -> None:
-        label = f" #{node.label}" if node.label else ""
+        label = (f" #{node.label}" if node.label else "") + (" landscape" if node.landscape else "")
         aligns = " ".join(node.aligns)
         self.lines.append(f"{indent}table {node.number or '-'}{label} [{aligns}] {self.run(node.caption)}")
         for row in node.head:
@@ -127,6 +128,12 @@ class BlockDump(InlineDump):
         for note in node.notes:
             self.lines.append(f"{indent}  table note {note.letter} #{note.label}: "
                               + " / ".join(self.run(b.inlines) for b in note.blocks if isinstance(b, Paragraph)))
+
+    def visit_Figure(self, node: Figure, indent: str) -> None:
+        label = f" #{node.label}" if node.label else ""
+        size = f" {node.width}x{node.height}" if node.kind else ""
+        self.lines.append(f"{indent}figure {node.number or '-'}{label} [{node.src}{size}] {self.run(node.caption)}"
+                          f" | alt: {node.alt}")
 
     def visit_TableRow(self, node: TableRow, indent: str, kind: str) -> None:
         self.lines.append(f"{indent}{kind} " + " | ".join(self.visit(cell) for cell in node.cells))

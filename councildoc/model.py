@@ -242,6 +242,43 @@ class TableRow:
 
 
 @dataclass(frozen=True)
+class Figure:
+    """An image with its number and title above it: ``![Title](chart.svg){#fig:x fig-alt="…"}``.
+
+    The image is a file of the document's own folder, checked and read by ``councildoc.figures``
+    before any writer sees it (its bytes are in the model: writers read no file).
+    """
+
+    src: str
+    """The file's name as written, relative to the document's folder."""
+    caption: tuple[Inline, ...]
+    """The title (the image's description in the source)."""
+    alt: str
+    """The text alternative: ``fig-alt``, else the title's text."""
+    pos: SourcePos
+    """Where the image is written."""
+    label: str | None = None
+    """``fig:…`` label, for ``@fig:`` references."""
+    number: int | None = None
+    """Its number in the document (body and annexes run on), set by ``number_figures``."""
+    anchor: str | None = None
+    """Its stable id, set by ``number_figures``."""
+    kind: str = ""
+    """``png``, ``jpeg`` or ``svg``, from the file's own bytes (set by ``councildoc.figures``)."""
+    data: bytes = b""
+    """The file's bytes (set by ``councildoc.figures``)."""
+    width: int = 0
+    """Its width in pixels (an SVG's in CSS pixels), read from its header."""
+    height: int = 0
+    """Its height in pixels."""
+
+    @property
+    def file_name(self) -> str:
+        """The name it is written under beside the HTML page: its own, in the folder's flat namespace."""
+        return self.src.replace("/", "-")
+
+
+@dataclass(frozen=True)
 class Table:
     """A table (a pipe table in the source), its caption above it and its notes and source beneath.
 
@@ -270,6 +307,9 @@ class Table:
     """Its number in the document (body and annexes run on), set by ``number_tables``."""
     anchor: str | None = None
     """Its stable id, set by ``number_tables``."""
+    landscape: bool = False
+    """Set on a landscape page of its own in the PDF (``{#tbl:x .landscape}``): a table wider than
+    the portrait text block is an error otherwise."""
 
     @property
     def rows(self) -> tuple[TableRow, ...]:
@@ -332,13 +372,21 @@ class Part:
     @property
     def tables(self) -> tuple[Table, ...]:
         """Its tables, in order (they stand among the paragraphs, in sections or not)."""
-        found: list[Table] = []
+        return self._blocks(Table)
+
+    @property
+    def figures(self) -> tuple[Figure, ...]:
+        """Its figures, in order (they stand among the paragraphs, in sections or not)."""
+        return self._blocks(Figure)
+
+    def _blocks(self, kind: type) -> tuple:
+        found: list = []
 
         def walk(children: tuple) -> None:
             for child in children:
                 if isinstance(child, Section):
                     walk(child.children)
-                elif isinstance(child, Table):
+                elif isinstance(child, kind):
                     found.append(child)
 
         walk(self.children)
@@ -399,7 +447,7 @@ class Document:
 INLINE_TYPES: tuple[type, ...] = (Text, Emphasis, Strong, Code, Link, LineBreak, Span, NoteCall, CrossRef)
 """Every inline node type: each walker over the model has a method for each (see ``visitor``)."""
 BLOCK_TYPES: tuple[type, ...] = (Paragraph, ListBlock, Quote, SubParagraphList, SubParagraph, Section,
-                                 Table, TableRow, TableCell)
+                                 Table, TableRow, TableCell, Figure)
 """Every block node type, sections included."""
 NODE_TYPES: tuple[type, ...] = INLINE_TYPES + BLOCK_TYPES
 """The closed set of nodes a document's text is made of."""

@@ -15,6 +15,7 @@ from .model import (
     Block,
     CrossRef,
     Document,
+    Figure,
     Inline,
     ListBlock,
     NoteCall,
@@ -114,7 +115,7 @@ class _Attached(Visitor):
 class _Skeleton(_Attached):
     """A part's sections and paragraphs, in order; each paragraph with its attached items."""
 
-    covers = (*_Attached.covers, Section, Table)
+    covers = (*_Attached.covers, Section, Table, Figure)
 
     def __init__(self) -> None:
         super().__init__("the part")
@@ -151,6 +152,14 @@ class _Skeleton(_Attached):
         shape = (len(node.aligns), len(node.head), len(node.body))
         key = ("table", self.section, node.label, shape, notes, refs)
         self.items.append(Item("table", key, node.pos, name, notes, refs, node=node, label=node.label))
+
+
+    def visit_Figure(self, node: Figure) -> None:
+        """A figure by its place and label, and what its title calls (its file may be the edition's own)."""
+        name = f"figure {node.number}" + (f" ({node.label})" if node.label else "")
+        notes, refs = _calls(list(node.caption))
+        key = ("figure", self.section, node.label, notes, refs)
+        self.items.append(Item("figure", key, node.pos, name, notes, refs, node=node, label=node.label))
 
 
 def skeleton(part: Part) -> list[Item]:

@@ -133,6 +133,10 @@ def load_edition(
     from .numbers import check_conventions
 
     diagnostics += check_conventions(document)  # a table's figures, each written its edition's way
+    from .figures import load_figures
+
+    document, found = load_figures(document, sources.editions[lang].parent)  # each figure's image, checked
+    diagnostics += found
     return (None if has_errors(diagnostics) else document), diagnostics
 
 
@@ -274,11 +278,16 @@ def run_job(root: Path, job: Job, write: bool, pdf_variant: str | None) -> JobRe
             data, problems = render(document, fmt, context)
             diagnostics += problems
             if data is not None:
-                outputs[project.output_path(job.document, job.lang, fmt)] = data
-        if len(outputs) == len(job.formats) and not has_errors(diagnostics):
+                path = project.output_path(job.document, job.lang, fmt)
+                outputs[path] = data
+                if fmt == "html":  # the page shows its figures' images from beside it
+                    outputs.update({path.parent / figure.file_name: figure.data
+                                    for part in document.parts for figure in part.figures})
+        formats = [project.output_path(job.document, job.lang, fmt) for fmt in job.formats]
+        if all(path in outputs for path in formats) and not has_errors(diagnostics):
             try:
                 write_together(outputs)
-                written = list(outputs)
+                written = formats  # the figures' images beside the HTML go with it
             except OSError as exc:
                 diagnostics.append(cannot_write(project, next(iter(outputs)), exc))
     return JobResult(job, diagnostics, written, document, time.perf_counter() - start)

@@ -22,6 +22,7 @@ from .model import (
     CrossRef,
     Document,
     Emphasis,
+    Figure,
     Inline,
     LineBreak,
     Link,
@@ -383,19 +384,50 @@ def _paired_notes(old: Table | None, new: Table | None):
         yield before.get(label), after.get(label)
 
 
-def compare_tables(old: tuple[Table, ...], new: tuple[Table, ...]) -> list[Change]:
-    """Tables matched by label, else in order."""
+def _by_label(old: tuple, new: tuple, compare_one) -> list[Change]:
+    """Tables or figures matched by label, else in order, each compared by ``compare_one``."""
     labelled = {t.label: t for t in old if t.label}
     unlabelled = [t for t in old if not t.label]
     used: set[int] = set()
     changes = []
-    for table in new:
-        before = labelled.get(table.label) if table.label else (unlabelled.pop(0) if unlabelled else None)
+    for node in new:
+        before = labelled.get(node.label) if node.label else (unlabelled.pop(0) if unlabelled else None)
         if before is not None:
             used.add(id(before))
-        changes.append(compare_table(before, table))
-    changes += [compare_table(gone, None) for gone in old if id(gone) not in used]
+        changes.append(compare_one(before, node))
+    changes += [compare_one(gone, None) for gone in old if id(gone) not in used]
     return changes
+
+
+def compare_tables(old: tuple[Table, ...], new: tuple[Table, ...]) -> list[Change]:
+    """Tables matched by label, else in order."""
+    return _by_label(old, new, compare_table)
+
+
+def compare_figure(old: Figure | None, new: Figure | None) -> Change:
+    """A figure's title word by word; a changed image or text alternative is an item of its own."""
+    caption = word_diff(tokens(old.caption) if old else [], tokens(new.caption) if new else [])
+    items = []
+    if old is not None and new is not None:
+        if old.data != new.data or old.src != new.src:
+            items.append(ItemChange("changed", "image", "image", [("-", Token(old.src, old.src)),
+                                                                  ("+", Token(new.src, new.src))]))
+        if old.alt != new.alt:
+            items.append(ItemChange("changed", "text alternative", "text alternative",
+                                    word_diff(_plain_tokens(old.alt), _plain_tokens(new.alt))))
+        kind = "changed" if items or any(op != "=" for op, _ in caption) else "same"
+    else:
+        kind = "added" if old is None else "removed"
+    return Change(kind, old.number if old else None, new.number if new else None, caption, "", items)
+
+
+def _plain_tokens(text: str) -> list[Token]:
+    return [Token(word, word) for word in text.split()]
+
+
+def compare_figures(old: tuple[Figure, ...], new: tuple[Figure, ...]) -> list[Change]:
+    """Figures matched by label, else in order."""
+    return _by_label(old, new, compare_figure)
 
 
 @dataclass
@@ -407,6 +439,8 @@ class PartRedline:
     """Labels whose printed text changed: (label, old text, new text)."""
     tables: list[Change] = field(default_factory=list)
     """Each table: its title's words, and its changed cells as items (``'Staff costs', 2009``)."""
+    figures: list[Change] = field(default_factory=list)
+    """Each figure: its title's words; a changed image or text alternative as an item."""
 
 
 @dataclass
@@ -422,6 +456,7 @@ class Redline:
             "paragraphs": [c for part in self.parts for c in part.paragraphs],
             "notes": [c for part in self.parts for c in part.notes],
             "tables": [c for part in self.parts for c in part.tables],
+            "figures": [c for part in self.parts for c in part.figures],
         }
         changes["items"] = [i for kind in ("paragraphs", "notes") for c in changes[kind] for i in c.items]
         changes["cells"] = [i for c in changes["tables"] for i in c.items]
@@ -448,7 +483,8 @@ class Redline:
                 f"{i['changed']} changed, {i['renumbered']} relettered; tables {c['tables']['added']} added, "
                 f"{c['tables']['removed']} removed, {c['tables']['changed']} changed; "
                 f"table rows and cells {c['cells']['added']} added, {c['cells']['removed']} removed, "
-                f"{c['cells']['changed']} changed")
+                f"{c['cells']['changed']} changed; figures {c['figures']['added']} added, "
+                f"{c['figures']['removed']} removed, {c['figures']['changed']} changed")
 
 
 def _references(part: Part) -> dict[str, str]:
@@ -470,7 +506,8 @@ def compare(old: Document, new: Document) -> Redline:
         references = [(label, old_refs[label], text) for label, text in sorted(new_refs.items())
                       if label in old_refs and old_refs[label] != text]
         title = "" if part.kind == "body" else f"annex {part.number or ''}".strip()
-        parts.append(PartRedline(title, paragraphs, notes, references, compare_tables(before.tables, part.tables)))
+        parts.append(PartRedline(title, paragraphs, notes, references, compare_tables(before.tables, part.tables),
+                                 compare_figures(before.figures, part.figures)))
     return Redline(new.name, new.meta.lang, new.meta.symbol, parts)
 
 

@@ -113,16 +113,18 @@ def load_all(project: Project) -> tuple[dict[tuple[str, str], Document], list[Di
 def redline_page(redline: Redline, old_rev: str, new_rev: str, project: Project) -> str:
     parts = []
     for part in redline.parts:
-        for change in part.paragraphs + part.notes + part.tables:
+        for change in part.paragraphs + part.notes + part.tables + part.figures:
             change.html = render_words(change.words)
         paragraph_changes = [c for c in part.paragraphs if c.kind != "same"]
         note_changes = [c for c in part.notes if c.kind != "same"]
         renumbered = [c for c in part.paragraphs + part.notes if c.renumbered]
         table_changes = [c for c in part.tables if c.kind != "same"]
+        figure_changes = [c for c in part.figures if c.kind != "same"]
         parts.append({
             "changes": bool(paragraph_changes or note_changes or renumbered or part.references
-                            or table_changes),
+                            or table_changes or figure_changes),
             "table_changes": table_changes,
+            "figure_changes": figure_changes,
             "paragraph_changes": paragraph_changes,
             "note_changes": note_changes,
             "title": part.title,

@@ -15,6 +15,7 @@ from pathlib import Path
 from lxml import etree
 from lxml import html as lxml_html
 
+from .languages import small_letter
 from .writers.text import EMPTY_CELL, TABLE_CELL_SEPARATOR, normalize
 
 SUPERSCRIPT = re.compile(r"\[(\d+)\]")
@@ -149,12 +150,15 @@ def from_html(data: bytes) -> str:
             blocks.append([_html_text(part.xpath(".//h2[@class='annex-designation']")[0])])
             for title in part.xpath(".//p[@class='annex-title']"):
                 blocks.append([_html_text(title).upper()])
-        for node in part.iter("h2", "h3", "h4", "h5", "h6", "p", "div"):
+        for node in part.iter("h2", "h3", "h4", "h5", "h6", "p", "div", "figure"):
             classes = (node.get("class") or "").split()
             if node.xpath(inside) or "annex-designation" in classes:
                 continue
             if "table-block" in classes:
                 blocks.append(_html_table_lines(node))
+            elif "figure" in classes:
+                blocks.append([_html_text(node.xpath(f".//figcaption/span[@class='figure-{what}']")[0])
+                               for what in ("number", "title")])
             elif "heading" in classes:
                 text = _html_text(node)
                 if "body" in part.get("class") and "level-1" in classes:
@@ -196,8 +200,8 @@ def _docx_text(paragraph, marks: dict[str, int]) -> str:
 
 
 _TABLE_NOTE_LETTER = re.compile(r"[a-z]{1,2}")
-_TABLE_STYLES = ("TableTitle", "TableSource", "TableNote")
-"""The paragraphs that go on a table's block (its number paragraph opens it)."""
+_TABLE_STYLES = ("TableTitle", "TableSource", "TableNote", "FigureTitle")
+"""The paragraphs that go on a table's or a figure's block (its number paragraph opens it)."""
 
 
 def _docx_table_rows(table, marks: dict[str, int]) -> list[str]:
@@ -344,8 +348,9 @@ def _lines(chars: list[dict], small: float) -> list[list[dict]]:
     return [sorted(lines[key], key=lambda c: c["x0"]) for key in sorted(lines)]
 
 
-def _line_text(line: list[dict], small: float) -> str:
-    """A line's text; runs of characters smaller than ``small`` (calls, marks) become ``[n]``."""
+def _line_text(line: list[dict], small: float, letters: bool = False) -> str:
+    """A line's text; runs of characters smaller than ``small`` (calls, marks) become ``[n]``
+    (with ``letters``, a table's lettered calls and marks too: ``[a]``)."""
     out: list[str] = []
     previous = None
     in_call = False
@@ -355,7 +360,7 @@ def _line_text(line: list[dict], small: float) -> str:
             out.append("][")  # the comma between two note calls (¹,²)
             previous = char
             continue
-        is_call = char["size"] < small and char["text"].isdigit()
+        is_call = char["size"] < small and (char["text"].isalnum() if letters else char["text"].isdigit())
         if previous is not None and not in_call and not is_call and char["text"] != " " \
                 and previous["text"] != " " and char["x0"] - previous["x1"] > 0.2 * char["size"]:
             out.append(" ")
@@ -424,6 +429,145 @@ def _cover_lines(page) -> list[str]:
     return out
 
 
+TABLE_SMALL = 8.5
+"""In a table (10 pt; its caption 12, its source and notes 9), smaller characters are calls and marks."""
+ROW_LINE = 13.0
+"""A table's lines are 12 pt apart within a cell: a larger gap after a page's last row ends it."""
+
+
+def _destinations(pdf) -> dict[str, tuple[int, float, float]]:
+    """The PDF's named destinations (WeasyPrint writes one per HTML id): name → (page index, x, top)."""
+    from pdfminer.pdftypes import resolve1
+
+    pages = {page.page_obj.pageid: index for index, page in enumerate(pdf.pages)}
+    found: dict[str, tuple[int, float, float]] = {}
+
+    def walk(node) -> None:
+        node = resolve1(node)
+        for kid in node.get("Kids", ()):
+            walk(kid)
+        names = node.get("Names", ())
+        for key, value in zip(names[::2], names[1::2], strict=True):
+            target = resolve1(value)
+            if isinstance(target, dict):
+                target = resolve1(target["D"])
+            key = key.decode("utf-8") if isinstance(key, bytes) else str(key)
+            index = pages.get(target[0].objid)
+            if index is not None:
+                found[key] = (index, float(target[2]), pdf.pages[index].height - float(target[3]))
+
+    catalog_names = resolve1(pdf.doc.catalog.get("Names"))
+    if catalog_names and "Dests" in catalog_names:
+        walk(catalog_names["Dests"])
+    return found
+
+
+class _PdfTable:
+    """One table read back from the PDF by the named destinations the print page gives it (see
+    ``writers/html.py``'s ``print_id``): the table block's top and end, each row's top, each
+    column's left edge, the source line's and each note's top. Text alone cannot tell a table's
+    columns apart (a right-aligned figure's position says nothing of its column's edges), nor the
+    head rows WeasyPrint repeats on a page the table continues onto from the table's own."""
+
+    def __init__(self, anchor: str, places: dict[str, tuple[int, float, float]]) -> None:
+        self.anchor = anchor
+        self.start = places[anchor]
+        self.end = places[f"{anchor}-end"]
+        rows = []
+        while f"{anchor}-row-{len(rows)}" in places:
+            rows.append(places[f"{anchor}-row-{len(rows)}"])
+        self.rows = rows
+        columns = []
+        while f"{anchor}-col-{len(columns)}" in places:
+            columns.append(places[f"{anchor}-col-{len(columns)}"][1])
+        self.columns = columns
+        notes: list[str] = []
+        while f"{anchor}-note-{small_letter(len(notes) + 1)}" in places:
+            notes.append(f"note-{small_letter(len(notes) + 1)}")
+        names = (["source"] if f"{anchor}-source" in places else []) + notes
+        self.marks = [(name, places[f"{anchor}-{name}"]) for name in names]
+        self.lines: list[str] = []
+
+    def span(self, page: int, chars: list[dict]) -> tuple[float, float] | None:
+        """The band of page ``page`` the table takes (from its top, or the page's top, to its end, or to
+        the last line of the page's last row), or None."""
+        rows = [top for index, _, top in self.rows if index == page]
+        if self.start[0] > page or self.end[0] < page or (not rows and self.start[0] != page != self.end[0]):
+            return None
+        top = self.start[2] if self.start[0] == page else MARGIN
+        if self.end[0] == page:
+            return top, self.end[2]
+        # A caption alone at a page's foot (the print style keeps it with the first row): its lines.
+        return (top, self._row_bottom(max(rows), chars)) if rows else (top, self._row_bottom(top, chars, 15))
+
+    @staticmethod
+    def _row_bottom(top: float, chars: list[dict], pitch: float = ROW_LINE) -> float:
+        bottom = top
+        for line in _lines([c for c in chars if c["top"] >= top - 1], TABLE_SMALL):
+            line_bottom = max(c["bottom"] for c in line)
+            if line_bottom - bottom > pitch + (4 if bottom == top else 0):
+                break
+            bottom = line_bottom
+        return bottom + 0.5
+
+    def read(self, page: int, chars: list[dict]) -> None:
+        """Add what page ``page`` holds of the table: its caption, its rows, its source and notes."""
+        band = self.span(page, chars)
+        inside = [c for c in chars if band[0] - 1 <= c["top"] and c["bottom"] <= band[1] + 1]
+        cuts = [(top, "row") for p, _, top in self.rows if p == page]
+        cuts += [(top, "mark") for _, (p, _, top) in self.marks if p == page]
+        cuts.sort()
+        if self.start[0] == page:
+            first = cuts[0][0] if cuts else band[1]
+            caption = [_line_text(line, TABLE_SMALL, letters=True)
+                       for line in _lines([c for c in inside if c["top"] < first - 1], TABLE_SMALL)]
+            # The number is a line of its own; the title may wrap.
+            self.lines += [normalize(caption[0]), _join_lines(caption[1:])] if caption else []
+        # What stands above the page's first row on a page the table continues onto is its repeated
+        # head rows and the "continued" line: not the table's own text.
+        for (top, kind), (bottom, _) in zip(cuts, [*cuts[1:], (band[1] + 1, None)], strict=True):
+            part = [c for c in inside if top - 1 <= c["top"] < bottom - 1]
+            if kind == "row":
+                self.lines.append(self._row(part))
+            else:
+                texts = [_line_text(line, TABLE_SMALL, letters=True) for line in _lines(part, TABLE_SMALL)]
+                self.lines.append(_join_lines(texts))
+
+    def _row(self, chars: list[dict]) -> str:
+        edges = [*self.columns[1:], float("inf")]
+        cells = []
+        for left, right in zip(self.columns, edges, strict=True):
+            mine = [c for c in chars if left - 0.5 <= c["x0"] < right - 0.5]
+            texts = [_line_text(line, TABLE_SMALL, letters=True) for line in _lines(mine, TABLE_SMALL)]
+            cells.append(_join_lines(texts) or EMPTY_CELL)
+        return TABLE_CELL_SEPARATOR.join(cells)
+
+
+class _PdfFigure:
+    """A figure read back from the PDF: its number and title, above the image, which is skipped
+    (an SVG's labels are text in the PDF, but no text of the document's)."""
+
+    def __init__(self, anchor: str, places: dict[str, tuple[int, float, float]]) -> None:
+        self.start, self.image, self.end = places[anchor], places[f"{anchor}-image"], places[f"{anchor}-end"]
+        self.lines: list[str] = []
+
+    def span(self, page: int, chars: list[dict]) -> tuple[float, float] | None:
+        return (self.start[2], self.end[2]) if self.start[0] == page == self.end[0] else None
+
+    def read(self, page: int, chars: list[dict]) -> None:
+        caption = [c for c in chars if self.start[2] - 1 <= c["top"] and c["bottom"] <= self.image[2] + 1]
+        texts = [_line_text(line, 9.5) for line in _lines(caption, 9.5)]
+        self.lines = [normalize(texts[0]), _join_lines(texts[1:])] if texts else []
+
+
+def _pdf_tables(pdf) -> list[_PdfTable | _PdfFigure]:
+    """The tables and figures of the PDF, each by the named destinations its print page gives it."""
+    places = _destinations(pdf)
+    return [_PdfTable(name, places) for name in places
+            if f"{name}-end" in places and f"{name}-row-0" in places] + \
+        [_PdfFigure(name, places) for name in places if f"{name}-end" in places and f"{name}-image" in places]
+
+
 def from_pdf(path: Path) -> str:
     import pdfplumber
 
@@ -432,6 +576,7 @@ def from_pdf(path: Path) -> str:
     with pdfplumber.open(path) as pdf:
         cover = pdf.pages[0]
         blocks.append(_cover_lines(cover))
+        tables = _pdf_tables(pdf)
         right = cover.width - MARGIN
         current: list[list[str]] | None = None  # the lines of the block being read (a paragraph, its items)
         last_full = False  # the page's last line ran to the right margin: its paragraph goes on
@@ -443,7 +588,8 @@ def from_pdf(path: Path) -> str:
                 blocks.append([_join_lines(texts) for texts in lines])
 
         for page in pdf.pages[1:]:
-            head = [c for c in page.chars if c["bottom"] < MARGIN]
+            # The running head stands at the right; a table's "(continued)" line at the left.
+            head = [c for c in page.chars if c["bottom"] < MARGIN and c["x0"] > page.width / 2]
             kind = re.sub(r"\d", "", "".join(c["text"] for c in head))
             if head_kind is not None and kind != head_kind:
                 # A new part (an annex): the previous part's notes come first.
@@ -454,12 +600,27 @@ def from_pdf(path: Path) -> str:
                 last_full = foot_full = False
             head_kind = kind
             chars = [c for c in page.chars if c["bottom"] >= MARGIN]
+            number = page.page_number - 1
+            bands = [(band, table) for table in tables if (band := table.span(number, chars))]
+            for _, table in bands:
+                table.read(number, chars)
+            chars = [c for c in chars if not any(top - 1 <= c["top"] and c["bottom"] <= bottom + 1
+                                                 for (top, bottom), _ in bands)]
             note_top = min((c["top"] for c in chars if 9.5 <= c["size"] < BODY_SIZE), default=page.height)
             body = [c for c in chars if c["top"] < note_top - 1]
             foot = [c for c in chars if c["top"] >= note_top - 4]
             lines = _lines(body, 9.5)
             previous_bottom = None
+            pending = sorted(bands, key=lambda item: item[0][0])
             for index, line in enumerate(lines):
+                while pending and pending[0][0][0] < line[0]["top"]:
+                    # A table stands here: it closes the block before it and is a block of its own.
+                    (_, bottom), table = pending.pop(0)
+                    flush(current)
+                    current = None
+                    if table.end[0] == number:
+                        blocks.append(table.lines)
+                    previous_bottom = bottom
                 text = _line_text(line, 9.5)
                 bottom = max(c["bottom"] for c in line)
                 spaced = previous_bottom is not None and bottom - previous_bottom > 20
@@ -479,6 +640,12 @@ def from_pdf(path: Path) -> str:
                 previous_bottom = bottom
                 if index == len(lines) - 1:
                     last_full = max(c["x1"] for c in line) > right - 2
+            for _, table in pending:  # a table that ends the page's text
+                flush(current)
+                current = None
+                last_full = False
+                if table.end[0] == number:
+                    blocks.append(table.lines)
             for line in _lines(foot, 8.5):
                 text = _line_text(line, 8.5)
                 item = _pdf_item(line, text, not foot_full)

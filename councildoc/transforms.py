@@ -18,6 +18,7 @@ from .model import (
     INLINE_TYPES,
     CrossRef,
     Document,
+    Figure,
     Inline,
     LineBreak,
     Note,
@@ -218,7 +219,7 @@ class _SectionNumbers(Rebuilder):
     def _keep(self, node):
         return node  # numbering sections looks at no text
 
-    visit_Paragraph = visit_ListBlock = visit_Quote = visit_SubParagraphList = visit_Table = _keep
+    visit_Paragraph = visit_ListBlock = visit_Quote = visit_SubParagraphList = visit_Table = visit_Figure = _keep
 
 
 def number_sections(document: Document) -> tuple[Document, list[Diagnostic]]:
@@ -374,6 +375,31 @@ def number_tables(document: Document) -> tuple[Document, list[Diagnostic]]:
                                          for part in document.parts)), []
 
 
+class _FigureNumbers(Rebuilder):
+    """Figure 1, 2… through the whole document, as tables are (and for the same reason)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def visit_Figure(self, figure: Figure) -> Figure:
+        self.count += 1
+        return replace(figure, number=self.count, anchor=_label_anchor(figure.label) or f"fig{self.count}",
+                       alt=figure.alt or plain_text(figure.caption))
+
+    def _keep(self, node):
+        return node  # no figure stands in a paragraph, a list, a quote, a sub-paragraph or a table
+
+    visit_Paragraph = visit_ListBlock = visit_Quote = visit_SubParagraphList = visit_Table = _keep
+
+
+def number_figures(document: Document) -> tuple[Document, list[Diagnostic]]:
+    """Number the figures through the document, the annexes' running on from the body's; without
+    ``fig-alt``, a figure's text alternative is its title."""
+    walker = _FigureNumbers()
+    return replace(document, parts=tuple(replace(part, children=walker.visit_value(part.children))
+                                         for part in document.parts)), []
+
+
 def _targets(document: Document) -> dict[str, tuple[str, str, str | None, SourcePos]]:
     """Every label → (kind, printed text, anchor, position); first definition wins."""
     targets: dict[str, tuple[str, str, str | None, SourcePos]] = {}
@@ -398,6 +424,9 @@ def _targets(document: Document) -> dict[str, tuple[str, str, str | None, Source
                 targets.setdefault(table.label, ("tbl", str(table.number or ""), table.anchor, table.pos))
             for note in table.notes:
                 targets.setdefault(f"note:{note.label}", ("note", note.letter or "", note.anchor, note.pos))
+        for figure in part.figures:
+            if figure.label:
+                targets.setdefault(figure.label, ("fig", str(figure.number or ""), figure.anchor, figure.pos))
     return targets
 
 
@@ -547,6 +576,10 @@ def check(document: Document) -> tuple[Document, list[Diagnostic]]:
             widths = {len(row.cells) for row in table.rows}
             if len(widths) > 1:
                 diagnostics.append(error(table.pos, "the rows of this table have different numbers of cells"))
+        for figure in part.figures:
+            if figure.label:
+                claim(figure.label, figure.pos, "label")
+            claim_id(figure.anchor, figure.pos, figure.label)
         called: dict[str, Note] = {}
         for note in [*part.notes, *(note for table in part.tables for note in table.notes)]:
             if note.label in called:
@@ -589,6 +622,9 @@ class _Typography(Rebuilder):
     def visit_TableCell(self, node: TableCell) -> TableCell:
         return replace(node, inlines=self.set(node.inlines))
 
+    def visit_Figure(self, node: Figure) -> Figure:
+        return replace(node, caption=self.set(node.caption))
+
 
 def apply_typography(document: Document) -> tuple[Document, list[Diagnostic]]:
     """Set every text in its part's language: the edition's, or an annex's own."""
@@ -607,6 +643,7 @@ TRANSFORMS: list[Transform] = [
     number_paragraphs,
     number_notes,
     number_tables,
+    number_figures,
     resolve_references,
     apply_typography,
     check,

@@ -52,6 +52,13 @@ def test_weasyprint_fetcher_refuses_all_but_project_files(tmp_path, url):
     assert isinstance(refused.value, (RefusedResource, ValueError))
 
 
+def test_weasyprint_fetcher_serves_a_figures_image_as_a_data_url_and_no_other(tmp_path):
+    fetch = make_url_fetcher((tmp_path,))
+    assert fetch.fetch("data:image/png;base64,iVBORw0KGgo=") is not None
+    with pytest.raises(RefusedResource):
+        fetch.fetch("data:text/html;base64,PGI+PC9iPg==")
+
+
 def test_weasyprint_fetcher_serves_project_styles_and_fonts(tmp_path):
     (tmp_path / "rule.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
     fetch = make_url_fetcher((tmp_path, FONT_DIR))

@@ -181,6 +181,8 @@ def test_textconv_reads_the_tables_back_from_html_and_docx(tmp_path: Path):
     ("Text @tbl:none.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n: T {#tbl:some}\n", "unknown label 'tbl:none'"),
     ("Text.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n: T {#para:x}\n", "a table's label must start with 'tbl:'"),
     ("Text.\n\n{.source}\nNowhere.\n", "a {.source} paragraph must follow a table"),
+    ("Text.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n: T {#tbl:x .wide}\n",
+     "class '.wide' is not supported on a table caption"),
 ])
 def test_what_a_table_cannot_be_is_an_error_at_its_place(source, message):
     _, diagnostics = compile_text(f"---\nlang: en\ntitle: T\n---\n\n{source}")
@@ -224,3 +226,94 @@ def test_the_redline_shows_the_changed_cell():
     assert [(item.marker, [(op, t.shown) for op, t in item.words]) for item in table.items] == [
         ("Office costs, 2009", [("-", "30"), ("+", "35")])]
     assert "tables 0 added, 0 removed, 1 changed" in result.summary()
+
+
+WRAPPING = EN.replace("| Office costs | 30 | – |",
+                      "| Office costs, rent, utilities, security, cleaning, maintenance of the premises and "
+                      "insurance of the buildings and their contents[^rent] | 30 |  |").replace(
+    "[^body]: A body note.", "[^body]: A body note.\n[^rent]: Of the offices in Geneva.")
+LONG = EN.replace("# Staff\n", "# Staff\n\n" + "\n".join(f"| G-{n} | {n * 7} |" for n in range(1, 70)).join(
+    ["| Grade | Posts |\n|---|--:|\n", "\n\n: Many rows, in a table long enough to cross onto the next page "
+     "and to have its head rows repeated there {#tbl:long}\n"]))
+
+
+@pytest.mark.parametrize("source", ["EN", "WRAPPING", "LONG", "LANDSCAPE"])
+def test_textconv_reads_the_tables_back_from_the_pdf(tmp_path: Path, source: str):
+    """A cell that wraps onto three lines, an empty cell, a caption that wraps, a table that crosses
+    a page (its repeated head rows are not read twice) and a table that ends the document."""
+    from councildoc.textconv import from_pdf
+    from councildoc.writers.pdf import write_pdf
+
+    document = build(_wide(9, " .landscape") if source == "LANDSCAPE" else globals()[source])
+    pdf, problems = write_pdf(document, make_environment(ROOT / "templates"), ROOT / "styles")
+    assert not problems
+    path = tmp_path / "en.pdf"
+    path.write_bytes(pdf)
+    assert from_pdf(path) == write_text(document)
+
+
+def _page_heads(pdf: bytes) -> list[str]:
+    """What each page of ``pdf`` prints at the left of its top margin."""
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        return [page.crop((0, 0, page.width / 2, 2.5 / 2.54 * 72)).extract_text() for page in document.pages]
+
+
+def test_a_table_that_runs_onto_another_page_says_continued_there_in_the_editions_words():
+    """Only on the page the rows run onto; not on the table's first page, nor for a table moved
+    whole to the next page (its caption is kept with its first row)."""
+    from councildoc.writers.pdf import write_pdf
+
+    environment = make_environment(ROOT / "templates")
+    pdf, problems = write_pdf(build(LONG), environment, ROOT / "styles")
+    assert not problems
+    assert _page_heads(pdf) == ["", "", "", "Table 2 (continued)", ""]
+    spanish = LONG.replace("lang: en", "lang: es")
+    pdf, problems = write_pdf(build(spanish, "es.md", "es"), environment, ROOT / "styles")
+    assert not problems
+    assert "Cuadro 2 (continuación)" in _page_heads(pdf)
+
+
+def _wide(columns: int, attributes: str) -> str:
+    heads = " | ".join(f"Column heading {n}" for n in range(columns))
+    figures = " | ".join(f"{n * 1000000 + 1:,}.5" for n in range(columns))
+    return EN.replace("# Staff\n", f"# Staff\n\nThe figures.\n\n| {heads} |\n|{'--:|' * columns}\n| {figures} |\n\n"
+                      f": Wide {{#tbl:wide{attributes}}}\n")
+
+
+def test_a_table_wider_than_the_text_block_is_an_error_at_its_place_with_a_hint():
+    from councildoc.writers.pdf import write_pdf
+
+    source = _wide(9, "")
+    pdf, problems = write_pdf(build(source), make_environment(ROOT / "templates"), ROOT / "styles")
+    line = source.splitlines().index("The figures.") + 3  # the table's first line, in the test's own input
+    assert pdf is None
+    assert [(p.pos.line, p.message.split(" is ")[0]) for p in problems] == [(line, "table 2")]
+    assert "wider than the portrait page's text block (16.0 cm)" in problems[0].message
+    assert ".landscape" in problems[0].hint
+
+
+def test_a_table_marked_landscape_gets_a_landscape_page_with_its_annex_running_head():
+    import pdfplumber
+
+    from councildoc.writers.pdf import write_pdf
+
+    pdf, problems = write_pdf(build(_wide(9, " .landscape")), make_environment(ROOT / "templates"), ROOT / "styles")
+    assert problems == []
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        sizes = [(round(page.width), round(page.height)) for page in document.pages]
+        heads = [page.crop((page.width / 2, 0, page.width, 2.5 / 2.54 * 72)).extract_text().splitlines()[-1]
+                 for page in document.pages[1:]]
+        wide = next(page for page in document.pages if "8,000,001.5" in page.extract_text())
+    assert sizes == [(595, 842), (595, 842), (595, 842), (842, 595), (595, 842)]
+    assert wide.width > wide.height
+    assert heads == ["Page 1", "Annex, page 1", "Annex, page 2", "Annex, page 3"]
+
+
+def test_a_landscape_table_too_wide_even_so_is_an_error():
+    from councildoc.writers.pdf import write_pdf
+
+    pdf, problems = write_pdf(build(_wide(16, " .landscape")), make_environment(ROOT / "templates"), ROOT / "styles")
+    assert pdf is None and len(problems) == 1
+    assert "wider than the landscape page's text block (24.7 cm)" in problems[0].message

@@ -16,7 +16,7 @@ LANGS = ("en", "es", "fr")
 
 @pytest.mark.parametrize("fmt", ["html", "docx", "pdf"])
 @pytest.mark.parametrize("lang", LANGS)
-@pytest.mark.parametrize("name", ["mc-inf-298", "c-111-inf-7"])
+@pytest.mark.parametrize("name", ["mc-inf-298", "c-111-inf-7", "c-111-3"])
 def test_textconv_reads_back_the_review_text(real_project, name, lang, fmt):
     out = real_project / "output" / name / lang
     assert textconv(out / f"{name}.{fmt}") == (out / f"{name}.txt").read_text(encoding="utf-8")

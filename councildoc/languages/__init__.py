@@ -86,6 +86,8 @@ class Language:
     """The line over a table's heads on each page after its first (``(suite)``)."""
     table_source: str = "Source:"
     """What opens a table's source line (``Fuente:``)."""
+    figure: str = "Figure"
+    """What heads a figure with its number (``Gráfico 2``)."""
     subparagraph_markers: tuple[str, ...] = ("({a})", "({i})", "{a}.", "{i}.")
     """How sub-paragraphs of the first to fourth degree are marked, ``{a}`` standing for a letter and
     ``{i}`` for a small roman numeral (the UN editorial manual: (a), (i), a., i. in English;

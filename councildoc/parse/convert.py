@@ -23,6 +23,7 @@ from ..model import (
     Code,
     CrossRef,
     Emphasis,
+    Figure,
     Inline,
     LineBreak,
     Link,
@@ -291,7 +292,28 @@ class Converter:
             source, table = self.table_text(pandoc.Para.read(node).inlines, here, table)
             siblings[-1] = dataclasses.replace(table, source=source)
             return
+        inlines = [n for n in pandoc.Para.read(node).inlines if pandoc.kind(n) not in ("Space", "SoftBreak")]
+        if len(inlines) == 1 and pandoc.kind(inlines[0]) == "Image":
+            self.check_attributes(attrs, here, "a figure")
+            outline.current().append(self.figure(inlines[0], here))
+            return
         outline.current().append(self.paragraph(node, attrs, here))
+
+    def figure(self, node: Node, here: SourcePos) -> Figure:
+        """``![Title](chart.svg){#fig:label fig-alt="…"}``, alone in its paragraph."""
+        attr, inlines, (src, _title) = node["c"]
+        attr = pandoc.Attr.read(attr)
+        here = self.pos_of(attr.pairs, here)
+        found = {"id": attr.identifier, "classes": attr.classes, **attr.pairs}
+        self.check_attributes(found, here, "a figure", keys=("fig-alt",))
+        label = self.label(found, here, "fig", "a figure's")
+        caption = self.inlines(inlines, here)
+        alt = " ".join(attr.pairs.get("fig-alt", "").split())
+        if not alt and not caption:
+            self.diagnostics.append(error(here, "a figure without a text alternative",
+                                          "write its title, ![Title](chart.svg), or fig-alt=\"what it shows\""))
+        # Without fig-alt, the title is the text alternative (``number_figures`` sets it).
+        return Figure(src=src, caption=caption, alt=alt, pos=here, label=label)
 
     # -- tables ---------------------------------------------------------------
 
@@ -317,16 +339,21 @@ class Converter:
         if nodes and pandoc.first_inline(nodes)[0] == pandoc.SPACE:
             nodes = nodes[1:]
         label = None
+        landscape = False
         for index, inline in enumerate(nodes):
-            if pandoc.kind(inline) == "Span" and (span := pandoc.Span.read(inline)).attr.identifier:
-                label = self.label({"id": span.attr.identifier}, here, "tbl", "a table's")
+            if pandoc.kind(inline) == "Span" and ((span := pandoc.Span.read(inline)).attr.identifier
+                                                  or (span.attr.wrapper and span.attr.classes)):
+                found = {"id": span.attr.identifier, "classes": span.attr.classes}
+                self.check_attributes(found, here, "a table caption", classes=("landscape",))
+                label = self.label(found, here, "tbl", "a table's")
+                landscape = "landscape" in span.attr.classes
                 del nodes[index]
                 break
         caption, table = self.table_text(nodes, here, table)
         caption = _strip_trailing(caption)
         if not caption:
             self.diagnostics.append(error(here, "a table caption is empty", "write ': Title {#tbl:label}'"))
-        return dataclasses.replace(table, caption=caption, label=label)
+        return dataclasses.replace(table, caption=caption, label=label, landscape=landscape)
 
     def table(self, node: Node, attrs: Attributes, here: SourcePos, outline: _Outline) -> None:
         raw = pandoc.Table.read(node)
@@ -588,7 +615,8 @@ class Converter:
         (self.notes if self.table_notes is None else self.table_notes).append(Note(label, converted, definition, pos))
 
     def image(self, node: Node, pos: SourcePos, out: list) -> None:
-        self.unsupported("an image", pos, "councildoc documents carry no images yet")
+        self.unsupported("an image inside a paragraph's text", pos,
+                         "a figure stands alone in its paragraph: ![Title](chart.svg){#fig:label}")
 
     def raw_inline(self, node: Node, pos: SourcePos, out: list) -> None:
         raw = pandoc.Raw.read(node)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-REFERENCE_KINDS = {"note": "note", "para": "paragraph", "sec": "section", "annex": "annex", "tbl": "table"}
+REFERENCE_KINDS = {"note": "note", "para": "paragraph", "sec": "section", "annex": "annex", "tbl": "table",
+                   "fig": "figure"}
 """Reference prefixes (pandoc-crossref style) and what they name in messages."""
 
 REFERENCE = re.compile(r"@([A-Za-z]+):(\w+(?:[-.:/]\w+)*)")

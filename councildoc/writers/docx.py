@@ -11,6 +11,7 @@ reference document).
 
 from __future__ import annotations
 
+import base64
 import functools
 import io
 import re
@@ -31,6 +32,7 @@ from ..model import (
     CrossRef,
     Document,
     Emphasis,
+    Figure,
     Inline,
     LineBreak,
     Link,
@@ -252,6 +254,21 @@ class _AstBuilder(Visitor):
             lead = ({"t": "Superscript", "c": [_str(note.letter or "")]}, TAB)
             below += self.blocks(note.blocks, cells.inside(style="Table Note", lead=lead))
         return [*above, table, *below]
+
+    def visit_Figure(self, node: Figure, place: _Place) -> list:
+        """Number and title above (``Figure Number``, ``Figure Title``), then the picture in a paragraph
+        of its own (``Figure``), at most the text block's width, its text alternative as Word's
+        description. Word and LibreOffice both show a PNG or a JPEG; an SVG goes in as the PNG
+        WeasyPrint and PDFium draw of it (see :func:`svg_to_png`)."""
+        words = place.part.language
+        data, mime = (svg_to_png(node.data, node.width, node.height), "image/png") if node.kind == "svg" \
+            else (node.data, f"image/{node.kind}")
+        url = f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+        width_cm = min(node.width / 96 * 2.54, TEXT_WIDTH_CM)
+        image = {"t": "Image", "c": [_attr(width=f"{width_cm:.2f}cm"), [_str(node.alt)], [url, ""]]}
+        return [_styled("Figure Number", [_str(f"{words.figure} {node.number or ''}")]),
+                _styled("Figure Title", self.inlines(node.caption, place.inside())),
+                _styled("Figure", [image])]
 
     def visit_TableRow(self, node: TableRow, place: _Place) -> list:
         return [_attr(), [self.visit(cell, place) for cell in node.cells]]
@@ -545,6 +562,34 @@ def finish(docx: bytes, document: Document, council: frozenset[str] = frozenset(
     parts["word/settings.xml"] = re.sub(rb"<w:proofState[^>]*/>", b"", parts["word/settings.xml"])
     parts["word/styles.xml"] = used_styles(parts, council)
     return _zip(parts)
+
+
+TEXT_WIDTH_CM = 16.0
+"""The text block of an A4 page with 2.5 cm margins."""
+SVG_PNG_SCALE = 2
+"""An SVG's PNG has twice its CSS pixels (192 dpi): sharp on paper and on screen."""
+
+
+def svg_to_png(data: bytes, width: int, height: int) -> bytes:
+    """The PNG of an SVG figure, with what the build already has: WeasyPrint draws the SVG into a
+    one-page PDF (reading no file: the SVG is checked to refer to none), and PDFium (pypdfium2,
+    which pdfplumber brings) renders that page. Neither Word nor LibreOffice needs the SVG then."""
+    import pypdfium2
+    from weasyprint import HTML
+
+    from .pdf import make_url_fetcher
+
+    page = (f'<style>@page {{ size: {width}px {height}px; margin: 0 }} body {{ margin: 0 }} img {{ display: block; '
+            f'width: {width}px; height: {height}px }}</style><img src="data:image/svg+xml;base64,'
+            f'{base64.b64encode(data).decode("ascii")}">')
+    pdf = pypdfium2.PdfDocument(HTML(string=page, url_fetcher=make_url_fetcher(())).write_pdf())
+    try:
+        bitmap = pdf[0].render(scale=SVG_PNG_SCALE * 96 / 72)
+        out = io.BytesIO()
+        bitmap.to_pil().save(out, format="PNG", optimize=False)
+        return out.getvalue()
+    finally:
+        pdf.close()
 
 
 def write_docx(document: Document, styles_dir: Path) -> tuple[bytes | None, list[Diagnostic]]:

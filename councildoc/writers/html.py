@@ -7,6 +7,7 @@ from escaped pieces goes into the page unescaped.
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -21,6 +22,7 @@ from ..model import (
     CrossRef,
     Document,
     Emphasis,
+    Figure,
     Inline,
     LineBreak,
     Link,
@@ -62,6 +64,8 @@ class HtmlContext:
     """Anchors of paragraphs whose widows and orphans the PDF layout relaxes (see writers.pdf)."""
     id_prefix: str = ""
     """Put before every id and link, where several editions share a page (the side-by-side view)."""
+    image_prefix: str = ""
+    """Put before a figure's file name: the side-by-side view stands a folder above the editions'."""
 
     def id(self, anchor: str | None) -> str:
         return f"{self.id_prefix}{anchor}"
@@ -215,34 +219,63 @@ class HtmlWriter(Visitor):
             words = self.ctx.language
             caption = Markup('<caption><span class="table-number">{} {}</span> <span class="table-title">{}</span>'
                              '</caption>').format(words.table, node.number or "", self.inlines(node.caption))
-            head = Markup("").join(self.visit(row, node, True) for row in node.head)
-            body = Markup("").join(self.visit(row, node, False) for row in node.body)
+            head = Markup("").join(self.visit(row, node, True, index) for index, row in enumerate(node.head))
+            body = Markup("").join(self.visit(row, node, False, index)
+                                   for index, row in enumerate(node.body, start=len(node.head)))
             table = Markup('<table class="council-table">{}<thead>{}</thead><tbody>{}</tbody></table>').format(
                 caption, head, body)
             html = Markup('<div class="table-scroll" role="region" tabindex="0" aria-label="{} {}">{}</div>').format(
                 words.table, node.number or "", table)
             if node.source is not None:
-                html += Markup('<p class="table-source"><span class="table-source-word">{}</span> {}</p>').format(
-                    words.table_source, self.inlines(node.source))
+                html += Markup('<p class="table-source"{}><span class="table-source-word">{}</span> {}</p>').format(
+                    self.print_id(f"{node.anchor}-source"), words.table_source, self.inlines(node.source))
             if node.notes:
                 notes = TableNoteWriter(self.ctx, self.depth)
                 html += self.element("ol", "table-notes", Markup("").join(
                     Markup('<li id="{}"><span class="table-note-letter">{}</span> {}</li>').format(
                         self.ctx.id(note.anchor), note.letter, notes.blocks(note.blocks))
                     for note in node.notes))
-            return self.element("div", "table-block", html, node.anchor)
+            if self.ctx.for_print:
+                html += Markup('<div class="table-end"{}></div>').format(self.print_id(f"{node.anchor}-end"))
+            return self.element("div", "table-block landscape" if node.landscape else "table-block", html, node.anchor)
         finally:
             self.table = outer
 
-    def visit_TableRow(self, node: TableRow, table: Table, head: bool) -> Markup:
-        cells = Markup("").join(self.visit(cell, table, head, column) for column, cell in enumerate(node.cells))
-        return Markup("<tr>{}</tr>").format(cells)
+    def visit_Figure(self, node: Figure) -> Markup:
+        """Number and title above the image, which keeps its proportions within the text block. The
+        screen page shows the file written beside it; the print page carries the checked bytes
+        themselves (a ``data:`` URL), so WeasyPrint reads no file for it."""
+        words = self.ctx.language
+        if self.ctx.for_print:
+            mime = {"png": "image/png", "jpeg": "image/jpeg", "svg": "image/svg+xml"}[node.kind]
+            src = f"data:{mime};base64,{base64.b64encode(node.data).decode('ascii')}"
+        else:
+            src = f"{self.ctx.image_prefix}{node.file_name}"
+        caption = Markup('<figcaption><span class="figure-number">{} {}</span> <span class="figure-title">{}</span>'
+                         '</figcaption>').format(words.figure, node.number or "", self.inlines(node.caption))
+        image = Markup('<img src="{}" alt="{}" width="{}" height="{}"{}>').format(
+            src, node.alt, node.width, node.height, self.print_id(f"{node.anchor}-image"))
+        end = Markup('<div class="figure-end"{}></div>').format(self.print_id(f"{node.anchor}-end")) \
+            if self.ctx.for_print else Markup("")
+        return self.element("figure", "figure", caption + image + end, node.anchor)
 
-    def visit_TableCell(self, node: TableCell, table: Table, head: bool, column: int) -> Markup:
+    def print_id(self, anchor: str) -> Markup:
+        """An id on the print page only: WeasyPrint writes it as a named destination (page, x, y),
+        which is how ``textconv`` finds a table's rows and columns in the PDF."""
+        return Markup(' id="{}"').format(self.ctx.id(anchor)) if self.ctx.for_print else Markup("")
+
+    def visit_TableRow(self, node: TableRow, table: Table, head: bool, index: int) -> Markup:
+        cells = Markup("").join(self.visit(cell, table, head, column, index == 0)
+                                for column, cell in enumerate(node.cells))
+        return Markup("<tr{}>{}</tr>").format(self.print_id(f"{table.anchor}-row-{index}"), cells)
+
+    def visit_TableCell(self, node: TableCell, table: Table, head: bool, column: int, first: bool) -> Markup:
         """A head cell is a column's ``th``; the first cell of a row of a text column heads its row."""
         align = table.aligns[column] if column < len(table.aligns) else "left"
         if head:
-            return Markup('<th scope="col" class="align-{}">{}</th>').format(align, self.inlines(node.inlines))
+            where = self.print_id(f"{table.anchor}-col-{column}") if first else Markup("")
+            return Markup('<th scope="col" class="align-{}"{}>{}</th>').format(align, where,
+                                                                             self.inlines(node.inlines))
         if column == 0 and align == "left":
             return Markup('<th scope="row" class="align-left">{}</th>').format(self.inlines(node.inlines))
         return Markup('<td class="align-{}">{}</td>').format(align, self.inlines(node.inlines))

@@ -97,7 +97,8 @@ def side_by_side_context(documents: dict[str, Document], stylesheet: str) -> dic
     columns, writers = [], {}
     for lang in langs:
         columns.append({"lang": lang, "name": Locale.parse(lang.replace("-", "_")).display_name})
-        writers[lang] = [CellWriter(HtmlContext(part, part.language, id_prefix=f"{lang}-"))
+        writers[lang] = [CellWriter(HtmlContext(part, part.language, id_prefix=f"{lang}-",
+                                                  image_prefix=f"{lang}/"))
                          for part in documents[lang].parts]
     reference = documents[ref_lang]
     return {

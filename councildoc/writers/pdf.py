@@ -40,15 +40,22 @@ PDF_VARIANTS = ("pdf/ua-1", "pdf/a-2b")
 """The PDF standards ``--pdf-variant`` offers (tagged and accessible; archival)."""
 
 
+FIGURE_TYPES = ("image/png", "image/jpeg", "image/svg+xml")
+"""The ``data:`` URLs the fetcher serves: a figure's checked bytes (see :func:`make_url_fetcher`)."""
+
+
 class RefusedResource(Exception):
     """A stylesheet asked for something outside what a build may read."""
 
 
 def make_url_fetcher(allowed_dirs: tuple[Path, ...]):
-    """A WeasyPrint URL fetcher that serves files under ``allowed_dirs`` and refuses the rest.
+    """A WeasyPrint URL fetcher that serves files under ``allowed_dirs`` and ``data:`` URLs of a
+    figure's image types, and refuses the rest.
 
     Nothing a source or a style says can make the build fetch a URL or read another file;
-    WeasyPrint logs each refusal, and :func:`write_pdf` turns the log into diagnostics.
+    WeasyPrint logs each refusal, and :func:`write_pdf` turns the log into diagnostics. A
+    figure's image comes as a ``data:`` URL of the bytes ``councildoc.figures`` checked (no file
+    is read for it, and what is drawn is what was checked).
     """
     from weasyprint.urls import URLFetcher
 
@@ -57,13 +64,15 @@ def make_url_fetcher(allowed_dirs: tuple[Path, ...]):
     class ProjectFetcher(URLFetcher):
         def fetch(self, url: str, headers=None):
             parsed = urlparse(url)
+            if parsed.scheme == "data" and url[5:].split(",", 1)[0].split(";", 1)[0] in FIGURE_TYPES:
+                return super().fetch(url, headers)
             if parsed.scheme == "file":
                 path = Path(unquote(parsed.path)).resolve()
                 if any(path.is_relative_to(root) for root in roots) and path.is_file():
                     return super().fetch(url, headers)
             raise RefusedResource(f"refused to load {url}: only the project's styles and fonts may be read")
 
-    return ProjectFetcher(allowed_protocols={"file"})
+    return ProjectFetcher(allowed_protocols={"file", "data"})
 
 
 class _Collect(logging.Handler):
@@ -135,6 +144,7 @@ class _CallPlaces(Visitor):
     visit_Text = visit_Code = visit_LineBreak = visit_CrossRef = _leaf
     # The calls in a table are table notes, set under the table: no footnote to place.
     visit_Table = visit_TableRow = visit_TableCell = _leaf
+    visit_Figure = _leaf  # a call in a figure's title stands in no paragraph
 
 
 def call_paragraphs(document: Document) -> dict[str, str]:
@@ -168,6 +178,81 @@ def last_paragraph_on(rendered, page_number: int, order: dict[str, int]) -> str 
         return None
     anchors = [a for a in rendered.pages[page_number - 1].anchors if a in order]
     return max(anchors, key=order.__getitem__, default=None)
+
+
+def continued_pages(rendered, document: Document) -> dict[int, str]:
+    """Page number → the "Table 2 (continued)" line of a table whose rows run on onto that page.
+
+    WeasyPrint repeats a table's head rows on each page it crosses, but has no way to show a line
+    there only (a running element inside a table fails its layout; ``element(x, start)`` sees one
+    the table's first page laid out before moving the table on). A laid-out page says which rows it
+    holds, and the line goes in that page's top-left margin box, by ``@page :nth(n)``: it changes
+    no line of the body, so one more layout shows it where the first put the rows.
+    """
+    page_of: dict[str, int] = {}
+    for number, page in enumerate(rendered.pages, start=1):
+        for anchor in page.anchors:
+            page_of.setdefault(anchor, number)
+    lines: dict[int, str] = {}
+    for part in document.parts:
+        words = part.language
+        for table in part.tables:
+            rows = {page_of.get(f"{table.anchor}-row-{index}") for index in range(len(table.rows))}
+            for number in sorted(rows - {page_of.get(table.anchor), None}):
+                lines.setdefault(number, f"{words.table} {table.number} {words.table_continued}")
+    return lines
+
+
+CSS_PX_PER_CM = 96 / 2.54
+
+
+def _boxes(box, table_block: str | None = None):
+    """Every laid-out box under ``box``, with the id of the table block it stands in."""
+    element = getattr(box, "element", None)
+    if element is not None and "table-block" in (element.get("class") or "").split():
+        table_block = element.get("id")
+    yield box, table_block
+    for child in getattr(box, "children", ()):
+        yield from _boxes(child, table_block)
+
+
+def wide_tables(rendered, document: Document) -> list[Diagnostic]:
+    """A table whose laid-out box is wider than its page's text block, at the table's place.
+
+    WeasyPrint lets a table whose columns cannot shrink any further run past the right margin (and
+    off the page): measured on the laid-out page, the only place the width is known.
+    """
+    tables = {table.anchor: table for part in document.parts for table in part.tables}
+    found: dict[str, Diagnostic] = {}
+    for page in rendered.pages:
+        text_block = page._page_box.width
+        for box, anchor in _boxes(page._page_box):
+            if type(box).__name__ != "TableBox" or anchor not in tables or anchor in found:
+                continue
+            width = box.margin_width()
+            if width <= text_block + 0.5:
+                continue
+            table = tables[anchor]
+            hint = ("or fewer or narrower columns: shorter column heads, the unit in the title or a note"
+                    if table.landscape else
+                    "mark it for a landscape page (': Title {#tbl:x .landscape}'), or give it fewer or "
+                    "narrower columns: shorter column heads, the unit in the title or a note")
+            page_kind = "landscape" if table.landscape else "portrait"
+            found[anchor] = error(
+                table.pos, f"table {table.number} is {width / CSS_PX_PER_CM:.1f} cm wide, wider than the "
+                f"{page_kind} page's text block ({text_block / CSS_PX_PER_CM:.1f} cm)", hint)
+    return list(found.values())
+
+
+def _css_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def continued_css(lines: dict[int, str]) -> str:
+    return "".join(
+        f"@page :nth({number}) {{ @top-left {{ content: {_css_string(text)}; font: italic 10pt/12pt "
+        f'"Liberation Serif"; text-align: left; vertical-align: bottom; padding-bottom: 6pt; }} }}\n'
+        for number, text in sorted(lines.items()))
 
 
 def html_to_pdf(page: str, styles_dir: Path, where: SourcePos) -> tuple[bytes | None, list[Diagnostic]]:
@@ -215,12 +300,14 @@ def write_pdf(
     paragraphs = call_paragraphs(document)
     order = {p.anchor: i for i, p in enumerate(p for part in document.parts for p in iter_paragraphs(part.children))}
     relaxed: frozenset[str] = frozenset()
+    continued: dict[int, str] = {}
     collector = _Collect()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collector)
     try:
         for _ in range(MAX_LAYOUT_PASSES):
-            page = write_html(document, environment, stylesheet, for_print=True, relaxed=relaxed)
+            page = write_html(document, environment, stylesheet + continued_css(continued), for_print=True,
+                              relaxed=relaxed)
             rendered = HTML(
                 string=page,
                 base_url=styles_dir.resolve().as_uri() + "/",
@@ -234,9 +321,11 @@ def write_pdf(
                 more.add(paragraphs.get(call))
                 more.add(last_paragraph_on(rendered, call_page, order))
             more = {anchor for anchor in more if anchor} - relaxed
-            if not misplaced or not more:
+            lines = continued_pages(rendered, document)
+            if (not misplaced or not more) and lines == continued:
                 break
             relaxed |= more
+            continued = lines
             rendered = None  # one laid-out document in memory at a time
             gc.collect()
         pdf = rendered.write_pdf(pdf_variant=variant, uncompressed_pdf=False)
@@ -245,6 +334,7 @@ def write_pdf(
     finally:
         logger.removeHandler(collector)
     problems = [error(where, f"WeasyPrint: {message}") for message in dict.fromkeys(collector.messages)]
+    problems += wide_tables(rendered, document)
     for call, call_page, note_page in misplaced:
         problems.append(error(where, f"note {call} is called on page {call_page} but printed on page {note_page}"))
     return (None if problems else pdf), problems

@@ -18,6 +18,7 @@ from ..model import (
     NODE_TYPES,
     Block,
     Document,
+    Figure,
     Inline,
     ListBlock,
     Note,
@@ -117,6 +118,10 @@ class ReviewText(PlainText):
         for note in node.notes:
             lines += lead(f"[{note.letter}]", self.lines(note.blocks))
         return lines
+
+    def visit_Figure(self, node: Figure) -> list[str]:
+        """``Figure 1`` and the title (the image itself has no review text; its alternative is in the model)."""
+        return [normalize(f"{self.part.language.figure} {node.number or ''}"), normalize(self.text(node.caption))]
 
     def visit_TableRow(self, node: TableRow) -> str:
         return TABLE_CELL_SEPARATOR.join(self.visit(cell) for cell in node.cells)
