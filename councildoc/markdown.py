@@ -32,6 +32,7 @@ from .model import (
     CrossRef,
     Document,
     Emphasis,
+    Figure,
     Inline,
     LineBreak,
     Link,
@@ -248,6 +249,16 @@ class MarkdownWriter(Visitor):
         if node.source is not None:
             lines += ["", "{.source}", paragraph_text(self.unit(f"{base}/source", node.source, node.pos), "")]
         return lines
+
+    def visit_Figure(self, node: Figure) -> list[str]:
+        """``![Title](file){#fig:x fig-alt="…"}`` (docs/authoring.md); the title is unit ``fig:x``, the
+        text alternative ``fig:x/alt`` (translated too: a reader of the edition hears it)."""
+        base = node.label or f"fig-{node.number}"
+        caption = InlineMarkdown().write(self.unit(base, node.caption, node.pos))
+        alt = "".join(i.text for i in self.unit(f"{base}/alt", (Text(node.alt),), node.pos) if isinstance(i, Text))
+        attributes = [f"#{node.label}"] if node.label else []
+        attributes.append('fig-alt="' + alt.replace("\\", "\\\\").replace('"', '\\"') + '"')
+        return [f"![{caption}]({node.src}){{{' '.join(attributes)}}}"]
 
     def visit_TableRow(self, node: TableRow, base: str, number: int) -> str:
         cells = [self.visit(cell, f"{base}/r{number}c{column}") for column, cell in enumerate(node.cells, start=1)]

@@ -46,6 +46,7 @@ from ..model import (
     CrossRef,
     Document,
     Emphasis,
+    Figure,
     Inline,
     LineBreak,
     Link,
@@ -280,6 +281,19 @@ class ContentWriter(Visitor):
             add_text(source, " ")
             self.inlines(node.source, source)
 
+    def visit_Figure(self, node: Figure, parent: etree._Element, ids: Ids) -> None:
+        """A figure: a ``p`` with its number (an ``inline`` named ``figureNumber``), its title and the
+        image as an ``img`` (the file beside the edition's other outputs, its text alternative as ``alt``)."""
+        number = str(node.number) if node.number is not None else None
+        eid = ids.child("img", number)
+        if node.anchor:
+            self.state.eids[node.anchor] = eid
+        figure = element(parent, "p", **{"class": "figure"})
+        element(figure, "inline", f"{self.state.part.language.figure} {number or ''}".rstrip(), name="figureNumber")
+        add_text(figure, " ")
+        self.inlines(node.caption, figure)
+        element(figure, "img", eId=eid, src=node.src, alt=node.alt)
+
     def visit_TableRow(self, node: TableRow, parent: etree._Element, table: Table, head: bool) -> None:
         row = element(parent, "tr")
         for column, cell in enumerate(node.cells):
@@ -340,6 +354,9 @@ class HierarchyWriter(Visitor):
         """A table among the paragraphs of a part or a section: AKN's hierarchy holds a ``table``
         (a block) only in a ``content``, here that of an ``hcontainer`` named ``table``."""
         self.text_container(node, parent, ids, "table")
+
+    def visit_Figure(self, node: Figure, parent: etree._Element, ids: Ids) -> None:
+        self.text_container(node, parent, ids, "figure")
 
     def visit_TableRow(self, node: TableRow, parent: etree._Element, ids: Ids) -> None:
         raise AssertionError("a table's rows are written by its table")  # pragma: no cover

@@ -38,6 +38,9 @@ def citation(target: etree._Element) -> set[str]:
     if tag == "table":
         # "Table 3" in its caption: the number is the last word.
         return {target.findtext("a:caption/a:inline[@name='tableNumber']", namespaces=NS).split()[-1]}
+    if tag == "img":
+        # "Figure 2" before the image, in the same paragraph: the number is the last word.
+        return {target.getparent().findtext("a:inline[@name='figureNumber']", namespaces=NS).split()[-1]}
     if tag == "attachment":
         return {target.findtext("a:num", namespaces=NS)}
     nums = []
