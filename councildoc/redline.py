@@ -55,6 +55,10 @@ class Token:
     call: bool = False
     target: str | None = None
     """The label a resolved reference points to (its ``shown`` is what it prints)."""
+    node: Inline | None = field(default=None, compare=False)
+    """The note call or reference it was read from (an in-place redline writes it as the writer would)."""
+    glued: bool = field(default=False, compare=False)
+    """No space between it and the word before (``paragraph 4.``, a note call after its word)."""
 
 
 class _Tokens(Visitor):
@@ -62,11 +66,20 @@ class _Tokens(Visitor):
 
     covers = INLINE_TYPES
 
+    def __init__(self) -> None:
+        self.spaced = True
+        """Whether the text read so far ends with a space."""
+
     def run(self, inlines: tuple[Inline, ...]) -> list[Token]:
         return [token for inline in inlines for token in self.visit(inline)]
 
     def visit_Text(self, node: Text | Code) -> list[Token]:
-        return [Token(word, word) for word in node.text.split()]
+        words = node.text.split()
+        out = [Token(word, word, glued=index == 0 and not node.text[:1].isspace() and not self.spaced)
+               for index, word in enumerate(words)]
+        if node.text:
+            self.spaced = node.text[-1:].isspace()
+        return out
 
     visit_Code = visit_Text
 
@@ -76,13 +89,17 @@ class _Tokens(Visitor):
     visit_Emphasis = visit_Strong = visit_Span = visit_Link = _children
 
     def visit_LineBreak(self, node: LineBreak) -> list[Token]:
+        self.spaced = True
         return []
 
     def visit_NoteCall(self, node: NoteCall) -> list[Token]:
-        return [Token(str(node.number), f"[^{node.label}]", call=True)]
+        self.spaced = False
+        return [Token(node.letter or str(node.number), f"[^{node.label}]", call=True, node=node, glued=True)]
 
     def visit_CrossRef(self, node: CrossRef) -> list[Token]:
-        return [Token(node.text or node.label, f"@{node.label}", target=node.label if node.text else None)]
+        glued, self.spaced = not self.spaced, False
+        return [Token(node.text or node.label, f"@{node.label}", target=node.label if node.text else None,
+                      node=node, glued=glued)]
 
 
 def tokens(inlines: tuple[Inline, ...]) -> list[Token]:
@@ -101,6 +118,8 @@ class Item:
     """What it must share with its counterpart: its kind and degree."""
     tokens: list[Token]
     """The words of its own text (an item nested in it is an item of its own)."""
+    node: object = field(default=None, compare=False)
+    """The sub-paragraph, quote or list item (its tuple of blocks) it was read from."""
 
     @property
     def identity(self) -> tuple:
@@ -125,11 +144,11 @@ class _Text(Visitor):
             self.visit(block)
         return self
 
-    def item(self, kind: str, marker: str, slot: tuple, blocks: tuple[Block, ...]) -> None:
+    def item(self, kind: str, marker: str, slot: tuple, blocks: tuple[Block, ...], node: object) -> None:
         index = len(self.items)
         outer, self.tokens = self.tokens, []
         self.read(blocks)
-        self.items.insert(index, Item(kind, marker, slot, self.tokens))
+        self.items.insert(index, Item(kind, marker, slot, self.tokens, node))
         self.tokens = outer
 
     def visit_Paragraph(self, node: Paragraph) -> None:
@@ -138,17 +157,17 @@ class _Text(Visitor):
 
     def visit_ListBlock(self, node: ListBlock) -> None:
         for blocks in node.items:
-            self.item("list item", "•", ("list item",), blocks)
+            self.item("list item", "•", ("list item",), blocks, blocks)
 
     def visit_Quote(self, node: Quote) -> None:
-        self.item("quote", "›", ("quote",), node.blocks)
+        self.item("quote", "›", ("quote",), node.blocks, node)
 
     def visit_SubParagraphList(self, node: SubParagraphList) -> None:
         for item in node.items:
             self.visit(item, node.degree)
 
     def visit_SubParagraph(self, node: SubParagraph, degree: int) -> None:
-        self.item("sub-paragraph", node.marker or "", ("sub-paragraph", degree), node.blocks)
+        self.item("sub-paragraph", node.marker or "", ("sub-paragraph", degree), node.blocks, node)
 
 
 def paragraph_text(paragraph: Paragraph) -> _Text:
@@ -169,6 +188,9 @@ class ItemChange:
     new_marker: str | None
     words: list[tuple[str, Token]]
     """The words with ``=``, ``+`` or ``-``."""
+    old_node: object = None
+    new_node: object = None
+    """The sub-paragraphs, quotes or list items (tuples of blocks) compared, or table rows."""
 
     @property
     def marker(self) -> str:
@@ -197,6 +219,9 @@ class Change:
     """The heading it stands under (its new one), for the reader's bearings."""
     items: list[ItemChange] = field(default_factory=list)
     """Its sub-paragraphs, list items and quotes, matched by their words like paragraphs."""
+    old_node: object = None
+    new_node: object = None
+    """The paragraphs, notes or tables compared (None where added or removed)."""
 
     @property
     def renumbered(self) -> bool:
@@ -259,22 +284,23 @@ def compare_items(old: list[Item], new: list[Item]) -> list[ItemChange]:
         before = old[i] if i is not None else None
         after = new[j] if j is not None else None
         if after is None:
-            changes.append(ItemChange(kind, before.marker, None, [("-", t) for t in before.tokens]))
+            changes.append(ItemChange(kind, before.marker, None, [("-", t) for t in before.tokens], before.node))
         elif before is None:
-            changes.append(ItemChange(kind, None, after.marker, [("+", t) for t in after.tokens]))
+            changes.append(ItemChange(kind, None, after.marker, [("+", t) for t in after.tokens], None, after.node))
         else:
-            changes.append(ItemChange(kind, before.marker, after.marker, word_diff(before.tokens, after.tokens)))
+            changes.append(ItemChange(kind, before.marker, after.marker, word_diff(before.tokens, after.tokens),
+                                      before.node, after.node))
     return changes
 
 
 def _change(kind: str, old_number: int | None, new_number: int | None, old: _Text | None, new: _Text | None,
-            section: str = "") -> Change:
+            section: str = "", old_node: object = None, new_node: object = None) -> Change:
     """A paragraph's or note's change, its own words and its items compared."""
     words = word_diff(old.tokens if old else [], new.tokens if new else [])
     items = compare_items(old.items if old else [], new.items if new else [])
     if kind == "same" and (any(op != "=" for op, _ in words) or any(i.kind != "same" for i in items)):
         kind = "changed"
-    return Change(kind, old_number, new_number, words, section, items)
+    return Change(kind, old_number, new_number, words, section, items, old_node, new_node)
 
 
 def _section_names(part: Part) -> dict[int, str]:
@@ -299,7 +325,8 @@ def compare_paragraphs(old: list[Paragraph], new: list[Paragraph], names: dict[i
         after = new[j].number if j is not None else None
         section = names.get(id(new[j]), "") if j is not None else ""
         changes.append(_change(kind, before, after, old_text[i] if i is not None else None,
-                               new_text[j] if j is not None else None, section))
+                               new_text[j] if j is not None else None, section,
+                               old[i] if i is not None else None, new[j] if j is not None else None))
     return changes
 
 
@@ -317,14 +344,15 @@ def compare_notes(old: tuple[Note, ...], new: tuple[Note, ...]) -> list[Change]:
         while pending_removed and (old_by_label.get(note.label) is None
                                    or pending_removed[0].number < old_by_label[note.label].number):
             gone = pending_removed.pop(0)
-            changes.append(_change("removed", gone.number, None, note_text(gone), None))
+            changes.append(_change("removed", gone.number, None, note_text(gone), None, old_node=gone))
         before = old_by_label.get(note.label)
         if before is None:
-            changes.append(_change("added", None, note.number, None, note_text(note)))
+            changes.append(_change("added", None, note.number, None, note_text(note), new_node=note))
             continue
-        changes.append(_change("same", before.number, note.number, note_text(before), note_text(note)))
+        changes.append(_change("same", before.number, note.number, note_text(before), note_text(note),
+                               old_node=before, new_node=note))
     for gone in pending_removed:
-        changes.append(_change("removed", gone.number, None, note_text(gone), None))
+        changes.append(_change("removed", gone.number, None, note_text(gone), None, old_node=gone))
     return changes
 
 
@@ -339,7 +367,7 @@ def _cell_name(table: Table, row: TableRow, column: int) -> str:
     return f"{first or '·'}, {head or column + 1}" if column else first or "·"
 
 
-def compare_table(old: Table | None, new: Table | None) -> Change:
+def compare_table(old: Table | None, new: Table | None, row: str = "row", note: str = "note") -> Change:
     """A table's title word by word, and its cells: rows matched like paragraphs, then each changed
     cell an item named by its row and column."""
     caption = word_diff(tokens(old.caption) if old else [], tokens(new.caption) if new else [])
@@ -352,10 +380,10 @@ def compare_table(old: Table | None, new: Table | None) -> Change:
             continue
         if j is None:
             name = _cell_name(old, old_rows[i], 0)
-            items.append(ItemChange("removed", f"row {name}", None, [("-", t) for t in _row_tokens(old_rows[i])]))
+            items.append(ItemChange("removed", f"{row} {name}", None, [("-", t) for t in _row_tokens(old_rows[i])]))
         elif i is None:
             name = _cell_name(new, new_rows[j], 0)
-            items.append(ItemChange("added", None, f"row {name}", [("+", t) for t in _row_tokens(new_rows[j])]))
+            items.append(ItemChange("added", None, f"{row} {name}", [("+", t) for t in _row_tokens(new_rows[j])]))
         else:
             before, after = old_rows[i], new_rows[j]
             for column in range(max(len(before.cells), len(after.cells))):
@@ -368,12 +396,12 @@ def compare_table(old: Table | None, new: Table | None) -> Change:
     notes = [change for o, n in _paired_notes(old, new) for change in [_change(
         "same" if o and n else ("added" if n else "removed"), None, None,
         note_text(o) if o else None, note_text(n) if n else None)] if change.kind != "same"]
-    items += [ItemChange(c.kind, "note", "note", c.words) for c in notes]
+    items += [ItemChange(c.kind, note, note, c.words) for c in notes]
     if old is None or new is None:
         kind = "added" if old is None else "removed"
     else:
         kind = "changed" if items or any(op != "=" for op, _ in caption) else "same"
-    return Change(kind, old.number if old else None, new.number if new else None, caption, "", items)
+    return Change(kind, old.number if old else None, new.number if new else None, caption, "", items, old, new)
 
 
 def _paired_notes(old: Table | None, new: Table | None):
@@ -383,7 +411,8 @@ def _paired_notes(old: Table | None, new: Table | None):
         yield before.get(label), after.get(label)
 
 
-def compare_tables(old: tuple[Table, ...], new: tuple[Table, ...]) -> list[Change]:
+def compare_tables(old: tuple[Table, ...], new: tuple[Table, ...], row: str = "row",
+                   note: str = "note") -> list[Change]:
     """Tables matched by label, else in order."""
     labelled = {t.label: t for t in old if t.label}
     unlabelled = [t for t in old if not t.label]
@@ -393,8 +422,8 @@ def compare_tables(old: tuple[Table, ...], new: tuple[Table, ...]) -> list[Chang
         before = labelled.get(table.label) if table.label else (unlabelled.pop(0) if unlabelled else None)
         if before is not None:
             used.add(id(before))
-        changes.append(compare_table(before, table))
-    changes += [compare_table(gone, None) for gone in old if id(gone) not in used]
+        changes.append(compare_table(before, table, row, note))
+    changes += [compare_table(gone, None, row, note) for gone in old if id(gone) not in used]
     return changes
 
 
@@ -407,6 +436,10 @@ class PartRedline:
     """Labels whose printed text changed: (label, old text, new text)."""
     tables: list[Change] = field(default_factory=list)
     """Each table: its title's words, and its changed cells as items (``'Staff costs', 2009``)."""
+    part: Part | None = None
+    """The new revision's part (an in-place redline writes it)."""
+    holders: dict[str, list[tuple[str, int | None]]] = field(default_factory=dict)
+    """Each changed reference's label → where it stands in the new revision (``paragraph 4``, ``note 2``)."""
 
 
 @dataclass
@@ -457,6 +490,26 @@ def _references(part: Part) -> dict[str, str]:
     return {token.target: token.shown for text in texts for token in text.all_tokens() if token.target}
 
 
+def _holders(part: Part, labels: set[str]) -> dict[str, list[str]]:
+    """Where each of ``labels`` is referred to in ``part``: ``("paragraph", 4)``, ``("note", 2)``."""
+    found: dict[str, list[tuple[str, int | None]]] = {}
+    places = [("paragraph", p.number, paragraph_text(p)) for p in iter_paragraphs(part.children)]
+    places += [("note", n.number, note_text(n)) for n in part.notes]
+    for kind, number, text in places:
+        for token in text.all_tokens():
+            if token.target in labels and (kind, number) not in found.setdefault(token.target, []):
+                found[token.target].append((kind, number))
+    return found
+
+
+def pair_rows(old: tuple[TableRow, ...],
+              new: tuple[TableRow, ...]) -> list[tuple[str, TableRow | None, TableRow | None]]:
+    """A table's rows in two revisions matched like paragraphs: ``(kind, old row, new row)``."""
+    return [(kind, old[i] if i is not None else None, new[j] if j is not None else None)
+            for kind, i, j in pair([tuple(t.identity for t in _row_tokens(r)) for r in old],
+                                   [tuple(t.identity for t in _row_tokens(r)) for r in new])]
+
+
 def compare(old: Document, new: Document) -> Redline:
     """The redline of ``new`` against ``old`` (two revisions of one edition)."""
     parts = []
@@ -470,7 +523,11 @@ def compare(old: Document, new: Document) -> Redline:
         references = [(label, old_refs[label], text) for label, text in sorted(new_refs.items())
                       if label in old_refs and old_refs[label] != text]
         title = "" if part.kind == "body" else f"annex {part.number or ''}".strip()
-        parts.append(PartRedline(title, paragraphs, notes, references, compare_tables(before.tables, part.tables)))
+        holders = _holders(part, {label for label, _, _ in references})
+        parts.append(PartRedline(title, paragraphs, notes, references, compare_tables(before.tables, part.tables,
+                                                                                 part.language.redline_row,
+                                                                                 part.language.redline_note),
+                                 part, holders))
     return Redline(new.name, new.meta.lang, new.meta.symbol, parts)
 
 
@@ -482,7 +539,11 @@ def render_words(words: list[tuple[str, Token]]) -> Markup:
     def flush():
         if not run:
             return
-        text = Markup(" ").join(Markup("<sup>{}</sup>").format(t.shown) if t.call else escape(t.shown) for t in run)
+        text = Markup("").join((Markup("") if index == 0 or t.glued else Markup(" "))
+                               + (Markup("<sup>{}</sup>").format(t.shown) if t.call else escape(t.shown))
+                               for index, t in enumerate(run))
+        if out and not run[0].glued:
+            out.append(Markup(" "))
         if run_op == "+":
             out.append(Markup("<ins>{}</ins>").format(text))
         elif run_op == "-":
@@ -496,4 +557,4 @@ def render_words(words: list[tuple[str, Token]]) -> Markup:
             run_op, run = op, []
         run.append(token)
     flush()
-    return Markup(" ").join(out)
+    return Markup("").join(out)

@@ -14,14 +14,17 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from markupsafe import Markup
+
 from .diagnostics import Diagnostic, SourcePos, error, has_errors
 from .languages import Catalogue
 from .model import Document
 from .pipeline import Project, load_edition, load_info, unsafe_paths, write_atomically
 from .redline import Redline, compare, render_words
 from .safety import MAX_FILE_BYTES, control_character, is_inside
-from .writers.html import make_environment
-from .writers.pdf import html_to_pdf
+from .writers.html import STYLESHEET, make_environment, page_context
+from .writers.pdf import PRINT_STYLESHEET, html_to_pdf
+from .writers.redline_html import Marks, writer_for
 
 TEMPLATE = "redline.html.j2"
 SOURCE_FOLDERS = ("source", "languages")
@@ -110,7 +113,11 @@ def load_all(project: Project) -> tuple[dict[tuple[str, str], Document], list[Di
     return documents, diagnostics
 
 
-def redline_page(redline: Redline, old_rev: str, new_rev: str, project: Project) -> str:
+REDLINE_STYLESHEET = "redline.css"
+
+
+def summary_context(redline: Redline) -> list[dict]:
+    """The changes of each part, listed by paragraph, for the summary after the document."""
     parts = []
     for part in redline.parts:
         for change in part.paragraphs + part.notes + part.tables:
@@ -120,21 +127,37 @@ def redline_page(redline: Redline, old_rev: str, new_rev: str, project: Project)
         renumbered = [c for c in part.paragraphs + part.notes if c.renumbered]
         table_changes = [c for c in part.tables if c.kind != "same"]
         parts.append({
-            "changes": bool(paragraph_changes or note_changes or renumbered or part.references
-                            or table_changes),
-            "table_changes": table_changes,
+            "changes": bool(paragraph_changes or note_changes or renumbered or part.references or table_changes),
+            "title": part.title,
             "paragraph_changes": paragraph_changes,
             "note_changes": note_changes,
-            "title": part.title,
-            "paragraphs": part.paragraphs,
-            "notes": part.notes,
-            "references": part.references,
+            "table_changes": table_changes,
+            "references": [{"label": label, "old": old, "new": new, "holders": part.holders.get(label, [])}
+                           for label, old, new in part.references],
             "renumbered_paragraphs": [c for c in part.paragraphs if c.renumbered],
             "renumbered_notes": [c for c in part.notes if c.renumbered],
         })
-    return make_environment(project.templates_dir).get_template(TEMPLATE).render(
-        lang=redline.lang, symbol=redline.symbol, old_rev=old_rev, new_rev=new_rev,
-        counts=redline.counts(), parts=parts)
+    return parts
+
+
+def redline_page(redline: Redline, document: Document, old_rev: str, new_rev: str | None, project: Project,
+                 *, for_print: bool = False) -> str:
+    """The new revision in its council layout with its changes in place, then the summary."""
+    words = document.language
+    stylesheet = (project.styles_dir / (PRINT_STYLESHEET if for_print else STYLESHEET)).read_text(encoding="utf-8")
+    marks = {id(part.part): Marks(part) for part in redline.parts if part.part is not None}
+    context = page_context(document, stylesheet, for_print=for_print, writer=writer_for(marks))
+    for part in redline.parts:
+        if part.part is not None and part.part.kind == "annex":
+            part.title = part.part.designation or part.title
+    context.update(
+        redline_stylesheet=Markup((project.styles_dir / REDLINE_STYLESHEET).read_text(encoding="utf-8")),
+        old_rev=old_rev, new_rev=new_rev if new_rev is not None else words.redline_working_tree,
+        counts=redline.counts(), summary=summary_context(redline),
+        row_names={"paragraphs": words.redline_paragraphs, "notes": words.redline_notes,
+                   "tables": words.redline_table_count, "items": words.redline_items, "cells": words.redline_cells},
+    )
+    return make_environment(project.templates_dir).get_template(TEMPLATE).render(context)
 
 
 def diff(project: Project, old_rev: str, new_rev: str | None, *, documents: list[str] | None = None,
@@ -166,11 +189,12 @@ def diff(project: Project, old_rev: str, new_rev: str | None, *, documents: list
         redlines.append(redline)
         if not redline.changed:
             continue
-        page = redline_page(redline, old_rev, new_rev or "working tree", project)
+        page = redline_page(redline, new_docs[key], old_rev, new_rev, project)
         folder = project.output_dir / "redline" / key[0] / key[1]
         write_atomically(folder / f"{key[0]}.redline.html", page)
         written.append(folder / f"{key[0]}.redline.html")
-        pdf, problems = html_to_pdf(page, project.styles_dir, SourcePos(new_docs[key].path, 1, 1))
+        print_page = redline_page(redline, new_docs[key], old_rev, new_rev, project, for_print=True)
+        pdf, problems = html_to_pdf(print_page, project.styles_dir, SourcePos(new_docs[key].path, 1, 1))
         diagnostics += problems
         if pdf is not None:
             write_atomically(folder / f"{key[0]}.redline.pdf", pdf)

@@ -62,14 +62,15 @@ def test_insertion_and_removed_note_read_as_what_they_are(project, capsys):
     added = page.xpath("//p[contains(@class,'change added')]")
     assert [" ".join(p.text_content().split()) for p in added] == ["2. An inserted paragraph, new in this revision."]
     changed = page.xpath("//p[contains(@class,'change changed')]")
-    assert len(changed) == 1 and "(was 2)" in changed[0].text_content()
+    assert len(changed) == 1 and changed[0].xpath(".//span[@class='num']/del/text()") == ["2."]
+    assert changed[0].xpath(".//span[@class='num']/ins/text()") == ["3."]
     assert changed[0].xpath(".//del//sup/text()") == ["2"], "the removed note's call is struck out"
-    assert changed[0].xpath(".//ins") == []
+    assert changed[0].xpath(".//ins") == changed[0].xpath(".//span[@class='num']/ins")
     removed_notes = page.xpath("//p[contains(@class,'change removed')]")
     assert [" ".join(p.text_content().split()) for p in removed_notes] == ["[2] Note B, to be removed."]
     renumbered = [li.text_content() for li in page.xpath("//ul[@class='renumbered']/li")]
     assert renumbered == ["paragraph 2 → 3", "paragraph 3 → 4", "paragraph 4 → 5", "note 3 → 2",
-                          "reference @note:c: 3 → 2", "reference @para:gamma: 3 → 4"]
+                          "reference @note:c: 3 → 2 (paragraph 3)", "reference @para:gamma: 3 → 4 (paragraph 3)"]
     assert (project / "output/redline/doc/en/doc.redline.pdf").read_bytes().startswith(b"%PDF")
 
 
@@ -84,6 +85,108 @@ def test_diff_against_the_working_tree_and_a_bad_revision(project, capsys):
     out = capsys.readouterr().out
     assert "paragraphs 0 added, 0 removed, 1 changed, 0 renumbered" in out
     page = html.parse(str(project / "output/redline/doc/en/doc.redline.html")).getroot()
-    assert page.xpath("//del/text()") == ["last"] and page.xpath("//ins/text()") == ["final"]
+    for where in ("//main", "//section[@class='redline-summary']"):  # in place, and in the summary
+        assert page.xpath(f"{where}//del/text()") == ["last"] and page.xpath(f"{where}//ins/text()") == ["final"]
     assert main(["diff", "no-such-rev", "--project", str(project)]) == 1
     assert "cannot read revision 'no-such-rev'" in capsys.readouterr().err
+
+
+ES1 = """---
+lang: es
+title: Prueba de cambios
+---
+
+# Primera {#sec:primera}
+
+El primer párrafo no cambia.[^a]
+
+[^a]: Nota A sin cambios.
+
+El Consejo decide:
+
+1. aprobar el presupuesto;
+2. examinar el informe anual;
+3. volver a reunirse.
+
+El cuadro @tbl:gastos resume los gastos del párrafo @para:ultimo.[^b]
+
+[^b]: Nota B en su primera versión.
+
+| Partida | 2009 |
+|:--------|-----:|
+| Personal | 1.234 |
+| Oficinas | 30 |
+
+: Gastos {#tbl:gastos}
+
+Los elementos son:
+
+- un elemento que queda;
+- un elemento que se suprime.
+
+{#para:ultimo}
+El último párrafo cierra el documento.
+"""
+
+ES2 = (ES1.replace("El Consejo decide:", "Un párrafo insertado en esta revisión.\n\nEl Consejo decide:")
+          .replace("2. examinar el informe anual;", "2. examinar con atención el informe financiero;")
+          .replace("Nota B en su primera versión.", "Nota B en su segunda versión.")
+          .replace("| Oficinas | 30 |", "| Oficinas | 45 |")
+          .replace("- un elemento que se suprime.\n", ""))
+
+
+def _words(element) -> str:
+    return " ".join(element.text_content().split())
+
+
+def test_in_place_redline_of_every_construct_in_spanish(project, capsys):
+    """The new revision in its council layout, each change where it stands, the interface in Spanish."""
+    folder = add_document(project, "doc", {"es": ES1}, "symbol: MC/TEST/1\ndate: 2026-11-28\nsession: 117\n"
+                                                         "original-language: es\n")
+    git(project, "init", "-q")
+    git(project, "add", "source")
+    git(project, "commit", "-q", "-m", "v1")
+    (folder / "es.md").write_text(ES2, encoding="utf-8")
+    assert main(["diff", "HEAD", "--project", str(project)]) == 0, capsys.readouterr().err
+    page = html.parse(str(project / "output/redline/doc/es/doc.redline.html")).getroot()
+    main_ = page.xpath("//main")[0]
+    # The document itself, in its layout: the masthead and every paragraph, changed or not.
+    assert page.xpath("//header[contains(@class,'masthead')]//p[@class='symbol']/text()") == ["MC/TEST/1"]
+    paras = main_.xpath(".//p[a[@class='para-num']]")
+    assert [_words(p.xpath(".//a[@class='para-num']")[0]) for p in paras] == ["1.", "2.", "3.", "4.", "5.", "6."]
+    assert "El primer párrafo no cambia." in _words(paras[0]) and not paras[0].xpath(".//ins|.//del")
+    # The inserted paragraph: its number and all its words inserted, a change bar.
+    assert "rl-changed" in paras[1].get("class")
+    assert [p.get("class") for p in paras] == ["para", "para rl-changed rl-added", "para rl-renumbered",
+                                               "para rl-renumbered", "para rl-renumbered", "para rl-renumbered"]
+    assert paras[1].xpath(".//ins/text()") == ["2.", "Un párrafo insertado en esta revisión."]
+    # A renumbered paragraph: old number struck in the margin, new one inserted.
+    assert paras[2].xpath(".//span[@class='rl-old-num']/del/text()") == ["2."]
+    assert "rl-changed" not in paras[2].get("class"), "renumbered only: no change bar"
+    # The rewritten sub-paragraph, word by word, in place in its list.
+    sub = main_.xpath(".//li[contains(@class,'subpara')]")
+    assert len(sub) == 3 and "rl-changed" in sub[1].get("class") and "rl-changed" not in sub[0].get("class")
+    assert sub[1].xpath(".//del/text()") == ["anual;"] and sub[1].xpath(".//ins/text()") == [
+        "con atención", "financiero;"]
+    # The edited note, in the notes of the screen page.
+    notes = main_.xpath(".//footer[@class='notes']//li")
+    assert "rl-changed" in notes[1].get("class")
+    assert notes[1].xpath(".//del/text()") == ["primera"] and notes[1].xpath(".//ins/text()") == ["segunda"]
+    # The edited table cell, and the reference to the renumbered paragraph: old struck, new inserted.
+    cells = main_.xpath(".//td[contains(@class,'rl-cell')]")
+    assert [(c.xpath(".//del/text()"), c.xpath(".//ins/text()")) for c in cells] == [(["30"], ["45"])]
+    assert main_.xpath(".//del[@class='rl-ref']/text()") == ["5"]
+    assert _words(main_.xpath(".//ins[@class='rl-ref']")[0]) == "6"
+    # The list item the new revision dropped stands struck where it was.
+    removed = main_.xpath(".//li[contains(@class,'rl-removed')]")
+    assert [_words(li) for li in removed] == ["un elemento que se suprime."]
+    # The summary after the document, with Spanish interface words only.
+    summary = page.xpath("//section[@class='redline-summary']")[0]
+    assert summary.xpath("./h2/text()") == ["Resumen de los cambios", "Cuerpo del documento"]
+    assert summary.xpath(".//h3/text()") == ["Cambios de numeración", "Cambios por párrafo", "Cuadros", "Notas"]
+    assert summary.xpath(".//tr[1]/th/text()") == ["Añadidos", "Suprimidos", "Modificados", "Renumerados"]
+    assert "referencia @para:ultimo: 5 → 6 (párrafo 4)" in [_words(li) for li in summary.xpath(".//ul/li")]
+    for english in ("Body", "Renumbered", "Paragraphs", "Tables", "working tree", " row "):
+        assert english not in summary.text_content(), english
+    pdf = project / "output/redline/doc/es/doc.redline.pdf"
+    assert pdf.read_bytes().startswith(b"%PDF")

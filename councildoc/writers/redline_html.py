@@ -1,0 +1,384 @@
+"""WRITING AN IN-PLACE REDLINE: the new revision in its council layout, each change marked where it stands.
+
+The HTML writer writes the page; the subclasses here write, for every paragraph,
+sub-paragraph, list item, quote, note and table cell that ``redline.compare``
+matched to the old revision, its words with ``<ins>`` and ``<del>`` in place of
+its text; what the old revision had and the new one lost stands struck out where
+it was. Changed and renumbered paragraph numbers show the old number struck in
+the margin, relettered sub-paragraphs both markers, changed references the old
+text struck before the new. Every changed block carries ``rl-changed``: the
+stylesheet (``styles/redline.css``) draws the change bar in the margin.
+"""
+
+from __future__ import annotations
+
+from markupsafe import Markup, escape
+
+from ..model import CrossRef, ListBlock, Note, Paragraph, Quote, SubParagraph, Table, TableCell, TableRow
+from ..redline import Change, ItemChange, PartRedline, Token, pair_rows, tokens, word_diff
+from .html import FootnoteWriter, HtmlContext, HtmlWriter
+
+Words = list[tuple[str, Token]]
+
+
+def _changed_css(kind: str) -> str:
+    """The classes of a changed block: the change bar's, and ``rl-added`` where it is new."""
+    return " rl-changed" + (f" rl-{kind}" if kind != "changed" else "")
+
+
+class Marks:
+    """One part's redline by node of the new revision, shared by the writers of that part."""
+
+    def __init__(self, redline: PartRedline) -> None:
+        self.paragraphs: dict[int, Change] = {}
+        """id of a new paragraph of the part → its change."""
+        self.items: dict[int, ItemChange] = {}
+        """id of a new sub-paragraph, quote or list item (its tuple of blocks) → its change."""
+        self.notes: dict[int, Change] = {}
+        """id of a new note → its change."""
+        self.removed_notes: dict[str, Change] = {}
+        """Label of a note the new revision dropped → its change (its struck call carries its text)."""
+        self.text: dict[int, Words] = {}
+        """id of a paragraph (of a note or an item) → the words written instead of its text."""
+        self.before: dict[int, list] = {}
+        """id of a new node → what the old revision had just before it and the new one lost."""
+        self.after: dict[int, list] = {}
+        """id of the last new node of a run → what was lost after it."""
+        self.tables: dict[int, Change] = {}
+        self.cells: dict[int, Words] = {}
+        """id of a new table cell → its words against the old cell."""
+        self.rows: dict[int, str] = {}
+        """id of a new table row → ``added`` or ``changed``."""
+        self.captions: dict[int, Words] = {}
+        """id of a new table → its title's words, where they changed."""
+        self.references = {label: old for label, old, _ in redline.references}
+        """Label → what a reference to it printed in the old revision, where that changed."""
+
+        self._place(redline.paragraphs)
+        self._place(redline.notes)
+        for change in redline.paragraphs:
+            if change.new_node is not None:
+                self.paragraphs[id(change.new_node)] = change
+            self._items(change)
+        for change in redline.notes:
+            if change.new_node is not None:
+                self.notes[id(change.new_node)] = change
+                if change.kind != "same":
+                    self._own_text(change.new_node.blocks, change.words)
+            elif change.old_node is not None:
+                self.removed_notes[change.old_node.label] = change
+            self._items(change)
+        for change in redline.tables:
+            if change.new_node is not None and change.kind != "same":
+                self._table(change)
+
+    def _place(self, changes: list) -> None:
+        """Each removed thing goes before the next thing of the new revision, or after the last."""
+        pending, last = [], None
+        for change in changes:
+            if change.new_node is None:
+                pending.append(change)
+                continue
+            if pending:
+                self.before.setdefault(id(change.new_node), []).extend(pending)
+                pending = []
+            last = change.new_node
+        if pending and last is not None:
+            self.after.setdefault(id(last), []).extend(pending)
+
+    def _own_text(self, blocks: tuple, words: Words) -> None:
+        """A note's or an item's own words stand in place of its first paragraph's text (its later
+        paragraphs' words are among them)."""
+        paragraphs = [block for block in blocks if isinstance(block, Paragraph)]
+        for index, paragraph in enumerate(paragraphs):
+            self.text[id(paragraph)] = words if index == 0 else []
+
+    def _items(self, change: Change) -> None:
+        self._place(change.items)
+        for item in change.items:
+            if item.new_node is None:
+                continue
+            self.items[id(item.new_node)] = item
+            if item.kind != "same":
+                blocks = item.new_node if isinstance(item.new_node, tuple) else item.new_node.blocks
+                self._own_text(blocks, item.words)
+
+    def _table(self, change: Change) -> None:
+        old, new = change.old_node, change.new_node
+        self.tables[id(new)] = change
+        if any(op != "=" for op, _ in change.words) and new.caption:
+            self.captions[id(new)] = change.words
+        for old_rows, new_rows in ((old.head if old else (), new.head), (old.body if old else (), new.body)):
+            pending, last = [], None
+            for kind, before, after in pair_rows(old_rows, new_rows):
+                if after is None:
+                    pending.append(before)
+                    continue
+                if pending:
+                    self.before.setdefault(id(after), []).extend(pending)
+                    pending = []
+                last = after
+                if kind == "same":
+                    continue
+                self.rows[id(after)] = kind
+                for column, cell in enumerate(after.cells):
+                    was = before.cells[column] if before is not None and column < len(before.cells) else None
+                    words = word_diff(tokens(was.inlines) if was else [], tokens(cell.inlines))
+                    if any(op != "=" for op, _ in words):
+                        self.cells[id(cell)] = words
+            if pending and last is not None:
+                self.after.setdefault(id(last), []).extend(pending)
+
+
+class _Redlining:
+    """What the page's writer and the footnotes' writer share: words, references, items."""
+
+    marks: Marks
+    ctx: HtmlContext
+
+    # -- words
+
+    def words(self, words: Words) -> Markup:
+        """Words with ``<ins>`` and ``<del>`` runs; calls and references written as the writer writes them."""
+        out: list[Markup] = []
+        run_op, run = "=", []
+
+        def flush() -> None:
+            if not run:
+                return
+            text = Markup("")
+            for index, token in enumerate(run):
+                if index and not token.glued:
+                    text += Markup(" ")
+                text += self.token(token, run_op)
+            if out and not run[0].glued:
+                out.append(Markup(" "))
+            tag = {"+": "ins", "-": "del"}.get(run_op)
+            out.append(Markup("<{0}>{1}</{0}>").format(Markup(tag), text) if tag else text)
+
+        for op, token in words:
+            if op != run_op:
+                flush()
+                run_op, run = op, []
+            run.append(token)
+        flush()
+        return Markup("").join(out)
+
+    def token(self, token: Token, op: str) -> Markup:
+        if token.node is None:
+            return escape(token.shown)
+        if op != "-":
+            return self.visit(token.node)
+        if token.call:
+            removed = self.marks.removed_notes.get(token.node.label) if not token.node.letter else None
+            call = Markup("<sup>{}</sup>").format(token.shown)
+            if removed is not None and self.ctx.for_print:
+                call += Markup('<span class="footnote rl-removed" data-n="{}" role="note">'
+                               '<span class="note-para"><del>{}</del></span></span>').format(
+                    removed.old_number, self.words(removed.words))
+            return call
+        return escape(token.shown)
+
+    def visit_CrossRef(self, node: CrossRef) -> Markup:
+        written = super().visit_CrossRef(node)
+        old = self.marks.references.get(node.label)
+        if old is None or node.text is None or old == node.text:
+            return written
+        return Markup('<del class="rl-ref">{}</del><ins class="rl-ref">{}</ins>').format(old, written)
+
+    # -- what the new revision lost
+
+    def lost(self, changes: list) -> Markup:
+        return Markup("").join(self.removed(change) for change in changes)
+
+    def removed(self, change) -> Markup:
+        """A paragraph, note, item or table row of the old revision, struck out where it stood."""
+        if isinstance(change, TableRow):
+            cells = Markup("").join(Markup("<td><del>{}</del></td>").format(self.words(
+                [("-", t) for t in tokens(cell.inlines)])) for cell in change.cells)
+            return Markup('<tr class="rl-removed rl-changed">{}</tr>').format(cells)
+        text = self.words(change.words)
+        if isinstance(change, ItemChange):
+            if change.old_node is not None and isinstance(change.old_node, SubParagraph):
+                marker = Markup('<span class="subpara-marker"><del>{}</del></span>').format(change.old_marker)
+                return self.element("li", "subpara rl-removed rl-changed",
+                                    marker + self.element("span", "subpara-text", text))
+            if isinstance(change.old_node, Quote):
+                return self.element("blockquote", "quote rl-removed rl-changed", self.element("p", "", text))
+            return self.element("li", "bullet rl-removed rl-changed", text)
+        if isinstance(change.old_node, Note):
+            return Markup('<li class="rl-removed rl-changed" value="{0}"><span class="note-num"><del>{0}</del>'
+                          '</span>{1}</li>').format(change.old_number, text)
+        number = (Markup('<span class="para-num"><del>{}.</del></span>').format(change.old_number)
+                  if change.old_number is not None else Markup(""))
+        items = Markup("").join(self.removed(item) for item in change.items)
+        return self.element("p", "para rl-removed rl-changed", number + text) + items
+
+    def around(self, node: object, written: Markup) -> Markup:
+        """What was lost before and after ``node``, around what it is written as."""
+        return self.lost(self.marks.before.get(id(node), [])) + written + self.lost(
+            self.marks.after.get(id(node), []))
+
+    # -- sub-paragraphs, list items, quotes
+
+    def item_css(self, node: object, css: str) -> str:
+        item = self.marks.items.get(id(node))
+        if item is not None and item.kind != "same":
+            css += _changed_css(item.kind)
+        return css
+
+    def visit_SubParagraph(self, node: SubParagraph) -> Markup:
+        item = self.marks.items.get(id(node))
+        marker = escape(node.marker or "")
+        if item is not None and item.kind == "added":
+            marker = Markup("<ins>{}</ins>").format(marker)
+        elif item is not None and item.renumbered:
+            marker = Markup("<del>{}</del><ins>{}</ins>").format(item.old_marker, marker)
+        content = Markup('<span class="subpara-marker">{}</span>').format(marker) + self.marker_space
+        rest = node.blocks
+        if rest and isinstance(rest[0], Paragraph):
+            content += self.paragraph(rest[0], "subpara-text")
+            rest = rest[1:]
+        return self.around(node, self.element("li", self.item_css(node, "subpara"), content + self.blocks(rest),
+                                              node.anchor))
+
+    def visit_ListBlock(self, node: ListBlock) -> Markup:
+        items = Markup("").join(self.around(item, self.element("li", self.item_css(item, "bullet"),
+                                                               self.blocks(item))) for item in node.items)
+        return self.element("ul", "bullets", items)
+
+    def visit_Quote(self, node: Quote) -> Markup:
+        return self.around(node, self.element("blockquote", self.item_css(node, "quote"), self.blocks(node.blocks)))
+
+    def own_text(self, node: Paragraph) -> Markup | None:
+        """The words written instead of a note's or an item's paragraph, or None to write it as it is."""
+        words = self.marks.text.get(id(node))
+        return None if words is None else self.words(words)
+
+
+class RedlineFootnoteWriter(_Redlining, FootnoteWriter):
+    """A note's blocks at its call, on paper, with the note's changes."""
+
+    def __init__(self, ctx: HtmlContext, marks: Marks, depth: int = 1) -> None:
+        super().__init__(ctx, depth)
+        self.marks = marks
+
+    def paragraph(self, node: Paragraph, css: str) -> Markup:
+        text = self.own_text(node)
+        if text is None:
+            return super().paragraph(node, css)
+        return Markup('<span class="{}">{}</span>').format(css, text)
+
+
+class RedlineWriter(_Redlining, HtmlWriter):
+    """The part as the HTML writer writes it, with the changes of its redline in place."""
+
+    def __init__(self, ctx: HtmlContext, marks: Marks, depth: int = 1) -> None:
+        super().__init__(ctx, depth)
+        self.marks = marks
+
+    def visit_Paragraph(self, node: Paragraph) -> Markup:
+        return self.around(node, super().visit_Paragraph(node))
+
+    def paragraph(self, node: Paragraph, css: str) -> Markup:
+        text = self.own_text(node)
+        if text is not None:
+            return self.element("p", css, text, node.anchor)
+        change = self.marks.paragraphs.get(id(node))
+        if change is None or (change.kind == "same" and not change.renumbered):
+            return super().paragraph(node, css)
+        parts: list[Markup] = []
+        rewritten = change.kind == "added" or any(op != "=" for op, _ in change.words)
+        if rewritten:
+            css += _changed_css(change.kind)
+        if node.number is not None:
+            number = Markup("{}.").format(node.number)
+            if change.kind == "added":
+                number = Markup("<ins>{}</ins>").format(number)
+            elif change.renumbered:
+                css += " rl-renumbered"
+                parts.append(Markup('<span class="rl-old-num"><del>{}.</del></span>').format(change.old_number))
+                number = Markup("<ins>{}</ins>").format(number)
+            parts.append(Markup('<a class="para-num" href="#{0}">{1}</a>').format(self.ctx.id(node.anchor), number))
+        if not rewritten:
+            if node.term is not None:
+                parts.append(Markup('<strong class="entry-term">{}{}</strong> ').format(
+                    self.inlines(node.term), self.ctx.language.entry_separator))
+            parts.append(self.inlines(node.inlines))
+        else:
+            parts.append(self.words(change.words))
+        return self.element("p", css, Markup("").join(parts), node.anchor)
+
+    # -- notes
+
+    def note_call(self, number: int | None) -> Markup:
+        if not self.ctx.for_print:
+            return super().note_call(number)
+        note = next((n for n in self.ctx.part.notes if n.number == number), None)
+        if note is None:
+            return super().note_call(number)
+        change = self.marks.notes.get(id(note))
+        css = "footnote rl-changed" if change is not None and change.kind != "same" else "footnote"
+        call = Markup('<a class="note-call" href="#{}" id="{}" role="doc-noteref"><sup>{}</sup></a>').format(
+            self.ctx.id(note.anchor), self.ctx.id(note.call_anchor), note.number)
+        return call + Markup('<span class="{}" id="{}" data-n="{}" role="note">{}</span>').format(
+            css, note.anchor, note.number, RedlineFootnoteWriter(self.ctx, self.marks, self.depth).blocks(note.blocks))
+
+    def note(self, note: Note) -> Markup:
+        change = self.marks.notes.get(id(note))
+        number = escape(str(note.number))
+        css = ""
+        if change is not None and change.kind == "added":
+            number, css = Markup("<ins>{}</ins>").format(number), "rl-changed rl-added"
+        elif change is not None:
+            if change.renumbered:
+                number = Markup("<del>{}</del><ins>{}</ins>").format(change.old_number, number)
+            css = "rl-changed" if change.kind != "same" else ""
+        written = Markup(
+            '<li id="{0}" value="{1}" class="{5}"><span class="note-num">{4}</span>{2}'
+            '<a class="backref" href="#{3}" role="doc-backlink" aria-label="↩ {1}">↩</a></li>'
+        ).format(self.ctx.id(note.anchor), note.number, self.blocks(note.blocks), self.ctx.id(note.call_anchor),
+                 number, css)
+        return self.around(note, written)
+
+    # -- tables
+
+    def visit_Table(self, node: Table) -> Markup:
+        written = super().visit_Table(node)
+        change = self.marks.tables.get(id(node))
+        if change is not None and change.kind == "added":
+            return Markup('<div class="rl-changed rl-added">{}</div>').format(written)
+        return written
+
+    def inlines(self, inlines: tuple) -> Markup:
+        table = self.table
+        if table is not None and inlines is table.caption and id(table) in self.marks.captions:
+            return self.words(self.marks.captions[id(table)])
+        return super().inlines(inlines)
+
+    def visit_TableRow(self, node: TableRow, table: Table, head: bool) -> Markup:
+        cells = Markup("").join(self.visit(cell, table, head, column) for column, cell in enumerate(node.cells))
+        kind = self.marks.rows.get(id(node))
+        css = Markup(' class="{}"').format(_changed_css(kind).strip()) if kind else Markup("")
+        return self.around(node, Markup("<tr{}>{}</tr>").format(css, cells))
+
+    def visit_TableCell(self, node: TableCell, table: Table, head: bool, column: int) -> Markup:
+        words = self.marks.cells.get(id(node))
+        if words is None:
+            return super().visit_TableCell(node, table, head, column)
+        align = table.aligns[column] if column < len(table.aligns) else "left"
+        tag, scope = ("th", "col") if head else ("th", "row") if column == 0 and align == "left" else ("td", None)
+        scope_attr = Markup(' scope="{}"').format(scope) if scope else Markup("")
+        return Markup('<{0}{1} class="align-{2} rl-cell">{3}</{0}>').format(Markup(tag), scope_attr, align,
+                                                                          self.words(words))
+
+
+def writer_for(marks_by_part: dict[int, Marks]):
+    """The writer factory ``page_context`` takes: a redline writer for each part of the new revision."""
+    def make(ctx: HtmlContext) -> HtmlWriter:
+        marks = marks_by_part.get(id(ctx.part))
+        return HtmlWriter(ctx) if marks is None else RedlineWriter(ctx, marks)
+    return make
+
+
+__all__ = ["Marks", "RedlineWriter", "RedlineFootnoteWriter", "writer_for"]
