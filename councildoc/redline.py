@@ -531,25 +531,26 @@ def compare(old: Document, new: Document) -> Redline:
     return Redline(new.name, new.meta.lang, new.meta.symbol, parts)
 
 
-def render_words(words: list[tuple[str, Token]]) -> Markup:
-    """Words with ``<ins>`` and ``<del>`` runs; note calls as superscripts."""
-    out: list[str] = []
+def _plain_token(token: Token, op: str) -> Markup:
+    return Markup("<sup>{}</sup>").format(token.shown) if token.call else escape(token.shown)
+
+
+def render_words(words: list[tuple[str, Token]], write_token=_plain_token) -> Markup:
+    """Words with ``<ins>`` and ``<del>`` runs; ``write_token(token, op)`` writes each word (by default
+    note calls as superscripts, the rest as text; the in-place redline writes calls and references
+    as its writer does)."""
+    out: list[Markup] = []
     run_op, run = "=", []
 
     def flush():
         if not run:
             return
-        text = Markup("").join((Markup("") if index == 0 or t.glued else Markup(" "))
-                               + (Markup("<sup>{}</sup>").format(t.shown) if t.call else escape(t.shown))
+        text = Markup("").join((Markup("") if index == 0 or t.glued else Markup(" ")) + write_token(t, run_op)
                                for index, t in enumerate(run))
         if out and not run[0].glued:
             out.append(Markup(" "))
-        if run_op == "+":
-            out.append(Markup("<ins>{}</ins>").format(text))
-        elif run_op == "-":
-            out.append(Markup("<del>{}</del>").format(text))
-        else:
-            out.append(text)
+        tag = {"+": "ins", "-": "del"}.get(run_op)
+        out.append(Markup("<{0}>{1}</{0}>").format(Markup(tag), text) if tag else text)
 
     for op, token in words:
         if op != run_op:

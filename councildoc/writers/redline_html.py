@@ -15,7 +15,7 @@ from __future__ import annotations
 from markupsafe import Markup, escape
 
 from ..model import CrossRef, ListBlock, Note, Paragraph, Quote, SubParagraph, Table, TableCell, TableRow
-from ..redline import Change, ItemChange, PartRedline, Token, pair_rows, tokens, word_diff
+from ..redline import Change, ItemChange, PartRedline, Token, pair_rows, render_words, tokens, word_diff
 from .html import FootnoteWriter, HtmlContext, HtmlWriter
 
 Words = list[tuple[str, Token]]
@@ -140,29 +140,7 @@ class _Redlining:
 
     def words(self, words: Words) -> Markup:
         """Words with ``<ins>`` and ``<del>`` runs; calls and references written as the writer writes them."""
-        out: list[Markup] = []
-        run_op, run = "=", []
-
-        def flush() -> None:
-            if not run:
-                return
-            text = Markup("")
-            for index, token in enumerate(run):
-                if index and not token.glued:
-                    text += Markup(" ")
-                text += self.token(token, run_op)
-            if out and not run[0].glued:
-                out.append(Markup(" "))
-            tag = {"+": "ins", "-": "del"}.get(run_op)
-            out.append(Markup("<{0}>{1}</{0}>").format(Markup(tag), text) if tag else text)
-
-        for op, token in words:
-            if op != run_op:
-                flush()
-                run_op, run = op, []
-            run.append(token)
-        flush()
-        return Markup("").join(out)
+        return render_words(words, self.token)
 
     def token(self, token: Token, op: str) -> Markup:
         if token.node is None:
