@@ -4,11 +4,13 @@ Each revision's ``source/`` (and the project's ``languages/``) is taken from git
 into a scratch folder — the working tree when REV_B is not given — read,
 numbered and resolved as any build does, and every edition present in both is
 compared (see ``redline.py``). The redlines go to
-``output/redline/<document>/<lang>/<document>.redline.html`` and ``.pdf``.
+``output/redline/<document>/<lang>/<document>.redline.html``, ``.pdf`` and ``.docx`` (with
+tracked changes).
 """
 
 from __future__ import annotations
 
+import datetime
 import os
 import subprocess
 import tempfile
@@ -20,11 +22,13 @@ from .diagnostics import Diagnostic, SourcePos, error, has_errors
 from .languages import Catalogue
 from .model import Document
 from .pipeline import Project, load_edition, load_info, unsafe_paths, write_atomically
+from .redline import Marks as redline_marks
 from .redline import Redline, compare, render_words
 from .safety import MAX_FILE_BYTES, control_character, is_inside
 from .writers.html import STYLESHEET, make_environment, page_context
 from .writers.pdf import PRINT_STYLESHEET, html_to_pdf
-from .writers.redline_html import Marks, writer_for
+from .writers.redline_docx import write_redline_docx
+from .writers.redline_html import writer_for
 
 TEMPLATE = "redline.html.j2"
 SOURCE_FOLDERS = ("source", "languages")
@@ -145,7 +149,7 @@ def redline_page(redline: Redline, document: Document, old_rev: str, new_rev: st
     """The new revision in its council layout with its changes in place, then the summary."""
     words = document.language
     stylesheet = (project.styles_dir / (PRINT_STYLESHEET if for_print else STYLESHEET)).read_text(encoding="utf-8")
-    marks = {id(part.part): Marks(part) for part in redline.parts if part.part is not None}
+    marks = {id(part.part): redline_marks(part) for part in redline.parts if part.part is not None}
     context = page_context(document, stylesheet, for_print=for_print, writer=writer_for(marks))
     for part in redline.parts:
         if part.part is not None and part.part.kind == "annex":
@@ -158,6 +162,22 @@ def redline_page(redline: Redline, document: Document, old_rev: str, new_rev: st
                    "tables": words.redline_table_count, "items": words.redline_items, "cells": words.redline_cells},
     )
     return make_environment(project.templates_dir).get_template(TEMPLATE).render(context)
+
+
+def revision_author(root: Path, revision: str | None) -> tuple[str, str]:
+    """Who made ``revision`` and when (ISO 8601, UTC), for the tracked changes: the commit's author
+    and date, or for the working tree the user's git name and today."""
+    if revision is not None:
+        name, _, stamp = _git(root, "log", "-1", "--format=%an%x00%aI", "--end-of-options", revision, "--"
+                              ).decode("utf-8", errors="replace").strip().partition("\0")
+        when = datetime.datetime.fromisoformat(stamp)
+    else:
+        try:
+            name = _git(root, "config", "user.name").decode("utf-8", errors="replace").strip()
+        except RevisionError:
+            name = ""
+        when = datetime.datetime.now(datetime.UTC)
+    return name or "councildoc", when.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def diff(project: Project, old_rev: str, new_rev: str | None, *, documents: list[str] | None = None,
@@ -182,6 +202,7 @@ def diff(project: Project, old_rev: str, new_rev: str | None, *, documents: list
     (old_docs, old_problems), (new_docs, new_problems) = loaded["old"], loaded["new"]
     diagnostics = [*old_problems, *new_problems]
     redlines, written = [], []
+    author: tuple[str, str] | None = None
     for key in sorted(set(old_docs) & set(new_docs)):
         if (documents is not None and key[0] not in documents) or (langs is not None and key[1] not in langs):
             continue
@@ -199,4 +220,15 @@ def diff(project: Project, old_rev: str, new_rev: str | None, *, documents: list
         if pdf is not None:
             write_atomically(folder / f"{key[0]}.redline.pdf", pdf)
             written.append(folder / f"{key[0]}.redline.pdf")
+        if author is None:
+            try:
+                author = revision_author(project.root, new_rev)
+            except RevisionError as exc:
+                diagnostics.append(error(where, f"cannot read who made revision '{new_rev}': {exc}"))
+                author = ("councildoc", datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
+        docx, problems = write_redline_docx(new_docs[key], redline, project.styles_dir, *author)
+        diagnostics += problems
+        if docx is not None:
+            write_atomically(folder / f"{key[0]}.redline.docx", docx)
+            written.append(folder / f"{key[0]}.redline.docx")
     return redlines, written, diagnostics

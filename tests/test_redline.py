@@ -190,3 +190,91 @@ def test_in_place_redline_of_every_construct_in_spanish(project, capsys):
         assert english not in summary.text_content(), english
     pdf = project / "output/redline/doc/es/doc.redline.pdf"
     assert pdf.read_bytes().startswith(b"%PDF")
+
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _resolve(docx: bytes, keep: str) -> list[str]:
+    """The text of a DOCX, paragraph by paragraph (its footnotes after it), with every tracked change
+    accepted (``keep="ins"``) or rejected (``keep="del"``): an independent reading of the OOXML."""
+    import io
+    import zipfile
+
+    from lxml import etree
+
+    archive = zipfile.ZipFile(io.BytesIO(docx))
+    drop = W + ("del" if keep == "ins" else "ins")
+    texts = []
+    footnotes = etree.fromstring(archive.read("word/footnotes.xml")) if "word/footnotes.xml" in archive.namelist() \
+        else None
+    def paragraphs(root):
+        for row in list(root.iter(W + "tr")):
+            if row.find(f"{W}trPr/{drop}") is not None:
+                row.getparent().remove(row)
+        for element in list(root.iter(drop)):
+            if element.getparent().tag != W + "rPr" and element.getparent().tag != W + "trPr":
+                element.getparent().remove(element)
+        out = []
+        for p in root.iter(W + "p"):
+            if p.find(f"{W}pPr/{W}rPr/{drop}") is not None:
+                continue
+            text = ""
+            for node in p.iter(W + "t", W + "delText", W + "tab", W + "footnoteReference"):
+                if node.tag == W + "tab":
+                    text += " "
+                elif node.tag == W + "footnoteReference":
+                    note = footnotes.find(f"{W}footnote[@{W}id='{node.get(W + 'id')}']")
+                    text += " [" + " / ".join(paragraphs(note)) + "]"
+                else:
+                    text += node.text or ""
+            if text.strip():
+                out.append(" ".join(text.split()))
+        return out
+    texts = paragraphs(etree.fromstring(archive.read("word/document.xml")))
+    return texts
+
+
+def test_docx_tracked_changes_accept_to_the_new_revision_and_reject_to_the_old(project, capsys):
+    """Accepting every change of the redline DOCX gives the new revision's DOCX text, rejecting them
+    the old one's (both written by the ordinary DOCX writer)."""
+    import datetime
+    import zipfile
+
+    from councildoc.pipeline import Project
+    from councildoc.revisions import export_revision, load_all
+    from councildoc.writers.docx import write_docx
+
+    folder = add_document(project, "doc", {"es": ES1}, "symbol: MC/TEST/1\ndate: 2026-11-28\nsession: 117\n"
+                                                         "original-language: es\n")
+    git(project, "init", "-q")
+    git(project, "add", "source")
+    git(project, "commit", "-q", "-m", "v1")
+    git(project, "tag", "v1")
+    # Beyond ES2: a paragraph added after a note, a note and a table row deleted.
+    (folder / "es.md").write_text(ES2.replace("[^b]: Nota B", "Un párrafo sin nota.\n\n[^b]: Nota B")
+                                  .replace("no cambia.[^a]", "no cambia.").replace("[^a]: Nota A sin cambios.\n", "")
+                                  .replace("| Personal | 1.234 |\n", ""), encoding="utf-8")
+    subprocess.run(["git", "commit", "-q", "-am", "v2"], cwd=project, check=True, capture_output=True,
+                   env={"GIT_AUTHOR_NAME": "Ana Pérez", "GIT_AUTHOR_EMAIL": "a@p", "GIT_AUTHOR_DATE":
+                        "2026-03-04T10:11:12+01:00", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@t",
+                        "HOME": str(project), "PATH": "/usr/bin:/bin"})
+    assert main(["diff", "v1", "HEAD", "--project", str(project)]) == 0, capsys.readouterr().err
+    redline = (project / "output/redline/doc/es/doc.redline.docx").read_bytes()
+
+    expected = {}
+    for name, revision in (("old", "v1"), ("new", "HEAD")):
+        target = project / f"scratch-{name}"
+        export_revision(project, revision, target)
+        documents, problems = load_all(Project(target))
+        assert not problems
+        docx, problems = write_docx(documents[("doc", "es")], project / "styles")
+        expected[name] = _resolve(docx, "ins")
+    assert expected["old"] != expected["new"]
+    assert _resolve(redline, "ins") == expected["new"]
+    assert _resolve(redline, "del") == expected["old"]
+
+    xml = zipfile.ZipFile(project / "output/redline/doc/es/doc.redline.docx").read("word/document.xml").decode()
+    assert 'w:author="Ana Pérez"' in xml and 'w:date="2026-03-04T09:11:12Z"' in xml
+    assert "<w:del " in xml and "<w:ins " in xml and "w:delText" in xml
+    assert datetime.date  # the date is the commit's, not today's

@@ -510,8 +510,10 @@ def finish(docx: bytes, document: Document) -> bytes:
     return _zip(parts)
 
 
-def write_docx(document: Document, styles_dir: Path) -> tuple[bytes | None, list[Diagnostic]]:
-    """The DOCX of one edition, or the diagnostic that stopped it."""
+def write_docx(document: Document, styles_dir: Path, *, ast: dict | None = None
+               ) -> tuple[bytes | None, list[Diagnostic]]:
+    """The DOCX of one edition, or the diagnostic that stopped it; ``ast`` is the edition's Pandoc AST
+    when it is not :func:`to_pandoc`'s (the redline's, with tracked changes)."""
     where = SourcePos(document.path, 1, 1)
     import json
 
@@ -521,7 +523,7 @@ def write_docx(document: Document, styles_dir: Path) -> tuple[bytes | None, list
         try:
             reference.write_bytes(build_reference(styles_dir))
             pypandoc.convert_text(
-                json.dumps(to_pandoc(document)), "docx", format="json", outputfile=str(output),
+                json.dumps(ast or to_pandoc(document)), "docx", format="json", outputfile=str(output),
                 extra_args=["--sandbox", f"--reference-doc={reference}"],
             )
             return finish(output.read_bytes(), document), []

@@ -15,119 +15,13 @@ from __future__ import annotations
 from markupsafe import Markup, escape
 
 from ..model import CrossRef, ListBlock, Note, Paragraph, Quote, SubParagraph, Table, TableCell, TableRow
-from ..redline import Change, ItemChange, PartRedline, Token, pair_rows, render_words, tokens, word_diff
+from ..redline import ItemChange, Marks, Token, render_words, tokens
 from .html import FootnoteWriter, HtmlContext, HtmlWriter
-
-Words = list[tuple[str, Token]]
 
 
 def _changed_css(kind: str) -> str:
     """The classes of a changed block: the change bar's, and ``rl-added`` where it is new."""
     return " rl-changed" + (f" rl-{kind}" if kind != "changed" else "")
-
-
-class Marks:
-    """One part's redline by node of the new revision, shared by the writers of that part."""
-
-    def __init__(self, redline: PartRedline) -> None:
-        self.paragraphs: dict[int, Change] = {}
-        """id of a new paragraph of the part → its change."""
-        self.items: dict[int, ItemChange] = {}
-        """id of a new sub-paragraph, quote or list item (its tuple of blocks) → its change."""
-        self.notes: dict[int, Change] = {}
-        """id of a new note → its change."""
-        self.removed_notes: dict[str, Change] = {}
-        """Label of a note the new revision dropped → its change (its struck call carries its text)."""
-        self.text: dict[int, Words] = {}
-        """id of a paragraph (of a note or an item) → the words written instead of its text."""
-        self.before: dict[int, list] = {}
-        """id of a new node → what the old revision had just before it and the new one lost."""
-        self.after: dict[int, list] = {}
-        """id of the last new node of a run → what was lost after it."""
-        self.tables: dict[int, Change] = {}
-        self.cells: dict[int, Words] = {}
-        """id of a new table cell → its words against the old cell."""
-        self.rows: dict[int, str] = {}
-        """id of a new table row → ``added`` or ``changed``."""
-        self.captions: dict[int, Words] = {}
-        """id of a new table → its title's words, where they changed."""
-        self.references = {label: old for label, old, _ in redline.references}
-        """Label → what a reference to it printed in the old revision, where that changed."""
-
-        self._place(redline.paragraphs)
-        self._place(redline.notes)
-        for change in redline.paragraphs:
-            if change.new_node is not None:
-                self.paragraphs[id(change.new_node)] = change
-            self._items(change)
-        for change in redline.notes:
-            if change.new_node is not None:
-                self.notes[id(change.new_node)] = change
-                if change.kind != "same":
-                    self._own_text(change.new_node.blocks, change.words)
-            elif change.old_node is not None:
-                self.removed_notes[change.old_node.label] = change
-            self._items(change)
-        for change in redline.tables:
-            if change.new_node is not None and change.kind != "same":
-                self._table(change)
-
-    def _place(self, changes: list) -> None:
-        """Each removed thing goes before the next thing of the new revision, or after the last."""
-        pending, last = [], None
-        for change in changes:
-            if change.new_node is None:
-                pending.append(change)
-                continue
-            if pending:
-                self.before.setdefault(id(change.new_node), []).extend(pending)
-                pending = []
-            last = change.new_node
-        if pending and last is not None:
-            self.after.setdefault(id(last), []).extend(pending)
-
-    def _own_text(self, blocks: tuple, words: Words) -> None:
-        """A note's or an item's own words stand in place of its first paragraph's text (its later
-        paragraphs' words are among them)."""
-        paragraphs = [block for block in blocks if isinstance(block, Paragraph)]
-        for index, paragraph in enumerate(paragraphs):
-            self.text[id(paragraph)] = words if index == 0 else []
-
-    def _items(self, change: Change) -> None:
-        self._place(change.items)
-        for item in change.items:
-            if item.new_node is None:
-                continue
-            self.items[id(item.new_node)] = item
-            if item.kind != "same":
-                blocks = item.new_node if isinstance(item.new_node, tuple) else item.new_node.blocks
-                self._own_text(blocks, item.words)
-
-    def _table(self, change: Change) -> None:
-        old, new = change.old_node, change.new_node
-        self.tables[id(new)] = change
-        if any(op != "=" for op, _ in change.words) and new.caption:
-            self.captions[id(new)] = change.words
-        for old_rows, new_rows in ((old.head if old else (), new.head), (old.body if old else (), new.body)):
-            pending, last = [], None
-            for kind, before, after in pair_rows(old_rows, new_rows):
-                if after is None:
-                    pending.append(before)
-                    continue
-                if pending:
-                    self.before.setdefault(id(after), []).extend(pending)
-                    pending = []
-                last = after
-                if kind == "same":
-                    continue
-                self.rows[id(after)] = kind
-                for column, cell in enumerate(after.cells):
-                    was = before.cells[column] if before is not None and column < len(before.cells) else None
-                    words = word_diff(tokens(was.inlines) if was else [], tokens(cell.inlines))
-                    if any(op != "=" for op, _ in words):
-                        self.cells[id(cell)] = words
-            if pending and last is not None:
-                self.after.setdefault(id(last), []).extend(pending)
 
 
 class _Redlining:
@@ -138,7 +32,7 @@ class _Redlining:
 
     # -- words
 
-    def words(self, words: Words) -> Markup:
+    def words(self, words: list[tuple[str, Token]]) -> Markup:
         """Words with ``<ins>`` and ``<del>`` runs; calls and references written as the writer writes them."""
         return render_words(words, self.token)
 
