@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import subprocess
 
-from conftest import add_document
+from conftest import add_document, require_tool
 from lxml import html
 
 from councildoc.cli import main
@@ -235,12 +235,8 @@ def _resolve(docx: bytes, keep: str) -> list[str]:
     return texts
 
 
-def test_docx_tracked_changes_accept_to_the_new_revision_and_reject_to_the_old(project, capsys):
-    """Accepting every change of the redline DOCX gives the new revision's DOCX text, rejecting them
-    the old one's (both written by the ordinary DOCX writer)."""
-    import datetime
-    import zipfile
-
+def _docx_pair(project, capsys) -> tuple[bytes, dict[str, bytes]]:
+    """The redline DOCX of two commits of a Spanish edition, and the plain DOCX of each commit."""
     from councildoc.pipeline import Project
     from councildoc.revisions import export_revision, load_all
     from councildoc.writers.docx import write_docx
@@ -251,8 +247,9 @@ def test_docx_tracked_changes_accept_to_the_new_revision_and_reject_to_the_old(p
     git(project, "add", "source")
     git(project, "commit", "-q", "-m", "v1")
     git(project, "tag", "v1")
-    # Beyond ES2: a paragraph added after a note, a note and a table row deleted.
-    (folder / "es.md").write_text(ES2.replace("[^b]: Nota B", "Un párrafo sin nota.\n\n[^b]: Nota B")
+    # Beyond ES2: a paragraph added after a note, a note and a table row deleted, a paragraph's first word.
+    (folder / "es.md").write_text(ES2.replace("Los elementos son:", "elementos son:")
+                                  .replace("[^b]: Nota B", "Un párrafo sin nota.\n\n[^b]: Nota B")
                                   .replace("no cambia.[^a]", "no cambia.").replace("[^a]: Nota A sin cambios.\n", "")
                                   .replace("| Personal | 1.234 |\n", ""), encoding="utf-8")
     subprocess.run(["git", "commit", "-q", "-am", "v2"], cwd=project, check=True, capture_output=True,
@@ -260,21 +257,79 @@ def test_docx_tracked_changes_accept_to_the_new_revision_and_reject_to_the_old(p
                         "2026-03-04T10:11:12+01:00", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@t",
                         "HOME": str(project), "PATH": "/usr/bin:/bin"})
     assert main(["diff", "v1", "HEAD", "--project", str(project)]) == 0, capsys.readouterr().err
-    redline = (project / "output/redline/doc/es/doc.redline.docx").read_bytes()
-
-    expected = {}
+    plain = {}
     for name, revision in (("old", "v1"), ("new", "HEAD")):
         target = project / f"scratch-{name}"
         export_revision(project, revision, target)
         documents, problems = load_all(Project(target))
         assert not problems
-        docx, problems = write_docx(documents[("doc", "es")], project / "styles")
-        expected[name] = _resolve(docx, "ins")
+        plain[name], problems = write_docx(documents[("doc", "es")], project / "styles")
+    return (project / "output/redline/doc/es/doc.redline.docx").read_bytes(), plain
+
+
+def test_docx_tracked_changes_accept_to_the_new_revision_and_reject_to_the_old(project, capsys):
+    """Accepting every change of the redline DOCX gives the new revision's DOCX text, rejecting them
+    the old one's (both written by the ordinary DOCX writer), read from the OOXML."""
+    import zipfile
+
+    redline, plain = _docx_pair(project, capsys)
+    expected = {name: _resolve(docx, "ins") for name, docx in plain.items()}
     assert expected["old"] != expected["new"]
     assert _resolve(redline, "ins") == expected["new"]
     assert _resolve(redline, "del") == expected["old"]
 
     xml = zipfile.ZipFile(project / "output/redline/doc/es/doc.redline.docx").read("word/document.xml").decode()
-    assert 'w:author="Ana Pérez"' in xml and 'w:date="2026-03-04T09:11:12Z"' in xml
+    assert 'w:author="Ana Pérez"' in xml and 'w:date="2026-03-04T09:11:12Z"' in xml, "the commit's author, date"
     assert "<w:del " in xml and "<w:ins " in xml and "w:delText" in xml
-    assert datetime.date  # the date is the commit's, not today's
+
+
+LIBREOFFICE_MACRO = """<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE script:module PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "module.dtd">
+<script:module xmlns:script="http://openoffice.org/2000/script" script:name="Module1" script:language="StarBasic">
+Sub Resolve(source As String, target As String, how As String)
+  Dim load(0) As New com.sun.star.beans.PropertyValue
+  load(0).Name = &quot;Hidden&quot;
+  load(0).Value = True
+  doc = StarDesktop.loadComponentFromURL(ConvertToURL(source), &quot;_blank&quot;, 0, load())
+  frame = doc.getCurrentController().getFrame()
+  dispatcher = createUnoService(&quot;com.sun.star.frame.DispatchHelper&quot;)
+  If how = &quot;accept&quot; Then
+    dispatcher.executeDispatch(frame, &quot;.uno:AcceptAllTrackedChanges&quot;, &quot;&quot;, 0, Array())
+  ElseIf how = &quot;reject&quot; Then
+    dispatcher.executeDispatch(frame, &quot;.uno:RejectAllTrackedChanges&quot;, &quot;&quot;, 0, Array())
+  End If
+  Dim store(1) As New com.sun.star.beans.PropertyValue
+  store(0).Name = &quot;FilterName&quot;
+  store(0).Value = &quot;Text (encoded)&quot;
+  store(1).Name = &quot;FilterOptions&quot;
+  store(1).Value = &quot;UTF8,LF&quot;
+  doc.storeToURL(ConvertToURL(target), store())
+  doc.close(True)
+End Sub
+</script:module>
+"""
+
+
+def test_libreoffice_accepts_the_docx_to_the_new_revision_and_rejects_it_to_the_old(project, capsys, tmp_path):
+    """LibreOffice itself, headless, accepts (rejects) every tracked change and saves the text: the
+    same text as it saves from the plain DOCX of the new (old) revision."""
+    soffice = require_tool("soffice")
+    redline, plain = _docx_pair(project, capsys)
+    profile = tmp_path / "lo-profile"
+    environment = f"-env:UserInstallation={profile.as_uri()}"
+    subprocess.run([soffice, "--headless", "--terminate_after_init", environment], check=True, capture_output=True,
+                   timeout=180)
+    (profile / "user/basic/Standard/Module1.xba").write_text(LIBREOFFICE_MACRO, encoding="utf-8")
+
+    def text(docx: bytes, how: str) -> str:
+        source, target = tmp_path / f"{how}-{len(docx)}.docx", tmp_path / f"{how}-{len(docx)}.txt"
+        source.write_bytes(docx)
+        subprocess.run([soffice, "--headless", environment,
+                        f'macro:///Standard.Module1.Resolve("{source}","{target}","{how}")'],
+                       check=True, capture_output=True, timeout=180)
+        return target.read_text(encoding="utf-8-sig")
+
+    new, old = text(plain["new"], "keep"), text(plain["old"], "keep")
+    assert new != old and "Un párrafo insertado" in new
+    assert text(redline, "accept") == new
+    assert text(redline, "reject") == old

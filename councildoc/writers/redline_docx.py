@@ -49,12 +49,18 @@ class RedlineAstBuilder(_AstBuilder):
         """The words, runs of inserted and deleted ones tracked; the space before a changed run is
         part of the change, so that accepting or rejecting leaves single spaces."""
         out: list = []
+        written = {"old": False, "new": False}  # whether each revision's text has a word yet
         for op, run in itertools.groupby(words, key=lambda pair: pair[0]):
+            sides = {"=": ("old", "new"), "+": ("new",), "-": ("old",)}[op]
             inlines: list = []
-            for index, (_, token) in enumerate(run):
-                if (index or out) and not token.glued:
-                    inlines.append({"t": "Space"})
+            for _, token in run:
+                if any(written[side] for side in sides) and not token.glued:
+                    if op == "=" and written["old"] != written["new"]:  # a run deleted (inserted) at the start
+                        inlines += self.tracked("-" if written["old"] else "+", [{"t": "Space"}])
+                    else:
+                        inlines.append({"t": "Space"})
                 inlines.append(self.token(token, op, place))
+                written.update(dict.fromkeys(sides, True))
             if op == "=":
                 out += inlines
             else:
