@@ -31,6 +31,7 @@ from .model import (
     Paragraph,
     Part,
     Quote,
+    Section,
     Span,
     Strong,
     SubParagraph,
@@ -439,6 +440,8 @@ class PartRedline:
     part: Part | None = None
     """The new revision's part (an in-place redline writes it)."""
     holders: dict[str, list[tuple[str, int | None]]] = field(default_factory=dict)
+    headings: list[Change] = field(default_factory=list)
+    """Each heading, matched by its words like paragraphs (``old_number``, ``new_number``: I, II…)."""
     """Each changed reference's label → where it stands in the new revision (``paragraph 4``, ``note 2``)."""
 
 
@@ -469,7 +472,7 @@ class Redline:
     def changed(self) -> bool:
         """Whether anything was added, removed, changed or renumbered."""
         return any(value for counts in self.counts().values() for value in counts.values()) or any(
-            part.references for part in self.parts)
+            part.references or any(c.kind != "same" for c in part.headings) for part in self.parts)
 
     def summary(self) -> str:
         c = self.counts()
@@ -488,6 +491,23 @@ def _references(part: Part) -> dict[str, str]:
     """What each resolved reference of the part prints, by its label."""
     texts = [paragraph_text(p) for p in iter_paragraphs(part.children)] + [note_text(n) for n in part.notes]
     return {token.target: token.shown for text in texts for token in text.all_tokens() if token.target}
+
+
+def compare_headings(old: list[Section], new: list[Section]) -> list[Change]:
+    """Headings matched by their words and level, like paragraphs."""
+    def identity(section: Section) -> tuple:
+        return (section.level, *(t.identity for t in tokens(section.title)))
+
+    changes = []
+    for kind, i, j in pair([identity(s) for s in old], [identity(s) for s in new], lambda a, b: a[0] == b[0]):
+        before = old[i] if i is not None else None
+        after = new[j] if j is not None else None
+        words = word_diff(tokens(before.title) if before else [], tokens(after.title) if after else [])
+        if kind == "same" and any(op != "=" for op, _ in words):
+            kind = "changed"
+        changes.append(Change(kind, before.number if before else None, after.number if after else None, words,
+                              old_node=before, new_node=after))
+    return changes
 
 
 def _holders(part: Part, labels: set[str]) -> dict[str, list[str]]:
@@ -524,10 +544,11 @@ def compare(old: Document, new: Document) -> Redline:
                       if label in old_refs and old_refs[label] != text]
         title = "" if part.kind == "body" else f"annex {part.number or ''}".strip()
         holders = _holders(part, {label for label, _, _ in references})
+        headings = compare_headings(list(iter_sections(before.children)), list(iter_sections(part.children)))
         parts.append(PartRedline(title, paragraphs, notes, references, compare_tables(before.tables, part.tables,
                                                                                  part.language.redline_row,
                                                                                  part.language.redline_note),
-                                 part, holders))
+                                 part, holders, headings))
     return Redline(new.name, new.meta.lang, new.meta.symbol, parts)
 
 
@@ -560,8 +581,12 @@ class Marks:
         self.references = {label: old for label, old, _ in redline.references}
         """Label → what a reference to it printed in the old revision, where that changed."""
 
+        self.headings: dict[int, Change] = {}
+        """id of a new section → its heading's change."""
         self._place(redline.paragraphs)
         self._place(redline.notes)
+        self._place(redline.headings)
+        self.headings = {id(c.new_node): c for c in redline.headings if c.new_node is not None}
         for change in redline.paragraphs:
             if change.new_node is not None:
                 self.paragraphs[id(change.new_node)] = change

@@ -124,14 +124,17 @@ def summary_context(redline: Redline) -> list[dict]:
     """The changes of each part, listed by paragraph, for the summary after the document."""
     parts = []
     for part in redline.parts:
-        for change in part.paragraphs + part.notes + part.tables:
+        for change in part.paragraphs + part.notes + part.tables + part.headings:
             change.html = render_words(change.words)
+        heading_changes = [c for c in part.headings if c.kind != "same" or c.old_number != c.new_number]
         paragraph_changes = [c for c in part.paragraphs if c.kind != "same"]
         note_changes = [c for c in part.notes if c.kind != "same"]
         renumbered = [c for c in part.paragraphs + part.notes if c.renumbered]
         table_changes = [c for c in part.tables if c.kind != "same"]
         parts.append({
-            "changes": bool(paragraph_changes or note_changes or renumbered or part.references or table_changes),
+            "changes": bool(paragraph_changes or note_changes or renumbered or part.references or table_changes
+                            or heading_changes),
+            "heading_changes": heading_changes,
             "title": part.title,
             "paragraph_changes": paragraph_changes,
             "note_changes": note_changes,

@@ -92,6 +92,8 @@ class Language:
     """The heading over the list of what was renumbered."""
     redline_by_paragraph: str = "Changes by paragraph"
     """The heading over the changes listed by paragraph."""
+    redline_headings: str = "Headings"
+    """The heading over the changes to headings."""
     redline_tables: str = "Tables"
     """The heading over the changes to tables."""
     redline_added: str = "Added"

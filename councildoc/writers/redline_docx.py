@@ -19,7 +19,19 @@ from pathlib import Path
 from lxml import etree
 
 from ..diagnostics import Diagnostic
-from ..model import CrossRef, Document, ListBlock, Note, Paragraph, Quote, SubParagraph, Table, TableCell, TableRow
+from ..model import (
+    CrossRef,
+    Document,
+    ListBlock,
+    Note,
+    Paragraph,
+    Quote,
+    Section,
+    SubParagraph,
+    Table,
+    TableCell,
+    TableRow,
+)
 from ..redline import ItemChange, Marks, Redline, Token, tokens
 from .docx import NS, TAB, W, _AstBuilder, _attr, _Place, _str, _styled, _zip, write_docx
 
@@ -106,12 +118,37 @@ class RedlineAstBuilder(_AstBuilder):
             if isinstance(change.old_node, Quote):
                 return [{"t": "BlockQuote", "c": [{"t": "Para", "c": deleted}]}]
             return [{"t": "Plain", "c": deleted}]
+        if isinstance(change.old_node, Section):
+            number = [_str(f"{change.old_number}. ")] if change.old_number else []
+            return [_styled("Unnumbered Paragraph", self.tracked("-", [*number, *deleted]))]
         if isinstance(change.old_node, Note):
             return []  # its call is deleted where it stood, the note with it
         lead = self.tracked("-", [_str(f"{change.old_number}."), TAB]) if change.old_number is not None else []
         style = "Numbered Paragraph" if change.old_number is not None else "Unnumbered Paragraph"
         items = [block for item in change.items for block in self.removed(item, place.inside())]
         return [_styled(style, [*lead, *deleted]), *items]
+
+    # -- headings
+
+    def visit_Section(self, node: Section, place: _Place) -> list:
+        marks = self._marks(place)
+        change = marks.headings.get(id(node)) if marks else None
+        written = super().visit_Section(node, place)
+        if change is not None and (change.kind != "same" or change.old_number != change.new_number):
+            heading = written[0]
+            title = self.words(change.words, place) if change.kind != "same" else self.inlines(node.title, place)
+            number: list = []
+            if node.number:
+                if change.kind == "added" or change.old_number != change.new_number:
+                    old = self.tracked("-", [_str(f"{change.old_number}. ")]) if change.old_number else []
+                    number = [*old, *self.tracked("+", [_str(f"{node.number}. ")])]
+                else:
+                    number = [_str(f"{node.number}. ")]
+            if heading["t"] == "Header":
+                heading["c"][2] = [*number, *title]
+            else:  # an annex's region heading: a styled div holding one paragraph
+                heading["c"][1][0]["c"] = [*number, *title]
+        return [*self.lost(node, place), *written]
 
     # -- paragraphs, items, notes
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-from ..model import CrossRef, ListBlock, Note, Paragraph, Quote, SubParagraph, Table, TableCell, TableRow
+from ..model import CrossRef, ListBlock, Note, Paragraph, Quote, Section, SubParagraph, Table, TableCell, TableRow
 from ..redline import ItemChange, Marks, Token, render_words, tokens
 from .html import FootnoteWriter, HtmlContext, HtmlWriter
 
@@ -78,6 +78,10 @@ class _Redlining:
             if isinstance(change.old_node, Quote):
                 return self.element("blockquote", "quote rl-removed rl-changed", self.element("p", "", text))
             return self.element("li", "bullet rl-removed rl-changed", text)
+        if isinstance(change.old_node, Section):
+            number = f"{change.old_number}. " if change.old_number else ""
+            return Markup('<p class="heading level-{} rl-removed rl-changed"><del>{}{}</del></p>').format(
+                change.old_node.level, number, text)
         if isinstance(change.old_node, Note):
             return Markup('<li class="rl-removed rl-changed" value="{0}"><span class="note-num"><del>{0}</del>'
                           '</span>{1}</li>').format(change.old_number, text)
@@ -180,6 +184,26 @@ class RedlineWriter(_Redlining, HtmlWriter):
         else:
             parts.append(self.words(change.words))
         return self.element("p", css, Markup("").join(parts), node.anchor)
+
+    # -- headings
+
+    def visit_Section(self, node: Section) -> Markup:
+        change = self.marks.headings.get(id(node))
+        if change is None or change.kind == "same" and change.old_number == change.new_number:
+            return self.around(node, super().visit_Section(node))
+        level = min(self.depth + node.level, 6)
+        number = Markup("")
+        if node.number:
+            number = Markup('<span class="sec-num">{}.</span> ').format(node.number)
+            if change.kind == "added" or change.old_number != change.new_number:
+                old = Markup("<del>{}.</del> ").format(change.old_number) if change.old_number else Markup("")
+                number = old + Markup("<ins>{}</ins>").format(number)
+        title = self.words(change.words) if change.kind != "same" else self.inlines(node.title)
+        css = _changed_css(change.kind) if change.kind != "same" else ""
+        heading = Markup('<h{0} class="heading level-{1}{2}">{3}{4}</h{0}>').format(level, node.level, css, number,
+                                                                                   title)
+        return self.around(node, Markup('<section id="{}">\n{}\n{}\n</section>').format(
+            node.anchor, heading, self.children(node.children)))
 
     # -- notes
 
