@@ -10,6 +10,7 @@ renumbered, which is what a reviewer must check.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from dataclasses import dataclass, field
 
@@ -440,6 +441,8 @@ class PartRedline:
     part: Part | None = None
     """The new revision's part (an in-place redline writes it)."""
     holders: dict[str, list[tuple[str, int | None]]] = field(default_factory=dict)
+    added: bool = False
+    """An annex the old revision did not have."""
     headings: list[Change] = field(default_factory=list)
     """Each heading, matched by its words like paragraphs (``old_number``, ``new_number``: I, II…)."""
     """Each changed reference's label → where it stands in the new revision (``paragraph 4``, ``note 2``)."""
@@ -530,25 +533,34 @@ def pair_rows(old: tuple[TableRow, ...],
                                    [tuple(t.identity for t in _row_tokens(r)) for r in new])]
 
 
+def compare_part(before: Part, after: Part, title: str, shown: Part | None) -> PartRedline:
+    """Two revisions of one part; ``shown`` is the part an in-place redline writes (None for an
+    annex the new revision removed)."""
+    paragraphs = compare_paragraphs(list(iter_paragraphs(before.children)), list(iter_paragraphs(after.children)),
+                                    _section_names(after))
+    old_refs, new_refs = _references(before), _references(after)
+    references = [(label, old_refs[label], text) for label, text in sorted(new_refs.items())
+                  if label in old_refs and old_refs[label] != text]
+    words = (shown or before).language
+    return PartRedline(title, paragraphs, compare_notes(before.notes, after.notes), references,
+                       compare_tables(before.tables, after.tables, words.redline_row, words.redline_note),
+                       part=shown, holders=_holders(after, {label for label, _, _ in references}),
+                       headings=compare_headings(list(iter_sections(before.children)),
+                                                 list(iter_sections(after.children))))
+
+
 def compare(old: Document, new: Document) -> Redline:
-    """The redline of ``new`` against ``old`` (two revisions of one edition)."""
+    """The redline of ``new`` against ``old`` (two revisions of one edition): parts in order, an
+    annex added compared with nothing, an annex removed with nothing after it."""
     parts = []
     for index, part in enumerate(new.parts):
-        before = old.parts[index] if index < len(old.parts) else Part(part.kind, (), (), part.pos, part.lang)
-        names = _section_names(part)
-        paragraphs = compare_paragraphs(list(iter_paragraphs(before.children)),
-                                        list(iter_paragraphs(part.children)), names)
-        notes = compare_notes(before.notes, part.notes)
-        old_refs, new_refs = _references(before), _references(part)
-        references = [(label, old_refs[label], text) for label, text in sorted(new_refs.items())
-                      if label in old_refs and old_refs[label] != text]
-        title = "" if part.kind == "body" else f"annex {part.number or ''}".strip()
-        holders = _holders(part, {label for label, _, _ in references})
-        headings = compare_headings(list(iter_sections(before.children)), list(iter_sections(part.children)))
-        parts.append(PartRedline(title, paragraphs, notes, references, compare_tables(before.tables, part.tables,
-                                                                                 part.language.redline_row,
-                                                                                 part.language.redline_note),
-                                 part, holders, headings))
+        before = old.parts[index] if index < len(old.parts) else dataclasses.replace(part, children=(), notes=())
+        title = "" if part.kind == "body" else part.designation or f"annex {part.number or ''}".strip()
+        parts.append(compare_part(before, part, title, part))
+        parts[-1].added = index >= len(old.parts)
+    for gone in old.parts[len(new.parts):]:
+        parts.append(compare_part(gone, dataclasses.replace(gone, children=(), notes=()),
+                                  gone.designation or "", None))
     return Redline(new.name, new.meta.lang, new.meta.symbol, parts)
 
 
@@ -581,6 +593,8 @@ class Marks:
         self.references = {label: old for label, old, _ in redline.references}
         """Label → what a reference to it printed in the old revision, where that changed."""
 
+        self.part_added = redline.added
+        """The whole part is new (its title is inserted too)."""
         self.headings: dict[int, Change] = {}
         """id of a new section → its heading's change."""
         self._place(redline.paragraphs)

@@ -154,9 +154,6 @@ def redline_page(redline: Redline, document: Document, old_rev: str, new_rev: st
     stylesheet = (project.styles_dir / (PRINT_STYLESHEET if for_print else STYLESHEET)).read_text(encoding="utf-8")
     marks = {id(part.part): redline_marks(part) for part in redline.parts if part.part is not None}
     context = page_context(document, stylesheet, for_print=for_print, writer=writer_for(marks))
-    for part in redline.parts:
-        if part.part is not None and part.part.kind == "annex":
-            part.title = part.part.designation or part.title
     context.update(
         redline_stylesheet=Markup((project.styles_dir / REDLINE_STYLESHEET).read_text(encoding="utf-8")),
         old_rev=old_rev, new_rev=new_rev if new_rev is not None else words.redline_working_tree,

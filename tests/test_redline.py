@@ -136,17 +136,24 @@ ES2 = (ES1.replace("# Primera {", "# Primera parte {")
           .replace("- un elemento que se suprime.\n", ""))
 
 
+def spanish_v1(project):
+    """A Spanish edition ES1, committed and tagged v1; its folder."""
+    folder = add_document(project, "doc", {"es": ES1}, "symbol: MC/TEST/1\ndate: 2026-11-28\nsession: 117\n"
+                                                         "original-language: es\n")
+    git(project, "init", "-q")
+    git(project, "add", "source")
+    git(project, "commit", "-q", "-m", "v1")
+    git(project, "tag", "v1")
+    return folder
+
+
 def _words(element) -> str:
     return " ".join(element.text_content().split())
 
 
 def test_in_place_redline_of_every_construct_in_spanish(project, capsys):
     """The new revision in its council layout, each change where it stands, the interface in Spanish."""
-    folder = add_document(project, "doc", {"es": ES1}, "symbol: MC/TEST/1\ndate: 2026-11-28\nsession: 117\n"
-                                                         "original-language: es\n")
-    git(project, "init", "-q")
-    git(project, "add", "source")
-    git(project, "commit", "-q", "-m", "v1")
+    folder = spanish_v1(project)
     (folder / "es.md").write_text(ES2, encoding="utf-8")
     assert main(["diff", "HEAD", "--project", str(project)]) == 0, capsys.readouterr().err
     page = html.parse(str(project / "output/redline/doc/es/doc.redline.html")).getroot()
@@ -245,12 +252,7 @@ def _docx_pair(project, capsys) -> tuple[bytes, dict[str, bytes]]:
     from councildoc.revisions import export_revision, load_all
     from councildoc.writers.docx import write_docx
 
-    folder = add_document(project, "doc", {"es": ES1}, "symbol: MC/TEST/1\ndate: 2026-11-28\nsession: 117\n"
-                                                         "original-language: es\n")
-    git(project, "init", "-q")
-    git(project, "add", "source")
-    git(project, "commit", "-q", "-m", "v1")
-    git(project, "tag", "v1")
+    folder = spanish_v1(project)
     # Beyond ES2: a paragraph added after a note, a note and a table row deleted, a paragraph's first word.
     (folder / "es.md").write_text(ES2.replace("Los elementos son:", "elementos son:")
                                   .replace("[^b]: Nota B", "Un párrafo sin nota.\n\n[^b]: Nota B")
@@ -341,3 +343,31 @@ def test_libreoffice_accepts_the_docx_to_the_new_revision_and_rejects_it_to_the_
     assert new != old and "Un párrafo insertado" in new
     assert text(redline, "accept") == new
     assert text(redline, "reject") == old
+
+
+ANNEX = """
+::: {.annex}
+# Regiones
+
+Un párrafo del anexo.
+:::
+"""
+
+
+def test_annex_added_in_place_and_annex_removed_in_the_summary(project, capsys):
+    folder = spanish_v1(project)
+    (folder / "es.md").write_text(ES1 + ANNEX, encoding="utf-8")
+    git(project, "commit", "-q", "-am", "v2")
+    assert main(["diff", "v1", "HEAD", "--project", str(project)]) == 0, capsys.readouterr().err
+    page = html.parse(str(project / "output/redline/doc/es/doc.redline.html")).getroot()
+    annex = page.xpath("//main//section[contains(@class,'annex')]")[0]
+    assert [_words(e) for e in annex.xpath(".//p[contains(@class,'rl-added')]")] == ["1.Un párrafo del anexo."]
+    assert annex.xpath(".//p[@class='annex-title']/ins/text()") == ["Regiones"]
+
+    assert main(["diff", "HEAD", "v1", "--project", str(project)]) == 0, capsys.readouterr().err
+    page = html.parse(str(project / "output/redline/doc/es/doc.redline.html")).getroot()
+    assert not page.xpath("//main//section[contains(@class,'annex')]")
+    summary = page.xpath("//section[@class='redline-summary']")[0]
+    assert summary.xpath("./h2/text()") == ["Resumen de los cambios", "Anexo"]
+    assert [_words(p) for p in summary.xpath(".//p[contains(@class,'change removed')]")] == [
+        "1. Un párrafo del anexo."]

@@ -226,6 +226,9 @@ class RedlineAstBuilder(_AstBuilder):
     # -- tables
 
     def inlines(self, inlines: tuple, place: _Place) -> list:
+        marks = self._marks(place)
+        if marks is not None and marks.part_added and inlines and inlines is place.part.title:
+            return self.tracked("+", super().inlines(inlines, place))
         if self.caption is not None and inlines and inlines is self.caption[0]:
             return self.words(self.caption[1], place)
         return super().inlines(inlines, place)

@@ -247,6 +247,8 @@ class RedlineWriter(_Redlining, HtmlWriter):
         return written
 
     def inlines(self, inlines: tuple) -> Markup:
+        if self.marks.part_added and inlines and inlines is self.ctx.part.title:
+            return Markup("<ins>{}</ins>").format(super().inlines(inlines))
         table = self.table
         if table is not None and inlines is table.caption and id(table) in self.marks.captions:
             return self.words(self.marks.captions[id(table)])
