@@ -164,6 +164,30 @@ def redline_page(redline: Redline, document: Document, old_rev: str, new_rev: st
     return make_environment(project.templates_dir).get_template(TEMPLATE).render(context)
 
 
+Editions = dict[tuple[str, str], Document]
+
+
+def load_revisions(project: Project, old_rev: str, new_rev: str | None
+                   ) -> tuple[Editions | None, Editions | None, list[Diagnostic]]:
+    """Every edition of two revisions (``None``: the working tree), read, numbered and resolved;
+    ``None, None`` and the error when git cannot give one."""
+    where = SourcePos("source", 1, 1)
+    with tempfile.TemporaryDirectory(prefix="councildoc-diff-") as scratch:
+        loaded = {}
+        for name, revision in (("old", old_rev), ("new", new_rev)):
+            if revision is None:
+                loaded[name] = load_all(project)
+                continue
+            target = Path(scratch) / name
+            try:
+                export_revision(project.root, revision, target)
+            except (RevisionError, OSError) as exc:
+                return None, None, [error(where, f"cannot read revision '{revision}': {exc}")]
+            loaded[name] = load_all(Project(target))
+    (old_docs, old_problems), (new_docs, new_problems) = loaded["old"], loaded["new"]
+    return old_docs, new_docs, [*old_problems, *new_problems]
+
+
 def revision_author(root: Path, revision: str | None) -> tuple[str, str]:
     """Who made ``revision`` and when (ISO 8601, UTC), for the tracked changes: the commit's author
     and date, or for the working tree the user's git name and today."""
@@ -187,20 +211,9 @@ def diff(project: Project, old_rev: str, new_rev: str | None, *, documents: list
     Every edition present in both is compared; a redline is written for those that changed.
     """
     where = SourcePos("source", 1, 1)
-    with tempfile.TemporaryDirectory(prefix="councildoc-diff-") as scratch:
-        loaded = {}
-        for name, revision in (("old", old_rev), ("new", new_rev)):
-            if revision is None:
-                loaded[name] = load_all(project)
-                continue
-            target = Path(scratch) / name
-            try:
-                export_revision(project.root, revision, target)
-            except (RevisionError, OSError) as exc:
-                return [], [], [error(where, f"cannot read revision '{revision}': {exc}")]
-            loaded[name] = load_all(Project(target))
-    (old_docs, old_problems), (new_docs, new_problems) = loaded["old"], loaded["new"]
-    diagnostics = [*old_problems, *new_problems]
+    old_docs, new_docs, diagnostics = load_revisions(project, old_rev, new_rev)
+    if old_docs is None:
+        return [], [], diagnostics
     redlines, written = [], []
     author: tuple[str, str] | None = None
     for key in sorted(set(old_docs) & set(new_docs)):
