@@ -54,11 +54,12 @@ def make_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
-        "command", nargs="?", choices=("build", "check", "textconv", "index", "diff"), default="build",
+        "command", nargs="?", choices=("build", "check", "textconv", "index", "diff", "corrigendum"), default="build",
         help="build (the default) writes outputs; check validates and compares the editions without "
              "writing; textconv FILE prints the review text of a built .pdf, .docx or .html; "
              "index rewrites output/index.html and manifest.json from what output/ holds; "
-             "diff REV_A [REV_B] writes redlines between two git revisions (default REV_B: the working tree)",
+             "diff REV_A [REV_B] writes redlines between two git revisions (default REV_B: the working tree); "
+             "corrigendum REV_A [REV_B] --doc D writes and builds the corrigendum of an issued document",
     )
     parser.add_argument("files", nargs="*", metavar="FILE|REV",
                         help="for textconv: the built file to read; for diff: one or two git revisions")
@@ -178,7 +179,7 @@ def main(argv: list[str] | None = None, *, project_root: Path | None = None) -> 
     args = parser.parse_args(argv)
     if args.command == "textconv":
         return run_textconv(parser, args.files)
-    if args.files and args.command != "diff":
+    if args.files and args.command not in ("diff", "corrigendum"):
         parser.error(f"unexpected arguments: {' '.join(args.files)}")
     project = Project((args.project or project_root or Path.cwd()).resolve())
 
@@ -199,6 +200,9 @@ def main(argv: list[str] | None = None, *, project_root: Path | None = None) -> 
 
     if args.command == "diff":
         return run_diff(parser, project, args.files, docs, _values(args.lang))
+    if args.command == "corrigendum":
+        from .corrigendum import run_corrigendum
+        return run_corrigendum(parser, project, args.files, docs, _values(args.lang))
     if args.command == "index":
         report = write_index(project)
         for path in report.written:
