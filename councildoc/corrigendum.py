@@ -305,6 +305,10 @@ def corrigendum(project: Project, old_rev: str, new_rev: str | None, document: s
         return [], [], [*diagnostics, error(where, f"cannot read the date of revision '{new_rev}': {exc}")]
     name = f"{document}-corr-{number}"
     folder = project.source_dir / name
+    if folder.exists():
+        return [], [], [*diagnostics, error(SourcePos(f"source/{name}", 1, 1),
+                                            f"source/{name} already exists and is not {symbol}",
+                                            "give that folder's document.yaml its symbol, or move it")]
     meta = first.meta
     write_atomically(folder / "document.yaml",
                      f"# The corrigendum {symbol}, written by build.py corrigendum {old_rev} "
