@@ -72,6 +72,21 @@ def test_insertion_and_removed_note_read_as_what_they_are(project, capsys):
     assert renumbered == ["paragraph 2 → 3", "paragraph 3 → 4", "paragraph 4 → 5", "note 3 → 2",
                           "reference @note:c: 3 → 2 (paragraph 3)", "reference @para:gamma: 3 → 4 (paragraph 3)"]
     assert (project / "output/redline/doc/en/doc.redline.pdf").read_bytes().startswith(b"%PDF")
+    # In place: the removed note's call struck in its paragraph, its text struck among the notes.
+    main_ = page.xpath("//main")[0]
+    assert main_.xpath(".//p[a[@class='para-num']]//del/sup/text()") == ["2"]
+    assert [" ".join(li.text_content().split()) for li in main_.xpath(".//footer//li[contains(@class,'rl-removed')]")
+            ] == ["2Note B, to be removed."]
+    # A paragraph deleted in the middle stands struck where it was, before the paragraph that followed it.
+    (folder / "en.md").write_text(V1.replace("Gamma paragraph closes the body.[^c]\n\n[^c]: Note C.\n\n", "")
+                                  .replace(" and paragraph @para:gamma", "").replace(" @note:c", " A")
+                                  .replace("{#para:gamma}\n", ""), encoding="utf-8")
+    assert main(["diff", "v1", "--project", str(project)]) == 0, capsys.readouterr().err
+    page = html.parse(str(project / "output/redline/doc/en/doc.redline.html")).getroot()
+    section = page.xpath("//main//section[@id='sec-second']")[0]
+    assert [" ".join(p.text_content().split()) for p in section.xpath("./p")] == [
+        "3.Gamma paragraph closes the body.3", "4.3.Delta paragraph is the last one."]
+    assert "rl-removed" in section.xpath("./p")[0].get("class")
 
 
 def test_diff_against_the_working_tree_and_a_bad_revision(project, capsys):
