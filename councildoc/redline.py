@@ -61,6 +61,8 @@ class Token:
     """The note call or reference it was read from (an in-place redline writes it as the writer would)."""
     glued: bool = field(default=False, compare=False)
     """No space between it and the word before (``paragraph 4.``, a note call after its word)."""
+    styles: tuple[str, ...] = field(default=(), compare=False)
+    """How it is set: ``emphasis``, ``strong``, ``code``, outermost first (an in-place redline keeps them)."""
 
 
 class _Tokens(Visitor):
@@ -71,24 +73,40 @@ class _Tokens(Visitor):
     def __init__(self) -> None:
         self.spaced = True
         """Whether the text read so far ends with a space."""
+        self.styles: tuple[str, ...] = ()
+        """How the text being read is set."""
 
     def run(self, inlines: tuple[Inline, ...]) -> list[Token]:
         return [token for inline in inlines for token in self.visit(inline)]
 
-    def visit_Text(self, node: Text | Code) -> list[Token]:
+    def visit_Text(self, node: Text | Code, styles: tuple[str, ...] = ()) -> list[Token]:
         words = node.text.split()
-        out = [Token(word, word, glued=index == 0 and not node.text[:1].isspace() and not self.spaced)
-               for index, word in enumerate(words)]
+        out = [Token(word, word, glued=index == 0 and not node.text[:1].isspace() and not self.spaced,
+                     styles=self.styles + styles) for index, word in enumerate(words)]
         if node.text:
             self.spaced = node.text[-1:].isspace()
         return out
 
-    visit_Code = visit_Text
+    def visit_Code(self, node: Code) -> list[Token]:
+        return self.visit_Text(node, ("code",))
 
-    def _children(self, node: Emphasis | Strong | Span | Link) -> list[Token]:
+    def _styled(self, style: str, node: Emphasis | Strong) -> list[Token]:
+        outer, self.styles = self.styles, (*self.styles, style)
+        try:
+            return self.run(node.children)
+        finally:
+            self.styles = outer
+
+    def visit_Emphasis(self, node: Emphasis) -> list[Token]:
+        return self._styled("emphasis", node)
+
+    def visit_Strong(self, node: Strong) -> list[Token]:
+        return self._styled("strong", node)
+
+    def _children(self, node: Span | Link) -> list[Token]:
         return self.run(node.children)
 
-    visit_Emphasis = visit_Strong = visit_Span = visit_Link = _children
+    visit_Span = visit_Link = _children
 
     def visit_LineBreak(self, node: LineBreak) -> list[Token]:
         self.spaced = True

@@ -120,7 +120,7 @@ El primer párrafo no cambia.[^a]
 El Consejo decide:
 
 1. aprobar el presupuesto;
-2. examinar el informe anual;
+2. examinar el *informe* anual;
 3. volver a reunirse.
 
 El cuadro @tbl:gastos resume los gastos del párrafo @para:ultimo.[^b]
@@ -145,7 +145,7 @@ El último párrafo cierra el documento.
 
 ES2 = (ES1.replace("# Primera {", "# Primera parte {")
           .replace("El Consejo decide:", "Un párrafo insertado en esta revisión.\n\nEl Consejo decide:")
-          .replace("2. examinar el informe anual;", "2. examinar con atención el informe financiero;")
+          .replace("2. examinar el *informe* anual;", "2. examinar con atención el *informe* financiero;")
           .replace("Nota B en su primera versión.", "Nota B en su segunda versión.")
           .replace("| Oficinas | 30 |", "| Oficinas | 45 |")
           .replace("- un elemento que se suprime.\n", ""))
@@ -191,6 +191,7 @@ def test_in_place_redline_of_every_construct_in_spanish(project, capsys):
     assert len(sub) == 3 and "rl-changed" in sub[1].get("class") and "rl-changed" not in sub[0].get("class")
     assert sub[1].xpath(".//del/text()") == ["anual;"] and sub[1].xpath(".//ins/text()") == [
         "con atención", "financiero;"]
+    assert sub[1].xpath(".//em/text()") == ["informe"], "the words of a changed text keep their emphasis"
     # The edited note, in the notes of the screen page.
     notes = main_.xpath(".//footer[@class='notes']//li")
     assert "rl-changed" in notes[1].get("class")

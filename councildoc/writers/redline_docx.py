@@ -81,7 +81,11 @@ class RedlineAstBuilder(_AstBuilder):
 
     def token(self, token: Token, op: str, place: _Place) -> dict:
         if token.node is None:
-            return _str(token.shown)
+            written = _str(token.shown) if "code" not in token.styles else {"t": "Code", "c": [_attr(), token.shown]}
+            for style in reversed(token.styles):
+                if style != "code":
+                    written = {"t": "Emph" if style == "emphasis" else "Strong", "c": [written]}
+            return written
         if op != "-":
             return self.visit(token.node, place)
         marks = self._marks(place)

@@ -18,6 +18,8 @@ from ..model import CrossRef, ListBlock, Note, Paragraph, Quote, Section, SubPar
 from ..redline import ItemChange, Marks, Token, render_words, tokens
 from .html import FootnoteWriter, HtmlContext, HtmlWriter
 
+_TAGS = {"emphasis": "em", "strong": "strong", "code": "code"}
+
 
 def _changed_css(kind: str) -> str:
     """The classes of a changed block: the change bar's, and ``rl-added`` where it is new."""
@@ -38,7 +40,10 @@ class _Redlining:
 
     def token(self, token: Token, op: str) -> Markup:
         if token.node is None:
-            return escape(token.shown)
+            written = escape(token.shown)
+            for style in reversed(token.styles):
+                written = Markup("<{0}>{1}</{0}>").format(Markup(_TAGS[style]), written)
+            return written
         if op != "-":
             return self.visit(token.node)
         if token.call:
