@@ -274,7 +274,7 @@ def _docx_pair(project, capsys) -> tuple[bytes, dict[str, bytes]]:
                                   .replace("[^b]: Nota B", "Un párrafo sin nota.\n\n[^b]: Nota B")
                                   .replace("no cambia.[^a]", "no cambia.").replace("[^a]: Nota A sin cambios.\n", "")
                                   .replace("| Personal | 1.234 |\n", "")
-                                  + "\n# Segunda {#sec:segunda}\n\nUn párrafo de una sección nueva.\n",
+                                  + "\n# Segunda {#sec:segunda}\n\nUn párrafo de una sección nueva.\n" + ANNEX,
                                   encoding="utf-8")
     subprocess.run(["git", "commit", "-q", "-am", "v2"], cwd=project, check=True, capture_output=True,
                    env={"GIT_AUTHOR_NAME": "Ana Pérez", "GIT_AUTHOR_EMAIL": "a@p", "GIT_AUTHOR_DATE":

@@ -304,8 +304,7 @@ class _AstBuilder(Visitor):
         blocks += self.blocks(body.children, _Place(body, top=True))
         for index, part in enumerate(self.document.annexes, start=1):
             blocks.append(_section_mark(index))
-            head = [_div([_styled("Annex Heading", [_str(part.designation or "")])],
-                         lang=self.document.meta.lang)]
+            head = [_div([_styled("Annex Heading", self.annex_designation(part))], lang=self.document.meta.lang)]
             if part.title:
                 head.append(_styled("Annex Title", self.inlines(part.title, _Place(part))))
             content = head + self.blocks(part.children, _Place(part, top=True))
@@ -315,6 +314,11 @@ class _AstBuilder(Visitor):
             "meta": {"lang": {"t": "MetaString", "c": self.document.meta.lang}},
             "blocks": blocks,
         }
+
+
+    def annex_designation(self, part: Part) -> list:
+        """What heads an annex: ``Anexo``, ``Annex II``."""
+        return [_str(part.designation or "")]
 
 
 def _section_mark(index: int) -> dict:

@@ -48,6 +48,12 @@ class RedlineAstBuilder(_AstBuilder):
         self.caption: tuple[tuple, Words] | None = None
         """The title of the table being written and its words, where they changed."""
 
+    def annex_designation(self, part) -> list:
+        """An annex the old revision did not have: its designation inserted too."""
+        marks = self.marks.get(id(part))
+        written = super().annex_designation(part)
+        return self.tracked("+", written) if marks is not None and marks.part_added else written
+
     def _marks(self, place: _Place) -> Marks | None:
         return self.marks.get(id(place.part))
 
