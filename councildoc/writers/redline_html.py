@@ -70,9 +70,14 @@ class _Redlining:
 
     def removed(self, change) -> Markup:
         """A paragraph, note, item or table row of the old revision, struck out where it stood."""
-        if isinstance(change, TableRow):
-            cells = Markup("").join(Markup("<td><del>{}</del></td>").format(self.words(
-                [("-", t) for t in tokens(cell.inlines)])) for cell in change.cells)
+        if isinstance(change, TableRow):  # a row the new table lost, set as its rows are
+            aligns = self.table.aligns if self.table is not None else ()
+            cells = Markup("")
+            for column, cell in enumerate(change.cells):
+                align = aligns[column] if column < len(aligns) else "left"
+                tag = "th" if column == 0 and align == "left" else "td"
+                cells += Markup('<{0} class="align-{1}">{2}</{0}>').format(
+                    Markup(tag), align, self.words([("-", t) for t in tokens(cell.inlines)]))
             return Markup('<tr class="rl-removed rl-changed">{}</tr>').format(cells)
         text = self.words(change.words)
         if isinstance(change, ItemChange):
