@@ -387,3 +387,36 @@ def test_annex_added_in_place_and_annex_removed_in_the_summary(project, capsys):
     assert summary.xpath("./h2/text()") == ["Resumen de los cambios", "Anexo"]
     assert [_words(p) for p in summary.xpath(".//p[contains(@class,'change removed')]")] == [
         "1. Un párrafo del anexo."]
+
+
+def test_changed_table_rows_keep_their_cells_on_paper(project, capsys):
+    """A changed or deleted row is set with the table's columns in the PDF layout (a change bar drawn as
+    a pseudo-element of the row would be one more cell, and was)."""
+    from weasyprint import HTML
+    from weasyprint.formatting_structure import boxes
+
+    from councildoc.pipeline import Project
+    from councildoc.redline import compare
+    from councildoc.revisions import load_revisions, redline_page
+
+    folder = spanish_v1(project)
+    (folder / "es.md").write_text(ES1.replace("| Oficinas | 30 |", "| Oficinas | 45 |")
+                                  .replace("| Personal | 1.234 |\n", ""), encoding="utf-8")
+    old, new, problems = load_revisions(Project(project), "v1", None)
+    assert not problems
+    page = redline_page(compare(old[("doc", "es")], new[("doc", "es")]), new[("doc", "es")], "v1", None,
+                        Project(project), for_print=True)
+    rendered = HTML(string=page, base_url=(project / "styles").as_uri() + "/").render()
+    rows = []
+
+    def walk(box, council=False):
+        element = getattr(box, "element", None)
+        council = council or (isinstance(box, boxes.TableBox) and element.get("class") == "council-table")
+        if isinstance(box, boxes.TableRowBox) and council:
+            rows.append((element.get("class"), len(box.children)))
+        for child in getattr(box, "children", ()):
+            walk(child, council)
+
+    for page_box in rendered.pages:
+        walk(page_box._page_box)
+    assert rows == [(None, 2), ("rl-removed rl-changed", 2), ("rl-changed", 2)]
