@@ -23,7 +23,7 @@ from .pipeline import FORMATS, JobResult, Project, build, parse_shard, unsafe_pa
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
 
-COMMANDS = ("build", "check", "diff", "textconv", "index", "preview")
+COMMANDS = ("build", "check", "diff", "corrigendum", "textconv", "index", "preview")
 PROJECT_MARKERS = ("source", "templates")
 """The folders that make a project: the ``councildoc`` command looks for them from the current folder up."""
 
@@ -78,7 +78,8 @@ def make_parser(prog: str | None = None) -> argparse.ArgumentParser:
              "writing; diff REV_A [REV_B] writes redlines between two git revisions (default REV_B: the "
              "working tree); textconv FILE prints the review text of a built .pdf, .docx or .html; "
              "index rewrites output/index.html and manifest.json from what output/ holds; "
-             "preview serves the HTML on 127.0.0.1 and reloads it on every save",
+             "preview serves the HTML on 127.0.0.1 and reloads it on every save; "
+             "corrigendum REV_A [REV_B] --doc D writes and builds the corrigendum of an issued document",
     )
     parser.add_argument("files", nargs="*", metavar="FILE|REV",
                         help="for textconv: the built file to read; for diff: one or two git revisions")
@@ -284,7 +285,7 @@ def main(argv: list[str] | None = None, *, project_root: Path | None = None, pro
         parser.error(f"unknown command '{args.command}' (commands: {', '.join(COMMANDS)}){several}")
     if args.command == "textconv":
         return run_textconv(parser, args.files)
-    if args.files and args.command != "diff":
+    if args.files and args.command not in ("diff", "corrigendum"):
         parser.error(f"unexpected argument(s) for {args.command}: {' '.join(args.files)}{several}")
     project = resolve_project(parser, args.project, project_root)
 
@@ -303,6 +304,10 @@ def main(argv: list[str] | None = None, *, project_root: Path | None = None, pro
 
     if args.command == "diff":
         return run_diff(parser, project, args.files, docs, langs)
+    if args.command == "corrigendum":
+        from .corrigendum import run_corrigendum
+
+        return run_corrigendum(parser, project, args.files, docs, langs)
     if args.command == "index":
         return run_index(project)
     if args.command == "preview":

@@ -8,7 +8,8 @@ and every difference is reported with its position in both files.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 
 from .diagnostics import Diagnostic, SourcePos, error
 from .model import (
@@ -28,7 +29,7 @@ from .model import (
     Table,
 )
 from .numbers import compare_figures
-from .transforms import iter_inlines
+from .transforms import iter_inlines, plain_text
 from .visitor import Visitor
 
 
@@ -55,6 +56,13 @@ class Item:
     items: tuple[Item, ...] = ()
     """What hangs on a paragraph, in order: its sub-paragraphs, list items and quotes, nested ones after
     the one they stand in; each is compared with its counterpart in the other edition."""
+    numbers: frozenset[str] = field(default=frozenset(), compare=False)
+    """The numbers its text writes (years, resolution numbers, amounts): the same in every language."""
+    share: float = field(default=0.0, compare=False)
+    """Its text's share of its part's text: a translation is longer or shorter as a whole, not by paragraph."""
+
+
+_NUMBER = re.compile(r"\d+")
 
 
 def _calls(inlines: list[Inline]) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -141,7 +149,9 @@ class _Skeleton(_Attached):
         for block in node.attachments:
             attached.visit(block)
         key = ("paragraph", self.section, node.number is not None, node.term is not None, notes, refs)
-        self.items.append(Item("paragraph", key, node.pos, name, notes, refs, node=node, items=tuple(attached.items)))
+        text = plain_text((*(node.term or ()), *node.inlines))
+        self.items.append(Item("paragraph", key, node.pos, name, notes, refs, node=node, items=tuple(attached.items),
+                               numbers=frozenset(_NUMBER.findall(text)), share=float(len(text))))
 
     def visit_Table(self, node: Table) -> None:
         """A table by its shape (columns, head rows, rows) and what its caption and cells call."""
@@ -168,7 +178,8 @@ def skeleton(part: Part) -> list[Item]:
     walker = _Skeleton()
     for child in part.children:
         walker.visit(child)
-    return walker.items
+    total = sum(item.share for item in walker.items) or 1.0
+    return [replace(item, share=item.share / total) if item.kind == "paragraph" else item for item in walker.items]
 
 
 def _part_name(part: Part) -> str:
@@ -208,11 +219,32 @@ def _identity(item: Item) -> tuple:
     return item.key, tuple(_identity(i) for i in item.items)
 
 
-def _pair_score(a: Item, b: Item) -> int:
-    """How well two items correspond: all the same, the same calls in the same place, or only the same place."""
+def likeness(a: Item, b: Item) -> float:
+    """How alike two paragraphs' texts are across languages, from 0 to 1: the numbers they write, and
+    their shares of their parts' text."""
+    if a.kind != "paragraph" or b.kind != "paragraph":
+        return 0.0
+    numbers = len(a.numbers & b.numbers) / len(a.numbers | b.numbers) if a.numbers or b.numbers else 0.5
+    longer = max(a.share, b.share)
+    length = 1 - abs(a.share - b.share) / longer if longer else 1.0
+    return (numbers + length) / 2
+
+
+LIKENESS_WEIGHT = 0.3
+"""How much the likeness of two texts adds to a pairing: less than any difference in what they call,
+so it only chooses between pairings that are otherwise as good."""
+GUESS_MARGIN = 0.1
+"""Below this lead in likeness over the next best choice, the paragraph blamed is a guess."""
+
+
+def _pair_score(a: Item, b: Item) -> float:
+    """How well two items correspond: all the same, the same calls in the same place, or only the same place;
+    then how alike their texts are."""
     if a.key == b.key:
-        return 3 if _identity(a) == _identity(b) else 2
-    return 1 if _slot(a) == _slot(b) else -1
+        base = 3 if _identity(a) == _identity(b) else 2
+    else:
+        base = 1 if _slot(a) == _slot(b) else -1
+    return base + LIKENESS_WEIGHT * likeness(a, b) if base > 0 else base
 
 
 def align(ref: list[Item], mine: list[Item]) -> tuple[dict[int, int], dict[int, list[int]]]:
@@ -223,7 +255,7 @@ def align(ref: list[Item], mine: list[Item]) -> tuple[dict[int, int], dict[int, 
     between them, items in the same place (section, numbering) pair up in order.
     """
     n, m = len(ref), len(mine)
-    best = [[0] * (m + 1) for _ in range(n + 1)]
+    best = [[0.0] * (m + 1) for _ in range(n + 1)]
     for i in range(n - 1, -1, -1):
         for j in range(m - 1, -1, -1):
             score = _pair_score(ref[i], mine[j])
@@ -259,7 +291,7 @@ def _compare_items(ref: list[Item] | tuple[Item, ...], mine: list[Item] | tuple[
         for j in inserted.get(i, []):
             near = ref[i].pos if i < len(ref) else (ref[-1].pos if ref else ref_at)
             found.append(error(mine[j].pos, f"{mine[j].name} has no counterpart in the {ref_lang} edition "
-                                            f"(near {near})"))
+                                            f"(near {near}){_guess(mine, ref, _inverse(matched), j)}"))
         if i == len(ref):
             break
         a = ref[i]
@@ -273,10 +305,47 @@ def _compare_items(ref: list[Item] | tuple[Item, ...], mine: list[Item] | tuple[
         here = mine[following[0]].pos if following else (mine[-1].pos if mine else at)
         found.append(error(
             here,
-            f"{a.name} of the {ref_lang} edition ({a.pos}) has no counterpart in {within} here",
+            f"{a.name} of the {ref_lang} edition ({a.pos}) has no counterpart in {within} here"
+            f"{_guess(ref, mine, matched, i)}",
             f"translate it, or remove it from {a.pos.path}",
         ))
     return found
+
+
+def _inverse(matched: dict[int, int]) -> dict[int, int]:
+    return {j: i for i, j in matched.items()}
+
+
+def _guess(side: list | tuple, other: list | tuple, matched: dict[int, int], lone: int) -> str:
+    """`` (a guess: …)`` when the item ``lone`` of ``side`` left without a counterpart could as well be
+    one of its neighbours: items alike in all they call, paired in order with ``other``, whose texts'
+    likeness does not tell which is the extra one; else nothing."""
+    key = side[lone].key
+
+    def paired(k: int) -> bool:
+        return k in matched and side[k].key == key and other[matched[k]].key == key
+
+    lo, hi = lone, lone
+    while lo - 1 >= 0 and paired(lo - 1):
+        lo -= 1
+    while hi + 1 < len(side) and paired(hi + 1):
+        hi += 1
+    run = range(lo, hi + 1)
+    if len(run) == 1 or side[lone].kind != "paragraph":
+        return ""
+    partners = [matched[k] for k in run if k != lone]
+
+    def score(left_out: int) -> float:
+        return sum(likeness(side[k], other[p]) for k, p in zip([k for k in run if k != left_out], partners,
+                                                               strict=True))
+
+    chosen = score(lone)
+    rivals = [k for k in run if k != lone and chosen - score(k) < GUESS_MARGIN]
+    if not rivals:
+        return ""
+    names = " or ".join(side[k].name for k in sorted([lone, *rivals]))
+    return (f" (a guess: it may be {names}; they call the same notes and references, and their numbers and "
+            "lengths do not tell which one is extra)")
 
 
 def _difference(a: Item, b: Item, ref_lang: str) -> Diagnostic:

@@ -10,6 +10,7 @@ renumbered, which is what a reviewer must check.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from dataclasses import dataclass, field
 
@@ -32,6 +33,7 @@ from .model import (
     Paragraph,
     Part,
     Quote,
+    Section,
     Span,
     Strong,
     SubParagraph,
@@ -56,6 +58,12 @@ class Token:
     call: bool = False
     target: str | None = None
     """The label a resolved reference points to (its ``shown`` is what it prints)."""
+    node: Inline | None = field(default=None, compare=False)
+    """The note call or reference it was read from (an in-place redline writes it as the writer would)."""
+    glued: bool = field(default=False, compare=False)
+    """No space between it and the word before (``paragraph 4.``, a note call after its word)."""
+    styles: tuple[str, ...] = field(default=(), compare=False)
+    """How it is set: ``emphasis``, ``strong``, ``code``, outermost first (an in-place redline keeps them)."""
 
 
 class _Tokens(Visitor):
@@ -63,27 +71,56 @@ class _Tokens(Visitor):
 
     covers = INLINE_TYPES
 
+    def __init__(self) -> None:
+        self.spaced = True
+        """Whether the text read so far ends with a space."""
+        self.styles: tuple[str, ...] = ()
+        """How the text being read is set."""
+
     def run(self, inlines: tuple[Inline, ...]) -> list[Token]:
         return [token for inline in inlines for token in self.visit(inline)]
 
-    def visit_Text(self, node: Text | Code) -> list[Token]:
-        return [Token(word, word) for word in node.text.split()]
+    def visit_Text(self, node: Text | Code, styles: tuple[str, ...] = ()) -> list[Token]:
+        words = node.text.split()
+        out = [Token(word, word, glued=index == 0 and not node.text[:1].isspace() and not self.spaced,
+                     styles=self.styles + styles) for index, word in enumerate(words)]
+        if node.text:
+            self.spaced = node.text[-1:].isspace()
+        return out
 
-    visit_Code = visit_Text
+    def visit_Code(self, node: Code) -> list[Token]:
+        return self.visit_Text(node, ("code",))
 
-    def _children(self, node: Emphasis | Strong | Span | Link) -> list[Token]:
+    def _styled(self, style: str, node: Emphasis | Strong) -> list[Token]:
+        outer, self.styles = self.styles, (*self.styles, style)
+        try:
+            return self.run(node.children)
+        finally:
+            self.styles = outer
+
+    def visit_Emphasis(self, node: Emphasis) -> list[Token]:
+        return self._styled("emphasis", node)
+
+    def visit_Strong(self, node: Strong) -> list[Token]:
+        return self._styled("strong", node)
+
+    def _children(self, node: Span | Link) -> list[Token]:
         return self.run(node.children)
 
-    visit_Emphasis = visit_Strong = visit_Span = visit_Link = _children
+    visit_Span = visit_Link = _children
 
     def visit_LineBreak(self, node: LineBreak) -> list[Token]:
+        self.spaced = True
         return []
 
     def visit_NoteCall(self, node: NoteCall) -> list[Token]:
-        return [Token(str(node.number), f"[^{node.label}]", call=True)]
+        self.spaced = False
+        return [Token(node.letter or str(node.number), f"[^{node.label}]", call=True, node=node, glued=True)]
 
     def visit_CrossRef(self, node: CrossRef) -> list[Token]:
-        return [Token(node.text or node.label, f"@{node.label}", target=node.label if node.text else None)]
+        glued, self.spaced = not self.spaced, False
+        return [Token(node.text or node.label, f"@{node.label}", target=node.label if node.text else None,
+                      node=node, glued=glued)]
 
 
 def tokens(inlines: tuple[Inline, ...]) -> list[Token]:
@@ -102,6 +139,8 @@ class Item:
     """What it must share with its counterpart: its kind and degree."""
     tokens: list[Token]
     """The words of its own text (an item nested in it is an item of its own)."""
+    node: object = field(default=None, compare=False)
+    """The sub-paragraph, quote or list item (its tuple of blocks) it was read from."""
 
     @property
     def identity(self) -> tuple:
@@ -126,11 +165,11 @@ class _Text(Visitor):
             self.visit(block)
         return self
 
-    def item(self, kind: str, marker: str, slot: tuple, blocks: tuple[Block, ...]) -> None:
+    def item(self, kind: str, marker: str, slot: tuple, blocks: tuple[Block, ...], node: object) -> None:
         index = len(self.items)
         outer, self.tokens = self.tokens, []
         self.read(blocks)
-        self.items.insert(index, Item(kind, marker, slot, self.tokens))
+        self.items.insert(index, Item(kind, marker, slot, self.tokens, node))
         self.tokens = outer
 
     def visit_Paragraph(self, node: Paragraph) -> None:
@@ -139,17 +178,17 @@ class _Text(Visitor):
 
     def visit_ListBlock(self, node: ListBlock) -> None:
         for blocks in node.items:
-            self.item("list item", "•", ("list item",), blocks)
+            self.item("list item", "•", ("list item",), blocks, blocks)
 
     def visit_Quote(self, node: Quote) -> None:
-        self.item("quote", "›", ("quote",), node.blocks)
+        self.item("quote", "›", ("quote",), node.blocks, node)
 
     def visit_SubParagraphList(self, node: SubParagraphList) -> None:
         for item in node.items:
             self.visit(item, node.degree)
 
     def visit_SubParagraph(self, node: SubParagraph, degree: int) -> None:
-        self.item("sub-paragraph", node.marker or "", ("sub-paragraph", degree), node.blocks)
+        self.item("sub-paragraph", node.marker or "", ("sub-paragraph", degree), node.blocks, node)
 
 
 def paragraph_text(paragraph: Paragraph) -> _Text:
@@ -170,6 +209,9 @@ class ItemChange:
     new_marker: str | None
     words: list[tuple[str, Token]]
     """The words with ``=``, ``+`` or ``-``."""
+    old_node: object = None
+    new_node: object = None
+    """The sub-paragraphs, quotes or list items (tuples of blocks) compared, or table rows."""
 
     @property
     def marker(self) -> str:
@@ -198,6 +240,9 @@ class Change:
     """The heading it stands under (its new one), for the reader's bearings."""
     items: list[ItemChange] = field(default_factory=list)
     """Its sub-paragraphs, list items and quotes, matched by their words like paragraphs."""
+    old_node: object = None
+    new_node: object = None
+    """The paragraphs, notes or tables compared (None where added or removed)."""
 
     @property
     def renumbered(self) -> bool:
@@ -260,22 +305,23 @@ def compare_items(old: list[Item], new: list[Item]) -> list[ItemChange]:
         before = old[i] if i is not None else None
         after = new[j] if j is not None else None
         if after is None:
-            changes.append(ItemChange(kind, before.marker, None, [("-", t) for t in before.tokens]))
+            changes.append(ItemChange(kind, before.marker, None, [("-", t) for t in before.tokens], before.node))
         elif before is None:
-            changes.append(ItemChange(kind, None, after.marker, [("+", t) for t in after.tokens]))
+            changes.append(ItemChange(kind, None, after.marker, [("+", t) for t in after.tokens], None, after.node))
         else:
-            changes.append(ItemChange(kind, before.marker, after.marker, word_diff(before.tokens, after.tokens)))
+            changes.append(ItemChange(kind, before.marker, after.marker, word_diff(before.tokens, after.tokens),
+                                      before.node, after.node))
     return changes
 
 
 def _change(kind: str, old_number: int | None, new_number: int | None, old: _Text | None, new: _Text | None,
-            section: str = "") -> Change:
+            section: str = "", old_node: object = None, new_node: object = None) -> Change:
     """A paragraph's or note's change, its own words and its items compared."""
     words = word_diff(old.tokens if old else [], new.tokens if new else [])
     items = compare_items(old.items if old else [], new.items if new else [])
     if kind == "same" and (any(op != "=" for op, _ in words) or any(i.kind != "same" for i in items)):
         kind = "changed"
-    return Change(kind, old_number, new_number, words, section, items)
+    return Change(kind, old_number, new_number, words, section, items, old_node, new_node)
 
 
 def _section_names(part: Part) -> dict[int, str]:
@@ -300,7 +346,8 @@ def compare_paragraphs(old: list[Paragraph], new: list[Paragraph], names: dict[i
         after = new[j].number if j is not None else None
         section = names.get(id(new[j]), "") if j is not None else ""
         changes.append(_change(kind, before, after, old_text[i] if i is not None else None,
-                               new_text[j] if j is not None else None, section))
+                               new_text[j] if j is not None else None, section,
+                               old[i] if i is not None else None, new[j] if j is not None else None))
     return changes
 
 
@@ -318,14 +365,15 @@ def compare_notes(old: tuple[Note, ...], new: tuple[Note, ...]) -> list[Change]:
         while pending_removed and (old_by_label.get(note.label) is None
                                    or pending_removed[0].number < old_by_label[note.label].number):
             gone = pending_removed.pop(0)
-            changes.append(_change("removed", gone.number, None, note_text(gone), None))
+            changes.append(_change("removed", gone.number, None, note_text(gone), None, old_node=gone))
         before = old_by_label.get(note.label)
         if before is None:
-            changes.append(_change("added", None, note.number, None, note_text(note)))
+            changes.append(_change("added", None, note.number, None, note_text(note), new_node=note))
             continue
-        changes.append(_change("same", before.number, note.number, note_text(before), note_text(note)))
+        changes.append(_change("same", before.number, note.number, note_text(before), note_text(note),
+                               old_node=before, new_node=note))
     for gone in pending_removed:
-        changes.append(_change("removed", gone.number, None, note_text(gone), None))
+        changes.append(_change("removed", gone.number, None, note_text(gone), None, old_node=gone))
     return changes
 
 
@@ -340,7 +388,7 @@ def _cell_name(table: Table, row: TableRow, column: int) -> str:
     return f"{first or '·'}, {head or column + 1}" if column else first or "·"
 
 
-def compare_table(old: Table | None, new: Table | None) -> Change:
+def compare_table(old: Table | None, new: Table | None, row: str = "row", note: str = "note") -> Change:
     """A table's title word by word, and its cells: rows matched like paragraphs, then each changed
     cell an item named by its row and column."""
     caption = word_diff(tokens(old.caption) if old else [], tokens(new.caption) if new else [])
@@ -353,10 +401,10 @@ def compare_table(old: Table | None, new: Table | None) -> Change:
             continue
         if j is None:
             name = _cell_name(old, old_rows[i], 0)
-            items.append(ItemChange("removed", f"row {name}", None, [("-", t) for t in _row_tokens(old_rows[i])]))
+            items.append(ItemChange("removed", f"{row} {name}", None, [("-", t) for t in _row_tokens(old_rows[i])]))
         elif i is None:
             name = _cell_name(new, new_rows[j], 0)
-            items.append(ItemChange("added", None, f"row {name}", [("+", t) for t in _row_tokens(new_rows[j])]))
+            items.append(ItemChange("added", None, f"{row} {name}", [("+", t) for t in _row_tokens(new_rows[j])]))
         else:
             before, after = old_rows[i], new_rows[j]
             for column in range(max(len(before.cells), len(after.cells))):
@@ -369,12 +417,12 @@ def compare_table(old: Table | None, new: Table | None) -> Change:
     notes = [change for o, n in _paired_notes(old, new) for change in [_change(
         "same" if o and n else ("added" if n else "removed"), None, None,
         note_text(o) if o else None, note_text(n) if n else None)] if change.kind != "same"]
-    items += [ItemChange(c.kind, "note", "note", c.words) for c in notes]
+    items += [ItemChange(c.kind, note, note, c.words) for c in notes]
     if old is None or new is None:
         kind = "added" if old is None else "removed"
     else:
         kind = "changed" if items or any(op != "=" for op, _ in caption) else "same"
-    return Change(kind, old.number if old else None, new.number if new else None, caption, "", items)
+    return Change(kind, old.number if old else None, new.number if new else None, caption, "", items, old, new)
 
 
 def _paired_notes(old: Table | None, new: Table | None):
@@ -399,9 +447,10 @@ def _by_label(old: tuple, new: tuple, compare_one) -> list[Change]:
     return changes
 
 
-def compare_tables(old: tuple[Table, ...], new: tuple[Table, ...]) -> list[Change]:
-    """Tables matched by label, else in order."""
-    return _by_label(old, new, compare_table)
+def compare_tables(old: tuple[Table, ...], new: tuple[Table, ...], row: str = "row",
+                   note: str = "note") -> list[Change]:
+    """Tables matched by label, else in order (``row``, ``note``: the words that name them in the summary)."""
+    return _by_label(old, new, lambda before, after: compare_table(before, after, row, note))
 
 
 def compare_figure(old: Figure | None, new: Figure | None) -> Change:
@@ -441,6 +490,14 @@ class PartRedline:
     """Each table: its title's words, and its changed cells as items (``'Staff costs', 2009``)."""
     figures: list[Change] = field(default_factory=list)
     """Each figure: its title's words; a changed image or text alternative as an item."""
+    part: Part | None = None
+    """The new revision's part (an in-place redline writes it)."""
+    holders: dict[str, list[tuple[str, int | None]]] = field(default_factory=dict)
+    """Each changed reference's label → where it stands in the new revision (``paragraph 4``, ``note 2``)."""
+    added: bool = False
+    """An annex the old revision did not have."""
+    headings: list[Change] = field(default_factory=list)
+    """Each heading, matched by its words like paragraphs (``old_number``, ``new_number``: I, II…)."""
 
 
 @dataclass
@@ -471,7 +528,7 @@ class Redline:
     def changed(self) -> bool:
         """Whether anything was added, removed, changed or renumbered."""
         return any(value for counts in self.counts().values() for value in counts.values()) or any(
-            part.references for part in self.parts)
+            part.references or any(c.kind != "same" for c in part.headings) for part in self.parts)
 
     def summary(self) -> str:
         c = self.counts()
@@ -493,39 +550,206 @@ def _references(part: Part) -> dict[str, str]:
     return {token.target: token.shown for text in texts for token in text.all_tokens() if token.target}
 
 
+def compare_headings(old: list[Section], new: list[Section]) -> list[Change]:
+    """Headings matched by their words and level, like paragraphs."""
+    def identity(section: Section) -> tuple:
+        return (section.level, *(t.identity for t in tokens(section.title)))
+
+    changes = []
+    for kind, i, j in pair([identity(s) for s in old], [identity(s) for s in new], lambda a, b: a[0] == b[0]):
+        before = old[i] if i is not None else None
+        after = new[j] if j is not None else None
+        words = word_diff(tokens(before.title) if before else [], tokens(after.title) if after else [])
+        if kind == "same" and any(op != "=" for op, _ in words):
+            kind = "changed"
+        changes.append(Change(kind, before.number if before else None, after.number if after else None, words,
+                              old_node=before, new_node=after))
+    return changes
+
+
+def _holders(part: Part, labels: set[str]) -> dict[str, list[str]]:
+    """Where each of ``labels`` is referred to in ``part``: ``("paragraph", 4)``, ``("note", 2)``."""
+    found: dict[str, list[tuple[str, int | None]]] = {}
+    places = [("paragraph", p.number, paragraph_text(p)) for p in iter_paragraphs(part.children)]
+    places += [("note", n.number, note_text(n)) for n in part.notes]
+    for kind, number, text in places:
+        for token in text.all_tokens():
+            if token.target in labels and (kind, number) not in found.setdefault(token.target, []):
+                found[token.target].append((kind, number))
+    return found
+
+
+def pair_rows(old: tuple[TableRow, ...],
+              new: tuple[TableRow, ...]) -> list[tuple[str, TableRow | None, TableRow | None]]:
+    """A table's rows in two revisions matched like paragraphs: ``(kind, old row, new row)``."""
+    return [(kind, old[i] if i is not None else None, new[j] if j is not None else None)
+            for kind, i, j in pair([tuple(t.identity for t in _row_tokens(r)) for r in old],
+                                   [tuple(t.identity for t in _row_tokens(r)) for r in new])]
+
+
+def compare_part(before: Part, after: Part, title: str, shown: Part | None) -> PartRedline:
+    """Two revisions of one part; ``shown`` is the part an in-place redline writes (None for an
+    annex the new revision removed)."""
+    paragraphs = compare_paragraphs(list(iter_paragraphs(before.children)), list(iter_paragraphs(after.children)),
+                                    _section_names(after))
+    old_refs, new_refs = _references(before), _references(after)
+    references = [(label, old_refs[label], text) for label, text in sorted(new_refs.items())
+                  if label in old_refs and old_refs[label] != text]
+    words = (shown or before).language
+    return PartRedline(title, paragraphs, compare_notes(before.notes, after.notes), references,
+                       compare_tables(before.tables, after.tables, words.redline_row, words.redline_note),
+                       compare_figures(before.figures, after.figures), part=shown,
+                       holders=_holders(after, {label for label, _, _ in references}),
+                       headings=compare_headings(list(iter_sections(before.children)),
+                                                 list(iter_sections(after.children))))
+
+
 def compare(old: Document, new: Document) -> Redline:
-    """The redline of ``new`` against ``old`` (two revisions of one edition)."""
+    """The redline of ``new`` against ``old`` (two revisions of one edition): parts in order, an
+    annex added compared with nothing, an annex removed with nothing after it."""
     parts = []
     for index, part in enumerate(new.parts):
-        before = old.parts[index] if index < len(old.parts) else Part(part.kind, (), (), part.pos, part.lang)
-        names = _section_names(part)
-        paragraphs = compare_paragraphs(list(iter_paragraphs(before.children)),
-                                        list(iter_paragraphs(part.children)), names)
-        notes = compare_notes(before.notes, part.notes)
-        old_refs, new_refs = _references(before), _references(part)
-        references = [(label, old_refs[label], text) for label, text in sorted(new_refs.items())
-                      if label in old_refs and old_refs[label] != text]
-        title = "" if part.kind == "body" else f"annex {part.number or ''}".strip()
-        parts.append(PartRedline(title, paragraphs, notes, references, compare_tables(before.tables, part.tables),
-                                 compare_figures(before.figures, part.figures)))
+        before = old.parts[index] if index < len(old.parts) else dataclasses.replace(part, children=(), notes=())
+        title = "" if part.kind == "body" else part.designation or f"annex {part.number or ''}".strip()
+        parts.append(compare_part(before, part, title, part))
+        parts[-1].added = index >= len(old.parts)
+    for gone in old.parts[len(new.parts):]:
+        parts.append(compare_part(gone, dataclasses.replace(gone, children=(), notes=()),
+                                  gone.designation or "", None))
     return Redline(new.name, new.meta.lang, new.meta.symbol, parts)
 
 
-def render_words(words: list[tuple[str, Token]]) -> Markup:
-    """Words with ``<ins>`` and ``<del>`` runs; note calls as superscripts."""
-    out: list[str] = []
+class Marks:
+    """One part's redline by node of the new revision, for the writers that write the changes in
+    place (``writers.redline_html``, ``writers.redline_docx``)."""
+
+    def __init__(self, redline: PartRedline) -> None:
+        self.paragraphs: dict[int, Change] = {}
+        """id of a new paragraph of the part → its change."""
+        self.items: dict[int, ItemChange] = {}
+        """id of a new sub-paragraph, quote or list item (its tuple of blocks) → its change."""
+        self.notes: dict[int, Change] = {}
+        """id of a new note → its change."""
+        self.removed_notes: dict[str, Change] = {}
+        """Label of a note the new revision dropped → its change (its struck call carries its text)."""
+        self.text: dict[int, list[tuple[str, Token]]] = {}
+        """id of a paragraph (of a note or an item) → the words written instead of its text."""
+        self.before: dict[int, list] = {}
+        """id of a new node → what the old revision had just before it and the new one lost."""
+        self.after: dict[int, list] = {}
+        """id of the last new node of a run → what was lost after it."""
+        self.tables: dict[int, Change] = {}
+        self.cells: dict[int, list[tuple[str, Token]]] = {}
+        """id of a new table cell → its words against the old cell."""
+        self.rows: dict[int, str] = {}
+        """id of a new table row → ``added`` or ``changed``."""
+        self.captions: dict[int, list[tuple[str, Token]]] = {}
+        """id of a new table → its title's words, where they changed."""
+        self.references = {label: old for label, old, _ in redline.references}
+        """Label → what a reference to it printed in the old revision, where that changed."""
+
+        self.part_added = redline.added
+        """The whole part is new (its title is inserted too)."""
+        self.headings: dict[int, Change] = {}
+        """id of a new section → its heading's change."""
+        self._place(redline.paragraphs)
+        self._place(redline.notes)
+        self._place(redline.headings)
+        self.headings = {id(c.new_node): c for c in redline.headings if c.new_node is not None}
+        for change in redline.paragraphs:
+            if change.new_node is not None:
+                self.paragraphs[id(change.new_node)] = change
+            self._items(change)
+        for change in redline.notes:
+            if change.new_node is not None:
+                self.notes[id(change.new_node)] = change
+                if change.kind != "same":
+                    self._own_text(change.new_node.blocks, change.words)
+            elif change.old_node is not None:
+                self.removed_notes[change.old_node.label] = change
+            self._items(change)
+        for change in redline.tables:
+            if change.new_node is not None and change.kind != "same":
+                self._table(change)
+
+    def _place(self, changes: list) -> None:
+        """Each removed thing goes before the next thing of the new revision, or after the last."""
+        pending, last = [], None
+        for change in changes:
+            if change.new_node is None:
+                pending.append(change)
+                continue
+            if pending:
+                self.before.setdefault(id(change.new_node), []).extend(pending)
+                pending = []
+            last = change.new_node
+        if pending and last is not None:
+            self.after.setdefault(id(last), []).extend(pending)
+
+    def _own_text(self, blocks: tuple, words: list[tuple[str, Token]]) -> None:
+        """A note's or an item's own words stand in place of its first paragraph's text (its later
+        paragraphs' words are among them)."""
+        paragraphs = [block for block in blocks if isinstance(block, Paragraph)]
+        for index, paragraph in enumerate(paragraphs):
+            self.text[id(paragraph)] = words if index == 0 else []
+
+    def _items(self, change: Change) -> None:
+        self._place(change.items)
+        for item in change.items:
+            if item.new_node is None:
+                continue
+            self.items[id(item.new_node)] = item
+            if item.kind != "same":
+                blocks = item.new_node if isinstance(item.new_node, tuple) else item.new_node.blocks
+                self._own_text(blocks, item.words)
+
+    def _table(self, change: Change) -> None:
+        old, new = change.old_node, change.new_node
+        self.tables[id(new)] = change
+        if any(op != "=" for op, _ in change.words) and new.caption:
+            self.captions[id(new)] = change.words
+        for old_rows, new_rows in ((old.head if old else (), new.head), (old.body if old else (), new.body)):
+            pending, last = [], None
+            for kind, before, after in pair_rows(old_rows, new_rows):
+                if after is None:
+                    pending.append(before)
+                    continue
+                if pending:
+                    self.before.setdefault(id(after), []).extend(pending)
+                    pending = []
+                last = after
+                if kind == "same":
+                    continue
+                self.rows[id(after)] = kind
+                for column, cell in enumerate(after.cells):
+                    was = before.cells[column] if before is not None and column < len(before.cells) else None
+                    words = word_diff(tokens(was.inlines) if was else [], tokens(cell.inlines))
+                    if any(op != "=" for op, _ in words):
+                        self.cells[id(cell)] = words
+            if pending and last is not None:
+                self.after.setdefault(id(last), []).extend(pending)
+
+
+def _plain_token(token: Token, op: str) -> Markup:
+    return Markup("<sup>{}</sup>").format(token.shown) if token.call else escape(token.shown)
+
+
+def render_words(words: list[tuple[str, Token]], write_token=_plain_token) -> Markup:
+    """Words with ``<ins>`` and ``<del>`` runs; ``write_token(token, op)`` writes each word (by default
+    note calls as superscripts, the rest as text; the in-place redline writes calls and references
+    as its writer does)."""
+    out: list[Markup] = []
     run_op, run = "=", []
 
     def flush():
         if not run:
             return
-        text = Markup(" ").join(Markup("<sup>{}</sup>").format(t.shown) if t.call else escape(t.shown) for t in run)
-        if run_op == "+":
-            out.append(Markup("<ins>{}</ins>").format(text))
-        elif run_op == "-":
-            out.append(Markup("<del>{}</del>").format(text))
-        else:
-            out.append(text)
+        text = Markup("").join((Markup("") if index == 0 or t.glued else Markup(" ")) + write_token(t, run_op)
+                               for index, t in enumerate(run))
+        if out and not run[0].glued:
+            out.append(Markup(" "))
+        tag = {"+": "ins", "-": "del"}.get(run_op)
+        out.append(Markup("<{0}>{1}</{0}>").format(Markup(tag), text) if tag else text)
 
     for op, token in words:
         if op != run_op:
@@ -533,4 +757,4 @@ def render_words(words: list[tuple[str, Token]]) -> Markup:
             run_op, run = op, []
         run.append(token)
     flush()
-    return Markup(" ").join(out)
+    return Markup("").join(out)

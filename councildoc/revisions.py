@@ -4,24 +4,31 @@ Each revision's ``source/`` (and the project's ``languages/``) is taken from git
 into a scratch folder — the working tree when REV_B is not given — read,
 numbered and resolved as any build does, and every edition present in both is
 compared (see ``redline.py``). The redlines go to
-``output/redline/<document>/<lang>/<document>.redline.html`` and ``.pdf``.
+``output/redline/<document>/<lang>/<document>.redline.html``, ``.pdf`` and ``.docx`` (with
+tracked changes).
 """
 
 from __future__ import annotations
 
+import datetime
 import os
 import subprocess
 import tempfile
 from pathlib import Path
 
+from markupsafe import Markup
+
 from .diagnostics import Diagnostic, SourcePos, error, has_errors
 from .languages import Catalogue
 from .model import Document
 from .pipeline import Project, load_edition, load_info, unsafe_paths, write_atomically
+from .redline import Marks as redline_marks
 from .redline import Redline, compare, render_words
 from .safety import MAX_FILE_BYTES, control_character, is_inside
-from .writers.html import make_environment
-from .writers.pdf import html_to_pdf
+from .writers.html import STYLESHEET, make_environment, page_context
+from .writers.pdf import PRINT_STYLESHEET, html_to_pdf
+from .writers.redline_docx import write_redline_docx
+from .writers.redline_html import writer_for
 
 TEMPLATE = "redline.html.j2"
 SOURCE_FOLDERS = ("source", "languages")
@@ -110,41 +117,63 @@ def load_all(project: Project) -> tuple[dict[tuple[str, str], Document], list[Di
     return documents, diagnostics
 
 
-def redline_page(redline: Redline, old_rev: str, new_rev: str, project: Project) -> str:
+REDLINE_STYLESHEET = "redline.css"
+
+
+def summary_context(redline: Redline) -> list[dict]:
+    """The changes of each part, listed by paragraph, for the summary after the document."""
     parts = []
     for part in redline.parts:
-        for change in part.paragraphs + part.notes + part.tables + part.figures:
+        for change in part.paragraphs + part.notes + part.tables + part.figures + part.headings:
             change.html = render_words(change.words)
+        heading_changes = [c for c in part.headings if c.kind != "same" or c.old_number != c.new_number]
         paragraph_changes = [c for c in part.paragraphs if c.kind != "same"]
         note_changes = [c for c in part.notes if c.kind != "same"]
         renumbered = [c for c in part.paragraphs + part.notes if c.renumbered]
         table_changes = [c for c in part.tables if c.kind != "same"]
         figure_changes = [c for c in part.figures if c.kind != "same"]
         parts.append({
-            "changes": bool(paragraph_changes or note_changes or renumbered or part.references
-                            or table_changes or figure_changes),
-            "table_changes": table_changes,
+            "changes": bool(paragraph_changes or note_changes or renumbered or part.references or table_changes
+                            or figure_changes or heading_changes),
+            "heading_changes": heading_changes,
             "figure_changes": figure_changes,
+            "title": part.title,
             "paragraph_changes": paragraph_changes,
             "note_changes": note_changes,
-            "title": part.title,
-            "paragraphs": part.paragraphs,
-            "notes": part.notes,
-            "references": part.references,
+            "table_changes": table_changes,
+            "references": [{"label": label, "old": old, "new": new, "holders": part.holders.get(label, [])}
+                           for label, old, new in part.references],
             "renumbered_paragraphs": [c for c in part.paragraphs if c.renumbered],
             "renumbered_notes": [c for c in part.notes if c.renumbered],
         })
-    return make_environment(project.templates_dir).get_template(TEMPLATE).render(
-        lang=redline.lang, symbol=redline.symbol, old_rev=old_rev, new_rev=new_rev,
-        counts=redline.counts(), parts=parts)
+    return parts
 
 
-def diff(project: Project, old_rev: str, new_rev: str | None, *, documents: list[str] | None = None,
-         langs: list[str] | None = None) -> tuple[list[Redline], list[Path], list[Diagnostic]]:
-    """Redlines of the chosen editions between two revisions (``None``: the working tree).
+def redline_page(redline: Redline, document: Document, old_rev: str, new_rev: str | None, project: Project,
+                 *, for_print: bool = False) -> str:
+    """The new revision in its council layout with its changes in place, then the summary."""
+    words = document.language
+    stylesheet = (project.styles_dir / (PRINT_STYLESHEET if for_print else STYLESHEET)).read_text(encoding="utf-8")
+    marks = {id(part.part): redline_marks(part) for part in redline.parts if part.part is not None}
+    context = page_context(document, stylesheet, for_print=for_print, writer=writer_for(marks))
+    context.update(
+        redline_stylesheet=Markup((project.styles_dir / REDLINE_STYLESHEET).read_text(encoding="utf-8")),
+        old_rev=old_rev, new_rev=new_rev if new_rev is not None else words.redline_working_tree,
+        counts=redline.counts(), summary=summary_context(redline),
+        row_names={"paragraphs": words.redline_paragraphs, "notes": words.redline_notes,
+                   "tables": words.redline_table_count, "items": words.redline_items, "cells": words.redline_cells,
+                   "figures": words.redline_figures},
+    )
+    return make_environment(project.templates_dir).get_template(TEMPLATE).render(context)
 
-    Every edition present in both is compared; a redline is written for those that changed.
-    """
+
+Editions = dict[tuple[str, str], Document]
+
+
+def load_revisions(project: Project, old_rev: str, new_rev: str | None
+                   ) -> tuple[Editions | None, Editions | None, list[Diagnostic]]:
+    """Every edition of two revisions (``None``: the working tree), read, numbered and resolved;
+    ``None, None`` and the error when git cannot give one."""
     where = SourcePos("source", 1, 1)
     with tempfile.TemporaryDirectory(prefix="councildoc-diff-") as scratch:
         loaded = {}
@@ -156,11 +185,40 @@ def diff(project: Project, old_rev: str, new_rev: str | None, *, documents: list
             try:
                 export_revision(project.root, revision, target)
             except (RevisionError, OSError) as exc:
-                return [], [], [error(where, f"cannot read revision '{revision}': {exc}")]
+                return None, None, [error(where, f"cannot read revision '{revision}': {exc}")]
             loaded[name] = load_all(Project(target))
     (old_docs, old_problems), (new_docs, new_problems) = loaded["old"], loaded["new"]
-    diagnostics = [*old_problems, *new_problems]
+    return old_docs, new_docs, [*old_problems, *new_problems]
+
+
+def revision_author(root: Path, revision: str | None) -> tuple[str, str]:
+    """Who made ``revision`` and when (ISO 8601, UTC), for the tracked changes: the commit's author
+    and date, or for the working tree the user's git name and today."""
+    if revision is not None:
+        name, _, stamp = _git(root, "log", "-1", "--format=%an%x00%aI", "--end-of-options", revision, "--"
+                              ).decode("utf-8", errors="replace").strip().partition("\0")
+        when = datetime.datetime.fromisoformat(stamp)
+    else:
+        try:
+            name = _git(root, "config", "user.name").decode("utf-8", errors="replace").strip()
+        except RevisionError:
+            name = ""
+        when = datetime.datetime.now(datetime.UTC)
+    return name or "councildoc", when.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def diff(project: Project, old_rev: str, new_rev: str | None, *, documents: list[str] | None = None,
+         langs: list[str] | None = None) -> tuple[list[Redline], list[Path], list[Diagnostic]]:
+    """Redlines of the chosen editions between two revisions (``None``: the working tree).
+
+    Every edition present in both is compared; a redline is written for those that changed.
+    """
+    where = SourcePos("source", 1, 1)
+    old_docs, new_docs, diagnostics = load_revisions(project, old_rev, new_rev)
+    if old_docs is None:
+        return [], [], diagnostics
     redlines, written = [], []
+    author: tuple[str, str] | None = None
     for key in sorted(set(old_docs) & set(new_docs)):
         if (documents is not None and key[0] not in documents) or (langs is not None and key[1] not in langs):
             continue
@@ -168,13 +226,25 @@ def diff(project: Project, old_rev: str, new_rev: str | None, *, documents: list
         redlines.append(redline)
         if not redline.changed:
             continue
-        page = redline_page(redline, old_rev, new_rev or "working tree", project)
+        page = redline_page(redline, new_docs[key], old_rev, new_rev, project)
         folder = project.output_dir / "redline" / key[0] / key[1]
         write_atomically(folder / f"{key[0]}.redline.html", page)
         written.append(folder / f"{key[0]}.redline.html")
-        pdf, problems = html_to_pdf(page, project.styles_dir, SourcePos(new_docs[key].path, 1, 1))
+        print_page = redline_page(redline, new_docs[key], old_rev, new_rev, project, for_print=True)
+        pdf, problems = html_to_pdf(print_page, project.styles_dir, SourcePos(new_docs[key].path, 1, 1))
         diagnostics += problems
         if pdf is not None:
             write_atomically(folder / f"{key[0]}.redline.pdf", pdf)
             written.append(folder / f"{key[0]}.redline.pdf")
+        if author is None:
+            try:
+                author = revision_author(project.root, new_rev)
+            except RevisionError as exc:
+                diagnostics.append(error(where, f"cannot read who made revision '{new_rev}': {exc}"))
+                author = ("councildoc", datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
+        docx, problems = write_redline_docx(new_docs[key], redline, project.styles_dir, *author)
+        diagnostics += problems
+        if docx is not None:
+            write_atomically(folder / f"{key[0]}.redline.docx", docx)
+            written.append(folder / f"{key[0]}.redline.docx")
     return redlines, written, diagnostics

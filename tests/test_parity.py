@@ -95,7 +95,9 @@ def test_an_extra_paragraph_and_a_changed_reference(project, capsys):
     lines = [line for line in err.splitlines() if ": error: " in line]
     assert lines == [
         "source/doc/fr.md:12:1: error: paragraph 2 refers to sec:two; the en edition (source/doc/en.md:12:1): note:a",
-        "source/doc/fr.md:22:1: error: paragraph 5 has no counterpart in the en edition (near source/doc/en.md:20:1)",
+        "source/doc/fr.md:22:1: error: paragraph 5 has no counterpart in the en edition (near source/doc/en.md:20:1) "
+        "(a guess: it may be paragraph 4 or paragraph 5; they call the same notes and references, and their "
+        "numbers and lengths do not tell which one is extra)",
     ]
 
 
@@ -114,3 +116,58 @@ def test_side_by_side_view_aligns_editions_and_marks_gaps(project):
     assert len(notes) == 2
     ids = page.xpath("//@id")
     assert len(ids) == len(set(ids)), "each edition's ids are prefixed"
+
+
+LONG_EN = """---
+lang: en
+title: Test
+---
+
+# One {#sec:one}
+
+In 1951, the Organization was founded in Brussels by sixteen States.
+
+The Council adopted Resolution No. 1150 on 7 June 2007, with the strategy annexed to it, after a long
+debate in which many delegations took part and several amendments were considered and rejected.
+
+Short one.
+
+The budget for 2009 rose by 3 per cent.
+"""
+
+LONG_ES = """---
+lang: es
+title: Prueba
+---
+
+# Uno {#sec:one}
+
+En 1951, la Organización se fundó en Bruselas por dieciséis Estados.
+
+El Consejo aprobó la Resolución N.º 1150 el 7 de junio de 2007, con la estrategia anexa, tras un largo
+debate en el que participaron muchas delegaciones y se examinaron y rechazaron varias enmiendas.
+
+{inserted}
+
+Uno corto.
+
+El presupuesto para 2009 aumentó un 3 por ciento.
+"""
+
+
+def test_an_inserted_paragraph_is_blamed_not_the_one_after_it(project, capsys):
+    """Paragraphs that call nothing are told apart by the numbers they write and their lengths."""
+    inserted = ("Un párrafo añadido en la traducción, que el original no tiene, de una longitud parecida a la "
+                "de los demás y sin cifras.")
+    add_document(project, "doc", {"en": LONG_EN, "es": LONG_ES.replace("{inserted}", inserted)}, META)
+    assert main(["check", "--project", str(project)]) == 1
+    lines = [line for line in capsys.readouterr().err.splitlines() if ": error: " in line]
+    assert lines == ["source/doc/es.md:13:1: error: paragraph 3 has no counterpart in the en edition "
+                     "(near source/doc/en.md:13:1)"]
+
+
+def test_an_inserted_paragraph_like_its_neighbour_is_named_as_a_guess(project, capsys):
+    add_document(project, "doc", {"en": LONG_EN, "es": LONG_ES.replace("{inserted}", "Otro corto.")}, META)
+    assert main(["check", "--project", str(project)]) == 1
+    lines = [line for line in capsys.readouterr().err.splitlines() if ": error: " in line]
+    assert len(lines) == 1 and "(a guess: it may be paragraph 3 or paragraph 4;" in lines[0], lines

@@ -323,8 +323,7 @@ class _AstBuilder(Visitor):
         blocks += self.blocks(body.children, _Place(body, top=True))
         for index, part in enumerate(self.document.annexes, start=1):
             blocks.append(_section_mark(index))
-            head = [_div([_styled("Annex Heading", [_str(part.designation or "")])],
-                         lang=self.document.meta.lang)]
+            head = [_div([_styled("Annex Heading", self.annex_designation(part))], lang=self.document.meta.lang)]
             if part.title:
                 head.append(_styled("Annex Title", self.inlines(part.title, _Place(part))))
             content = head + self.blocks(part.children, _Place(part, top=True))
@@ -334,6 +333,11 @@ class _AstBuilder(Visitor):
             "meta": {"lang": {"t": "MetaString", "c": self.document.meta.lang}},
             "blocks": blocks,
         }
+
+
+    def annex_designation(self, part: Part) -> list:
+        """What heads an annex: ``Anexo``, ``Annex II``."""
+        return [_str(part.designation or "")]
 
 
 def _section_mark(index: int) -> dict:
@@ -592,8 +596,10 @@ def svg_to_png(data: bytes, width: int, height: int) -> bytes:
         pdf.close()
 
 
-def write_docx(document: Document, styles_dir: Path) -> tuple[bytes | None, list[Diagnostic]]:
-    """The DOCX of one edition, or the diagnostic that stopped it."""
+def write_docx(document: Document, styles_dir: Path, *, ast: dict | None = None
+               ) -> tuple[bytes | None, list[Diagnostic]]:
+    """The DOCX of one edition, or the diagnostic that stopped it; ``ast`` is the edition's Pandoc AST
+    when it is not :func:`to_pandoc`'s (the redline's, with tracked changes)."""
     where = SourcePos(document.path, 1, 1)
     import json
 
@@ -603,7 +609,7 @@ def write_docx(document: Document, styles_dir: Path) -> tuple[bytes | None, list
         try:
             reference.write_bytes(build_reference(styles_dir))
             pypandoc.convert_text(
-                json.dumps(to_pandoc(document)), "docx", format="json", outputfile=str(output),
+                json.dumps(ast or to_pandoc(document)), "docx", format="json", outputfile=str(output),
                 extra_args=["--sandbox", f"--reference-doc={reference}"],
             )
             council = frozenset(style.get(f"{{{W}}}styleId") for style in etree.fromstring(

@@ -8,6 +8,7 @@ from escaped pieces goes into the page unescaped.
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -367,12 +368,14 @@ def edition_links(document: Document, editions: tuple[str, ...], published: tupl
 def page_context(
     document: Document, stylesheet: str, *, for_print: bool = False, relaxed: frozenset[str] = frozenset(),
     editions: tuple[str, ...] = (), published: tuple[str, ...] = (),
+    writer: Callable[[HtmlContext], HtmlWriter] = HtmlWriter,
 ) -> dict:
-    """Everything the page template shows, already rendered or plain."""
+    """Everything the page template shows, already rendered or plain; ``writer`` makes each part's
+    writer (the in-place redline's writes its changes, see ``writers.redline_html``)."""
     meta = document.meta
     language = document.language
     body = document.body
-    body_writer = HtmlWriter(HtmlContext(body, language, for_print, relaxed))
+    body_writer = writer(HtmlContext(body, language, for_print, relaxed))
     title_note = None
     if meta.title_note:
         note = next(n for n in body.notes if n.label == meta.title_note)
@@ -383,16 +386,16 @@ def page_context(
         }
     parts = []
     for part in document.parts:
-        writer = HtmlWriter(HtmlContext(part, part.language, for_print, relaxed))
+        part_writer = writer(HtmlContext(part, part.language, for_print, relaxed))
         parts.append({
             "kind": part.kind,
             "anchor": part.anchor or "body",
             "lang": part.lang if part.lang != meta.lang else None,
             "designation": part.designation,
-            "title": writer.inlines(part.title) if part.title else None,
-            "content": writer.children(part.children),
-            "notes": writer.notes(part) if part.notes and not for_print else None,
-            "entries": entries_by_heading(part, writer) if part.kind == "annex" and not for_print else [],
+            "title": part_writer.inlines(part.title) if part.title else None,
+            "content": part_writer.children(part.children),
+            "notes": part_writer.notes(part) if part.notes and not for_print else None,
+            "entries": entries_by_heading(part, part_writer) if part.kind == "annex" and not for_print else [],
             "page_name": f"annex{len(parts)}" if part.kind == "annex" else "body",
         })
     return {

@@ -1,0 +1,365 @@
+"""WRITING A DOCX WITH TRACKED CHANGES: the new revision as the DOCX writer writes it, each change a
+Word revision (``w:ins``, ``w:del``) with the author and date of the revision, so that a reviewer
+accepts or rejects it in Word or LibreOffice (the UN editorial directive asks for changes to a
+revised text to be shown with Word's track changes).
+
+Pandoc writes a ``Span`` of class ``insertion`` or ``deletion`` with ``author`` and ``date`` as a
+tracked run; what Pandoc cannot track is marked afterwards (:func:`track_marks`): the paragraph mark
+of a paragraph inserted or deleted whole (so that rejecting or accepting leaves no empty
+paragraph), the runs such a paragraph holds outside the spans (the tab after a number), and a
+table row inserted or deleted whole.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import replace
+from pathlib import Path
+
+from lxml import etree
+
+from ..diagnostics import Diagnostic
+from ..model import (
+    CrossRef,
+    Document,
+    ListBlock,
+    Note,
+    Paragraph,
+    Quote,
+    Section,
+    SubParagraph,
+    Table,
+    TableCell,
+    TableRow,
+)
+from ..redline import ItemChange, Marks, Redline, Token, tokens
+from .docx import NS, TAB, W, _AstBuilder, _attr, _Place, _str, _styled, _zip, write_docx
+
+Words = list[tuple[str, Token]]
+
+
+class RedlineAstBuilder(_AstBuilder):
+    """The new revision's Pandoc AST with the redline's changes as tracked insertions and deletions."""
+
+    def __init__(self, document: Document, redline: Redline, author: str, date: str) -> None:
+        super().__init__(document)
+        self.marks = {id(part.part): Marks(part) for part in redline.parts if part.part is not None}
+        self.author, self.date = author, date
+        self.caption: tuple[tuple, Words] | None = None
+        """The title of the table being written and its words, where they changed."""
+
+    def annex_designation(self, part) -> list:
+        """An annex the old revision did not have: its designation inserted too."""
+        marks = self.marks.get(id(part))
+        written = super().annex_designation(part)
+        return self.tracked("+", written) if marks is not None and marks.part_added else written
+
+    def _marks(self, place: _Place) -> Marks | None:
+        return self.marks.get(id(place.part))
+
+    def tracked(self, op: str, inlines: list) -> dict | list:
+        if op == "=" or not inlines:
+            return inlines
+        kind = "insertion" if op == "+" else "deletion"
+        return [{"t": "Span", "c": [_attr(classes=[kind], author=self.author, date=self.date), inlines]}]
+
+    def words(self, words: Words, place: _Place) -> list:
+        """The words, runs of inserted and deleted ones tracked; the space before a changed run is
+        part of the change, so that accepting or rejecting leaves single spaces."""
+        out: list = []
+        written = {"old": False, "new": False}  # whether each revision's text has a word yet
+        for op, run in itertools.groupby(words, key=lambda pair: pair[0]):
+            sides = {"=": ("old", "new"), "+": ("new",), "-": ("old",)}[op]
+            inlines: list = []
+            for _, token in run:
+                if any(written[side] for side in sides) and not token.glued:
+                    if op == "=" and written["old"] != written["new"]:  # a run deleted (inserted) at the start
+                        inlines += self.tracked("-" if written["old"] else "+", [{"t": "Space"}])
+                    else:
+                        inlines.append({"t": "Space"})
+                inlines.append(self.token(token, op, place))
+                written.update(dict.fromkeys(sides, True))
+            if op == "=":
+                out += inlines
+            else:
+                out += self.tracked(op, inlines)
+        return out
+
+    def token(self, token: Token, op: str, place: _Place) -> dict:
+        if token.node is None:
+            written = _str(token.shown) if "code" not in token.styles else {"t": "Code", "c": [_attr(), token.shown]}
+            for style in reversed(token.styles):
+                if style != "code":
+                    written = {"t": "Emph" if style == "emphasis" else "Strong", "c": [written]}
+            return written
+        if op != "-":
+            return self.visit(token.node, place)
+        marks = self._marks(place)
+        removed = marks.removed_notes.get(token.node.label) if marks and token.call and not token.node.letter else None
+        if removed is not None:  # the deleted call of a deleted note: the note goes with its call
+            return {"t": "Note", "c": self.blocks(removed.old_node.blocks, _Place(place.part, note=True))}
+        return {"t": "Superscript", "c": [_str(token.shown)]} if token.call else _str(token.shown)
+
+    def visit_CrossRef(self, node: CrossRef, place: _Place) -> dict:
+        written = super().visit_CrossRef(node, place)
+        marks = self._marks(place)
+        old = marks.references.get(node.label) if marks else None
+        if old is None or node.text is None or old == node.text:
+            return written
+        return {"t": "Span", "c": [_attr(), [*self.tracked("-", [_str(old)]), *self.tracked("+", [written])]]}
+
+    # -- what the new revision lost
+
+    def lost(self, node: object, place: _Place, before: bool = True) -> list:
+        marks = self._marks(place)
+        if marks is None:
+            return []
+        found = (marks.before if before else marks.after).get(id(node), [])
+        return [block for change in found for block in self.removed(change, place)]
+
+    def removed(self, change, place: _Place) -> list:
+        if isinstance(change, TableRow):
+            return []  # rows are written by visit_Table
+        deleted = self.words(change.words, place)
+        if isinstance(change, ItemChange):
+            if isinstance(change.old_node, SubParagraph):
+                style = place.style or "Sub-paragraph 1"
+                return [_styled(style, [*self.tracked("-", [_str(change.old_marker or ""), TAB]), *deleted])]
+            if isinstance(change.old_node, Quote):
+                return [{"t": "BlockQuote", "c": [{"t": "Para", "c": deleted}]}]
+            return [{"t": "Plain", "c": deleted}]
+        if isinstance(change.old_node, Section):
+            number = [_str(f"{change.old_number}. ")] if change.old_number else []
+            return [_styled("Unnumbered Paragraph", self.tracked("-", [*number, *deleted]))]
+        if isinstance(change.old_node, Note):
+            return []  # its call is deleted where it stood, the note with it
+        lead = self.tracked("-", [_str(f"{change.old_number}."), TAB]) if change.old_number is not None else []
+        style = "Numbered Paragraph" if change.old_number is not None else "Unnumbered Paragraph"
+        items = [block for item in change.items for block in self.removed(item, place.inside())]
+        return [_styled(style, [*lead, *deleted]), *items]
+
+    # -- headings
+
+    def visit_Section(self, node: Section, place: _Place) -> list:
+        marks = self._marks(place)
+        change = marks.headings.get(id(node)) if marks else None
+        written = super().visit_Section(node, place)
+        if change is not None and (change.kind != "same" or change.old_number != change.new_number):
+            heading = written[0]
+            title = self.words(change.words, place) if change.kind != "same" else self.inlines(node.title, place)
+            number: list = []
+            if node.number:
+                if change.kind == "added" or change.old_number != change.new_number:
+                    old = self.tracked("-", [_str(f"{change.old_number}. ")]) if change.old_number else []
+                    number = [*old, *self.tracked("+", [_str(f"{node.number}. ")])]
+                else:
+                    number = [_str(f"{node.number}. ")]
+            if heading["t"] == "Header":
+                heading["c"][2] = [*number, *title]
+            else:  # an annex's region heading: a styled div holding one paragraph
+                heading["c"][1][0]["c"] = [*number, *title]
+        return [*self.lost(node, place), *written]
+
+    # -- paragraphs, items, notes
+
+    def visit_Paragraph(self, node: Paragraph, place: _Place) -> list:
+        marks = self._marks(place)
+        words = marks.text.get(id(node)) if marks else None
+        if words is not None and not place.top:
+            text = [*place.lead, *self.words(words, place)]
+            written = _styled(place.style, text) if place.style else {"t": "Plain" if place.compact else "Para",
+                                                                     "c": text}
+            return [written, *self.blocks(node.attachments, place.inside())]
+        if not place.top:
+            return super().visit_Paragraph(node, place)
+        return [*self.lost(node, place), *self.house_paragraph(node, place), *self.lost(node, place, False)]
+
+    def house_paragraph(self, paragraph: Paragraph, place: _Place) -> list:
+        marks = self._marks(place)
+        change = marks.paragraphs.get(id(paragraph)) if marks else None
+        if change is None or (change.kind == "same" and not change.renumbered):
+            return super().house_paragraph(paragraph, place)
+        rewritten = change.kind == "added" or any(op != "=" for op, _ in change.words)
+        inlines: list = []
+        if paragraph.number is not None:
+            number = [_str(f"{paragraph.number}.")]
+            if change.kind == "added":
+                inlines += self.tracked("+", [*number, TAB])
+            else:
+                if change.renumbered:
+                    number = [*self.tracked("-", [_str(f"{change.old_number}.")]), *self.tracked("+", number)]
+                inlines += [*number, TAB]
+        if rewritten:
+            inlines += self.words(change.words, place)
+        else:
+            if paragraph.term is not None:
+                term = self.inlines(paragraph.term, place) + [_str(place.part.language.entry_separator)]
+                inlines.append({"t": "Span", "c": [_attr(custom_style="Entry Term"), term]})
+                inlines.append(_str(" "))
+            inlines += self.inlines(paragraph.inlines, place)
+        style = ("Annex Entry" if paragraph.term is not None else
+                 "Numbered Paragraph" if paragraph.number is not None else "Unnumbered Paragraph")
+        return [_styled(style, inlines), *self.blocks(paragraph.attachments, place.inside())]
+
+    def visit_SubParagraph(self, node: SubParagraph, place: _Place) -> list:
+        marks = self._marks(place)
+        item = marks.items.get(id(node)) if marks else None
+        if item is None or (item.kind == "same" and not item.renumbered):
+            written = super().visit_SubParagraph(node, place)
+        else:
+            marker = [_str(node.marker or "")]
+            if item.kind == "added":
+                lead = tuple(self.tracked("+", [*marker, TAB]))
+            elif item.renumbered:
+                lead = (*self.tracked("-", [_str(item.old_marker or "")]), *self.tracked("+", marker), TAB)
+            else:
+                lead = (*marker, TAB)
+            blocks = node.blocks
+            head = self.visit(blocks[0], replace(place, lead=lead)) if blocks and isinstance(blocks[0], Paragraph) \
+                else [_styled(place.style or "", list(lead))]
+            rest = blocks[1:] if blocks and isinstance(blocks[0], Paragraph) else blocks
+            written = [*head, *self.blocks(rest, replace(place, style=f"{place.style} Continued"))]
+        return [*self.lost(node, place), *written, *self.lost(node, place, False)]
+
+    def visit_ListBlock(self, node: ListBlock, place: _Place) -> list:
+        inner = place.inside(compact=True)
+        items = []
+        for item in node.items:
+            items += [[block] for block in self.lost(item, inner)]
+            items.append(self.blocks(item, inner))
+            items += [[block] for block in self.lost(item, inner, False)]
+        return [{"t": "BulletList", "c": items}]
+
+    def visit_Quote(self, node: Quote, place: _Place) -> list:
+        return [*self.lost(node, place), *super().visit_Quote(node, place), *self.lost(node, place, False)]
+
+    # -- tables
+
+    def inlines(self, inlines: tuple, place: _Place) -> list:
+        marks = self._marks(place)
+        if marks is not None and marks.part_added and inlines and inlines is place.part.title:
+            return self.tracked("+", super().inlines(inlines, place))
+        if self.caption is not None and inlines and inlines is self.caption[0]:
+            return self.words(self.caption[1], place)
+        return super().inlines(inlines, place)
+
+    def visit_Table(self, node: Table, place: _Place) -> list:
+        marks = self._marks(place)
+        words = marks.captions.get(id(node)) if marks else None
+        self.caption = (node.caption, words) if words is not None else None
+        written = super().visit_Table(node, place)
+        self.caption = None
+        if marks is None:
+            return written
+        table = next(block for block in written if block.get("t") == "Table")
+        cells = place.inside()
+        for section, rows in ((table["c"][3], node.head), (table["c"][4][0], node.body)):
+            pandoc_rows = section[1] if section is table["c"][3] else section[3]
+            out = []
+            for row, pandoc_row in zip(rows, pandoc_rows, strict=True):
+                out += [self.removed_row(gone, cells) for gone in marks.before.get(id(row), [])]
+                out.append(pandoc_row)
+                out += [self.removed_row(gone, cells) for gone in marks.after.get(id(row), [])]
+            pandoc_rows[:] = out
+        return written
+
+    def removed_row(self, row: TableRow, place: _Place) -> list:
+        return [_attr(), [[_attr(), {"t": "AlignDefault"}, 1, 1, [{"t": "Plain", "c": self.words(
+            [("-", t) for t in tokens(cell.inlines)], place)}]] for cell in row.cells]]
+
+    def visit_TableCell(self, node: TableCell, place: _Place) -> list:
+        marks = self._marks(place)
+        words = marks.cells.get(id(node)) if marks else None
+        if words is None:
+            return super().visit_TableCell(node, place)
+        return [_attr(), {"t": "AlignDefault"}, 1, 1, [{"t": "Plain", "c": self.words(words, place)}]]
+
+
+# --------------------------------------------------------------------------
+# What Pandoc cannot track
+
+_P, _R, _TR = f"{{{W}}}p", f"{{{W}}}r", f"{{{W}}}tr"
+_INS, _DEL = f"{{{W}}}ins", f"{{{W}}}del"
+
+
+def _tracked_by(run) -> str | None:
+    for ancestor in run.iterancestors():
+        if ancestor.tag in (_INS, _DEL):
+            return ancestor.tag
+        if ancestor.tag == _P:
+            return None
+    return None
+
+
+def _revision(tag: str, author: str, date: str, ids: itertools.count):
+    element = etree.Element(tag)
+    element.set(f"{{{W}}}id", str(next(ids)))
+    element.set(f"{{{W}}}author", author)
+    element.set(f"{{{W}}}date", date)
+    return element
+
+
+def _whole(element) -> str | None:
+    """``w:ins`` or ``w:del`` when every run with text in ``element`` is inserted, or deleted."""
+    runs = [r for r in element.iter(_R) if r.find("w:t", NS) is not None or r.find("w:delText", NS) is not None]
+    kinds = {_tracked_by(r) for r in runs}
+    return kinds.pop() if runs and len(kinds) == 1 and None not in kinds else None
+
+
+def track_marks(xml: bytes, author: str, date: str, first_id: int = 1) -> bytes:
+    """Paragraphs and table rows inserted or deleted whole get their mark tracked, and their
+    untracked runs (a tab, a note's reference) go into the same revision; every revision gets an id
+    of its own."""
+    root = etree.fromstring(xml)
+    ids = itertools.count(first_id)
+    for row in root.iter(_TR):
+        kind = _whole(row)
+        if kind is None:
+            continue
+        properties = row.find("w:trPr", NS)
+        if properties is None:
+            properties = etree.SubElement(row, f"{{{W}}}trPr")
+            row.insert(0, properties)
+        properties.append(_revision(kind, author, date, ids))
+    for paragraph in list(root.iter(_P)):
+        kind = _whole(paragraph)
+        if kind is None:
+            continue
+        for run in list(paragraph.iter(_R)):
+            if _tracked_by(run) is None and run.getparent().tag != f"{{{W}}}rPr":
+                wrapper = _revision(kind, author, date, ids)
+                run.addprevious(wrapper)
+                wrapper.append(run)
+                if kind == _DEL:
+                    for text in run.findall("w:t", NS):
+                        text.tag = f"{{{W}}}delText"
+        properties = paragraph.find("w:pPr", NS)
+        if properties is None:
+            properties = etree.Element(f"{{{W}}}pPr")
+            paragraph.insert(0, properties)
+        run_properties = properties.find("w:rPr", NS)
+        if run_properties is None:
+            run_properties = etree.SubElement(properties, f"{{{W}}}rPr")
+        run_properties.insert(0, _revision(kind, author, date, ids))
+    numbered = itertools.count(first_id)
+    for element in root.iter(_INS, _DEL):
+        element.set(f"{{{W}}}id", str(next(numbered)))
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def write_redline_docx(document: Document, redline: Redline, styles_dir: Path, author: str,
+                       date: str) -> tuple[bytes | None, list[Diagnostic]]:
+    """The new revision's DOCX with the redline's changes tracked, by ``author`` on ``date`` (ISO 8601)."""
+    import io
+    import zipfile
+
+    ast = RedlineAstBuilder(document, redline, author, date).ast()
+    docx, problems = write_docx(document, styles_dir, ast=ast)
+    if docx is None:
+        return None, problems
+    source = zipfile.ZipFile(io.BytesIO(docx))
+    parts = {name: source.read(name) for name in source.namelist()}
+    for first_id, name in ((1, "word/document.xml"), (1_000_000, "word/footnotes.xml")):
+        if name in parts:  # revision ids are unique in the whole package
+            parts[name] = track_marks(parts[name], author, date, first_id)
+    return _zip(parts), problems
