@@ -2,14 +2,19 @@
 
 YAML is composed by the safety module's loader (no aliases, bounded depth) and each value is
 checked here: unknown or repeated keys, values that are not text, languages without data.
+
+Every key is declared once (:data:`DOCUMENT`, :data:`EDITION`): what it means, whether it is required
+and what its value must be (a :class:`Value`: type, pattern, bounds). The build checks values with
+those declarations, and ``councildoc.schemas`` makes the JSON Schemas for editors from the same ones.
 """
 
 from __future__ import annotations
 
 import datetime
 import difflib
+import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import yaml
@@ -19,23 +24,6 @@ from ..diagnostics import Diagnostic, SourcePos, error
 from ..model import Inline, Metadata
 from ..read import SourceText
 from ..safety import MAX_YAML_CHARS, StrictLoader, control_character, describe
-
-EDITION_FIELDS = {
-    "lang": "the edition's language",
-    "title": "the document title",
-    "subtitle": "the subtitle",
-    "session-title": "the session line",
-    "title-note": "a note hanging on the title",
-}
-DOCUMENT_FIELDS = {
-    "symbol": "the document symbol",
-    "date": "the date of issue (YYYY-MM-DD)",
-    "session": "the session number",
-    "original-language": "the language of the original",
-}
-REQUIRED_EDITION_FIELDS = ("lang", "title")
-TITLE_NOTE_LABEL = "title"
-"""The label of the note hanging on the title (``@note:title``)."""
 
 
 @dataclass
@@ -47,8 +35,139 @@ class Field:
     tag: str
 
 
+_BLOCK_START = re.compile(r"(?:^\s*|\n {0,3})(?:[-+*>#]|\d+[.)])(?:\s|$)")
+"""A line that Markdown reads as a list item, quote or heading (Pandoc drops the marker): the first
+line after any blank space, or any other line indented less than four spaces."""
+
+
+@dataclass(frozen=True)
+class Value:
+    """What a metadata value must be, declared once: the JSON Schema of the value is made from it
+    (:meth:`schema`, for editors) and the build checks a value with it (:meth:`violation`).
+
+    The patterns are searched, as JSON Schema does (anchor them with ``^…$`` to match the whole value).
+    """
+
+    type: str
+    """``string`` or ``integer``."""
+    pattern: re.Pattern[str] | None = None
+    not_pattern: re.Pattern[str] | None = None
+    """What the value may not contain."""
+    format: str | None = None
+    """``date``: a day of the calendar."""
+    minimum: int | None = None
+    maximum: int | None = None
+    examples: tuple[str | int, ...] = ()
+
+    def schema(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"type": self.type}
+        if self.format:
+            out["format"] = self.format
+        if self.pattern:
+            out["pattern"] = self.pattern.pattern
+        if self.not_pattern:
+            out["not"] = {"pattern": self.not_pattern.pattern}
+        if self.minimum is not None:
+            out["minimum"] = self.minimum
+        if self.maximum is not None:
+            out["maximum"] = self.maximum
+        if self.examples:
+            out["examples"] = list(self.examples)
+        return out
+
+    def violation(self, item: Field) -> str | None:
+        """The first schema keyword the value breaks, read as YAML gives it, or None."""
+        if _json_type(item) != self.type:
+            return "type"
+        if self.type == "integer":
+            number = _integer(item.value)
+            if self.minimum is not None and number < self.minimum:
+                return "minimum"
+            if self.maximum is not None and number > self.maximum:
+                return "maximum"
+            return None
+        if self.pattern and not self.pattern.search(item.value):
+            return "pattern"
+        if self.not_pattern and self.not_pattern.search(item.value):
+            return "not"
+        if self.format == "date":
+            try:
+                datetime.date.fromisoformat(item.value)
+            except ValueError:
+                return "format"
+        return None
+
+
+_DECIMAL = re.compile(r"[0-9]+")
+
+
+def _json_type(item: Field) -> str | None:
+    """The JSON type of a YAML scalar, as an editor's YAML 1.2 reads it (a date is text there, and
+    an integer is written in decimal digits: YAML 1.1 also reads 0x62, 1:20 and !!int abc as ones)."""
+    if item.tag.endswith((":str", ":timestamp")):
+        return "string"
+    if item.tag.endswith(":int") and _DECIMAL.fullmatch(item.value):
+        return "integer"
+    return None
+
+
+def _integer(digits: str) -> float:
+    """The number decimal digits write (infinity past 30 digits: no limit is that high)."""
+    digits = digits.lstrip("0") or "0"
+    return int(digits) if len(digits) <= 30 else math.inf
+
+
+TEXT = Value("string", re.compile(r"\S"))
+"""Some text: not blank."""
+MARKDOWN_TEXT = Value("string", TEXT.pattern, not_pattern=_BLOCK_START)
+"""Text that Pandoc reads as Markdown: not a list, quote or heading."""
+LANGUAGE = Value("string", re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"), examples=("en", "fr", "es"))
+"""A language code (BCP 47)."""
+
+
+@dataclass(frozen=True)
+class MetadataField:
+    """A key of ``document.yaml`` or of the front matter, declared once."""
+
+    key: str
+    description: str
+    required: bool
+    value: Value
+
+
+DOCUMENT = (
+    MetadataField("symbol", "the document symbol", True, replace(TEXT, examples=("MC/INF/298",))),
+    MetadataField("date", "the date of issue (YYYY-MM-DD)", True,
+                  Value("string", re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"), format="date",
+                        examples=("2009-11-12",))),
+    MetadataField("session", "the session number", True, Value("integer", minimum=1, maximum=999_999,
+                                                                 examples=(98,))),
+    MetadataField("original-language", "the language of the original", True, LANGUAGE),
+)
+"""The keys of ``document.yaml``: the same for every edition."""
+EDITION = (
+    MetadataField("lang", "the edition's language", True, LANGUAGE),
+    MetadataField("title", "the document title", True, MARKDOWN_TEXT),
+    MetadataField("subtitle", "the subtitle", False, MARKDOWN_TEXT),
+    MetadataField("session-title", "the session line", False, TEXT),
+    MetadataField("title-note", "a note hanging on the title", False, MARKDOWN_TEXT),
+)
+"""The keys of an edition's front matter."""
+DOCUMENT_FIELDS = {field.key: field.description for field in DOCUMENT}
+EDITION_FIELDS = {field.key: field.description for field in EDITION}
+REQUIRED_EDITION_FIELDS = tuple(field.key for field in EDITION if field.required)
+
+
+def _declared(fields: tuple[MetadataField, ...]) -> dict[str, MetadataField]:
+    return {field.key: field for field in fields}
+
+
+TITLE_NOTE_LABEL = "title"
+"""The label of the note hanging on the title (``@note:title``)."""
+
+
 def _yaml_fields(
-    source: SourceText, text: str, first_line: int, known: dict[str, str]
+    source: SourceText, text: str, first_line: int, known: dict[str, MetadataField]
 ) -> tuple[dict[str, Field], list[Diagnostic], set[str]]:
     """The keys of a YAML mapping with their scalar values and positions.
 
@@ -104,33 +223,46 @@ def _yaml_fields(
 
 
 def _string(fields: dict[str, Field], key: str, diagnostics: list[Diagnostic]) -> str | None:
+    """A value that must be text (any text field, or a language code before its own checks)."""
     item = fields.get(key)
     if item is None:
         return None
-    if not item.tag.endswith(":str") or not str(item.value).strip():
+    if TEXT.violation(item):
         diagnostics.append(error(item.pos, f"'{key}' must be text"))
         return None
     return str(item.value).strip()
 
 
+def _text(fields: dict[str, Field], field: MetadataField, diagnostics: list[Diagnostic]) -> str | None:
+    """A text field checked with its declared value."""
+    text = _string(fields, field.key, diagnostics)
+    if text is None:
+        return None
+    broken = field.value.violation(fields[field.key])
+    if broken == "not":
+        diagnostics.append(not_text(fields[field.key].pos, field.key))
+        return None
+    if broken:
+        diagnostics.append(error(fields[field.key].pos, f"'{field.key}' must be text"))
+        return None
+    return text
+
+
 def _language(
-    fields: dict[str, Field], key: str, diagnostics: list[Diagnostic], *, need_data: bool,
+    fields: dict[str, Field], field: MetadataField, diagnostics: list[Diagnostic], *, need_data: bool,
     catalogue: languages.Catalogue = languages.BUILT_IN,
 ) -> str | None:
-    code = _string(fields, key, diagnostics)
+    """A language code: one by its declared form, and one councildoc has data for (``need_data``)
+    or at least one CLDR can name."""
+    code = _string(fields, field.key, diagnostics)
     if code is None:
         return None
-    if need_data and code not in catalogue.available():
-        diagnostics.append(
-            error(
-                fields[key].pos,
-                f"unknown language '{code}'",
-                "languages with data: " + ", ".join(catalogue.available()),
-            )
-        )
-        return None
-    if not need_data and not languages.is_cldr_language(code):
-        diagnostics.append(error(fields[key].pos, f"unknown language '{code}'"))
+    item = fields[field.key]
+    if field.value.violation(item) or not (
+        code in catalogue.available() if need_data else languages.is_cldr_language(code)
+    ):
+        hint = "languages with data: " + ", ".join(catalogue.available()) if need_data else None
+        diagnostics.append(error(item.pos, f"unknown language '{item.value}'", hint))
         return None
     return code
 
@@ -154,32 +286,32 @@ reported, and nothing is built from it."""
 
 def parse_document_info(source: SourceText) -> tuple[DocumentInfo | None, list[Diagnostic]]:
     """Read and check ``document.yaml``."""
-    fields, diagnostics, present = _yaml_fields(source, source.text, 1, DOCUMENT_FIELDS)
+    declared = _declared(DOCUMENT)
+    fields, diagnostics, present = _yaml_fields(source, source.text, 1, declared)
     if diagnostics and not present:
         return None, diagnostics
-    for key in DOCUMENT_FIELDS:
-        if key not in present:
-            diagnostics.append(error(source.pos(1, 1), f"missing metadata '{key}' ({DOCUMENT_FIELDS[key]})"))
-    symbol = _string(fields, "symbol", diagnostics)
-    original = _language(fields, "original-language", diagnostics, need_data=False)
+    for field in DOCUMENT:
+        if field.required and field.key not in present:
+            diagnostics.append(error(source.pos(1, 1), f"missing metadata '{field.key}' ({field.description})"))
+    symbol = _text(fields, declared["symbol"], diagnostics)
+    original = _language(fields, declared["original-language"], diagnostics, need_data=False)
     date = session = None
     if "date" in fields:
         item = fields["date"]
-        try:
-            date = datetime.date.fromisoformat(str(item.value))
-        except ValueError:
+        if declared["date"].value.violation(item):
             diagnostics.append(error(item.pos, f"invalid date '{item.value}'", "write it as YYYY-MM-DD"))
+        else:
+            date = datetime.date.fromisoformat(item.value)
     if "session" in fields:
         item = fields["session"]
-        # Plain decimal digits only: YAML 1.1 also reads 0x62, 1:20 and !!int abc as integers.
-        if item.tag.endswith(":int") and re.fullmatch(r"[0-9]{1,6}", item.value) and int(item.value) > 0:
-            session = int(item.value)
-        else:
+        if declared["session"].value.violation(item):
             diagnostics.append(error(item.pos, "'session' must be a positive whole number",
                                      "write it in decimal digits, e.g. 117"))
+        else:
+            session = int(_integer(item.value))
     if diagnostics:
         return None, diagnostics
-    assert symbol and date and session and original
+    assert symbol and date and session is not None and original
     return DocumentInfo(symbol, date, session, original, fields["symbol"].pos), []
 
 
@@ -192,11 +324,6 @@ def _split_front_matter(source: SourceText) -> tuple[str, int] | None:
         if lines[index].rstrip() in ("---", "..."):
             return "\n".join(lines[1:index]), index + 2
     return None
-
-
-_MARKDOWN_FIELDS = ("title", "subtitle", "title-note")
-"""Edition metadata that Pandoc reads as Markdown."""
-_BLOCK_START = re.compile(r"^ {0,3}(?:[-+*>#]|\d+[.)])(?:\s|$)", re.M)
 
 
 def not_text(pos: SourcePos, key: str) -> Diagnostic:
@@ -242,20 +369,20 @@ def read_front_matter(
         fields: dict[str, Field] = {}
         present: set[str] = set()
     else:
-        fields, diagnostics, present = _yaml_fields(source, split[0], 2, EDITION_FIELDS)
+        fields, diagnostics, present = _yaml_fields(source, split[0], 2, _declared(EDITION))
     if present or not diagnostics:
-        for key in REQUIRED_EDITION_FIELDS:
-            if key not in present:
-                diagnostics.append(error(source.pos(1, 1), f"missing metadata '{key}' ({EDITION_FIELDS[key]})"))
-    lang = _language(fields, "lang", diagnostics, need_data=True, catalogue=catalogue)
+        for field in EDITION:
+            if field.required and field.key not in present:
+                diagnostics.append(error(source.pos(1, 1), f"missing metadata '{field.key}' ({field.description})"))
+    declared = _declared(EDITION)
+    lang = _language(fields, declared["lang"], diagnostics, need_data=True, catalogue=catalogue)
     if lang and lang != expected_lang:
         diagnostics.append(
             error(fields["lang"].pos, f"'lang' is '{lang}' but the file is named for '{expected_lang}'")
         )
-    for key in ("title", "subtitle", "session-title", "title-note"):
-        text = _string(fields, key, diagnostics)
-        if text and key in _MARKDOWN_FIELDS and _BLOCK_START.search(text):
-            diagnostics.append(not_text(fields[key].pos, key))
+    for field in EDITION:
+        if field.key != "lang":
+            _text(fields, field, diagnostics)
     # A broken front matter does not hide the body's problems: the body is read in the language
     # the file is named for, and nothing is built from it.
     failed = bool(diagnostics)

@@ -1,11 +1,12 @@
 """JSON Schemas of ``document.yaml`` and of an edition's front matter, for editors' YAML extensions.
 
-The schemas are made from the build's own declarations — the keys, what each means and which are
-required (:data:`councildoc.parse.DOCUMENT_FIELDS`, :data:`~councildoc.parse.EDITION_FIELDS`,
-:data:`~councildoc.parse.REQUIRED_EDITION_FIELDS`) — so that a key cannot be added to one and not the
-other; the files shipped beside this module are checked against them by the tests
-(``python -m councildoc.schemas`` writes them again). The build's checks stay the authority: they
-also know what a schema cannot say (a real calendar date, a language with data).
+The schemas are made from the build's own declarations (:data:`councildoc.parse.metadata.DOCUMENT`
+and :data:`~councildoc.parse.metadata.EDITION`): each key, what it means, whether it is required and
+what its value must be — the type, the pattern (the very regular expression the build matches), the
+bounds — so that nothing can change in one and not the other. The files shipped beside this module
+are checked against them by the tests (``python -m councildoc.schemas`` writes them again). What a
+schema cannot say stays with the build alone: a language councildoc has data for, a ``lang`` that
+matches the file name, an integer written in decimal digits.
 """
 
 from __future__ import annotations
@@ -13,45 +14,32 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ..parse import DOCUMENT_FIELDS, EDITION_FIELDS, REQUIRED_EDITION_FIELDS
+from ..parse import metadata
 
 FOLDER = Path(__file__).parent
 BASE = "https://councildoc.invalid/schemas/"
-LANGUAGE = {"type": "string", "pattern": "^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"}
-TEXT = {"type": "string", "minLength": 1, "pattern": r"\S"}
-VALUES = {
-    "symbol": {**TEXT, "examples": ["MC/INF/298"]},
-    "date": {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$", "examples": ["2009-11-12"]},
-    "session": {"type": "integer", "minimum": 1, "maximum": 999999, "examples": [98]},
-    "original-language": {**LANGUAGE, "examples": ["en", "fr", "es"]},
-    "lang": {**LANGUAGE, "examples": ["en", "fr", "es"]},
-    "title": TEXT,
-    "subtitle": TEXT,
-    "session-title": TEXT,
-    "title-note": TEXT,
-}
 
 
-def _schema(name: str, title: str, fields: dict[str, str], required) -> dict:
+def _schema(name: str, title: str, fields: tuple[metadata.MetadataField, ...]) -> dict:
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": BASE + name,
         "title": title,
         "type": "object",
         "additionalProperties": False,
-        "required": list(required),
-        "properties": {key: {"description": what, **VALUES[key]} for key, what in fields.items()},
+        "required": [field.key for field in fields if field.required],
+        "properties": {field.key: {"description": field.description, **field.value.schema()} for field in fields},
     }
 
 
 def schemas() -> dict[str, dict]:
-    """File name → schema."""
+    """File name → schema, from the declarations as they are now."""
     return {
         "document.schema.json": _schema("document.schema.json", "councildoc document.yaml: what every edition shares",
-                                        DOCUMENT_FIELDS, DOCUMENT_FIELDS),
+                                        metadata.DOCUMENT),
         "front-matter.schema.json": _schema("front-matter.schema.json",
                                             "councildoc edition front matter (source/<document>/<lang>.md)",
-                                            EDITION_FIELDS, REQUIRED_EDITION_FIELDS),
+                                            metadata.EDITION),
     }
 
 
