@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, add_document
 
-from councildoc.cli import main
+from councildoc.cli import COMMANDS, main
+from councildoc.formats import REGISTRY
 
 GOOD = "---\nlang: {lang}\ntitle: A document\n---\n\n# Section\n\nA paragraph.[^n]\n\n[^n]: A note.\n"
 
@@ -124,9 +125,9 @@ def test_unknown_language_document_format_and_command_are_usage_errors_listing_t
     # Over one document, the languages are that document's.
     assert "unknown language 'es' (there are: en, fr)" in usage_error(["--doc", "alpha", "--lang", "es", *at], capsys)
     assert "unknown document 'gamma' (there are: alpha, beta)" in usage_error(["--doc", "gamma", *at], capsys)
-    assert "unknown format 'odt' (there are: html, pdf, docx, txt)" in usage_error(["--format", "odt", *at], capsys)
+    assert f"unknown format 'odt' (there are: {', '.join(REGISTRY)})" in usage_error(["--format", "odt", *at], capsys)
     err = usage_error(["frobnicate", *at], capsys)
-    assert "unknown command 'frobnicate' (commands: build, check, diff, textconv, index, preview)" in err
+    assert f"unknown command 'frobnicate' (commands: {', '.join(COMMANDS)})" in err
     assert "--lang es,en" in usage_error(["--lang", "en", "fr", *at], capsys), "a hint for the space-separated form"
     assert not (project / "output").exists()
 

@@ -264,16 +264,18 @@ class RedlineWriter(_Redlining, HtmlWriter):
             return self.words(self.marks.captions[id(table)])
         return super().inlines(inlines)
 
-    def visit_TableRow(self, node: TableRow, table: Table, head: bool) -> Markup:
-        cells = Markup("").join(self.visit(cell, table, head, column) for column, cell in enumerate(node.cells))
+    def visit_TableRow(self, node: TableRow, table: Table, head: bool, index: int) -> Markup:
+        cells = Markup("").join(self.visit(cell, table, head, column, index == 0)
+                                for column, cell in enumerate(node.cells))
         kind = self.marks.rows.get(id(node))
         css = Markup(' class="{}"').format(_changed_css(kind).strip()) if kind else Markup("")
-        return self.around(node, Markup("<tr{}>{}</tr>").format(css, cells))
+        return self.around(node, Markup("<tr{}{}>{}</tr>").format(
+            self.print_id(f"{table.anchor}-row-{index}"), css, cells))
 
-    def visit_TableCell(self, node: TableCell, table: Table, head: bool, column: int) -> Markup:
+    def visit_TableCell(self, node: TableCell, table: Table, head: bool, column: int, first: bool) -> Markup:
         words = self.marks.cells.get(id(node))
         if words is None:
-            return super().visit_TableCell(node, table, head, column)
+            return super().visit_TableCell(node, table, head, column, first)
         align = table.aligns[column] if column < len(table.aligns) else "left"
         tag, scope = ("th", "col") if head else ("th", "row") if column == 0 and align == "left" else ("td", None)
         scope_attr = Markup(' scope="{}"').format(scope) if scope else Markup("")
