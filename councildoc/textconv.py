@@ -348,6 +348,10 @@ def _lines(chars: list[dict], small: float) -> list[list[dict]]:
     return [sorted(lines[key], key=lambda c: c["x0"]) for key in sorted(lines)]
 
 
+_SPACES = (" ", "\u00a0", "\u202f")
+"""Spaces the PDF draws as characters: no gap beside them is another space."""
+
+
 def _line_text(line: list[dict], small: float, letters: bool = False) -> str:
     """A line's text; runs of characters smaller than ``small`` (calls, marks) become ``[n]``
     (with ``letters``, a table's lettered calls and marks too: ``[a]``)."""
@@ -361,8 +365,8 @@ def _line_text(line: list[dict], small: float, letters: bool = False) -> str:
             previous = char
             continue
         is_call = char["size"] < small and (char["text"].isalnum() if letters else char["text"].isdigit())
-        if previous is not None and not in_call and not is_call and char["text"] != " " \
-                and previous["text"] != " " and char["x0"] - previous["x1"] > 0.2 * char["size"]:
+        if previous is not None and not in_call and not is_call and char["text"] not in _SPACES \
+                and previous["text"] not in _SPACES and char["x0"] - previous["x1"] > 0.2 * char["size"]:
             out.append(" ")
         if is_call and not in_call:
             out.append("[")

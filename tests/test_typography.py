@@ -206,9 +206,14 @@ def test_french_pdf_has_no_loose_space(french):
     assert "\u202f" in text and loose_spaces(text) == []
 
 
+def test_french_review_text_has_no_loose_space(french):
+    # The review text keeps the no-break spaces (and textconv reads them back from every format).
+    text = french.with_suffix(".txt").read_text(encoding="utf-8")
+    assert "\u202f" in text and "\u00a0" in text and loose_spaces(text) == []
+
+
 def test_french_text_has_no_loose_space():
-    # The text every writer is given. (The review text, --format txt, folds every space into
-    # U+0020 by design so that textconv can read it back from any format; it cannot show this.)
+    # The text every writer is given.
     source = (ROOT / "source/mc-inf-298/fr.md").read_text(encoding="utf-8")
     document, _ = compile_text(source, "fr.md", "fr")
     runs = [p.inlines for part in document.parts for p in iter_paragraphs(part.children)]

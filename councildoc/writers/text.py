@@ -36,7 +36,8 @@ from ..model import (
 from ..transforms import PlainText, plain_text
 from ..typography import WORD_JOINER
 
-_SPACE = re.compile(r"\s+")
+_SPACE = re.compile(r"[^\S\u00a0\u202f]+")
+"""Runs of white space but the no-break ones, which the typography set on purpose: they stay."""
 
 
 TABLE_CELL_SEPARATOR = " | "
@@ -46,7 +47,9 @@ EMPTY_CELL = "·"
 
 
 def normalize(text: str) -> str:
-    """One space for every run of white space, no-break ones included; no word joiner (it prints nothing)."""
+    """One space for every run of white space; no-break spaces kept as they are (French « », the
+    space before ; : ! ?, a number and its unit: the review text shows what the typography set);
+    no word joiner (it prints nothing)."""
     return _SPACE.sub(" ", text.replace(WORD_JOINER, "")).strip()
 
 
