@@ -156,6 +156,16 @@ class PlainProgress:
               f"({result.seconds:.1f} s)", file=sys.stderr)
 
 
+class VerboseProgress(PlainProgress):
+    """``-v``: each finished edition, then the seconds of each of its phases."""
+
+    def done(self, result: JobResult) -> None:
+        super().done(result)
+        if result.phases:
+            print("    " + "; ".join(f"{phase} {seconds:.2f} s" for phase, seconds in result.phases.items()),
+                  file=sys.stderr)
+
+
 class RichProgress(PlainProgress):
     """A progress bar on a terminal."""
 
@@ -327,7 +337,7 @@ def main(argv: list[str] | None = None, *, project_root: Path | None = None, pro
                    log=log if args.verbose else None, pdf_variant=args.pdf_variant,
                    jobs=args.jobs, shard=shard, force=args.force,
                    notify=lambda message: print(message, file=sys.stderr),
-                   progress=(PlainProgress() if args.verbose else make_progress()) if building else None)
+                   progress=(VerboseProgress() if args.verbose else make_progress()) if building else None)
     for diagnostic in report.diagnostics:
         print(diagnostic, file=sys.stderr)
     for path in report.written:

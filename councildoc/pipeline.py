@@ -254,6 +254,9 @@ class JobResult:
     written: list[Path]
     document: Document | None
     seconds: float
+    phases: dict[str, float] = field(default_factory=dict)
+    """Seconds spent in each phase of the edition: reading, parsing and transforming, then each
+    format's writing (``-v`` prints them)."""
 
 
 def run_job(root: Path, job: Job, write: bool, pdf_variant: str | None) -> JobResult:
@@ -266,16 +269,19 @@ def run_job(root: Path, job: Job, write: bool, pdf_variant: str | None) -> JobRe
         _, diagnostics = load_edition(project, sources, PLACEHOLDER_INFO, job.lang)
         return JobResult(job, diagnostics, [], None, time.perf_counter() - start)
     document, diagnostics = load_edition(project, sources, job.info, job.lang)
+    phases = {"reading, parsing, transforming": time.perf_counter() - start}
     written: list[Path] = []
     if document is None or has_errors(diagnostics):
-        return JobResult(job, diagnostics, written, None, time.perf_counter() - start)
+        return JobResult(job, diagnostics, written, None, time.perf_counter() - start, phases)
     if write and job.formats:
         # The edition is the unit: every format is rendered in memory, and all are written
         # together only when every one succeeded; otherwise its earlier outputs stay as they are.
         context = render_context(project, pdf_variant, tuple(sorted(sources.editions)), job.published)
         outputs: dict[Path, str | bytes] = {}
         for fmt in job.formats:
+            began = time.perf_counter()
             data, problems = render(document, fmt, context)
+            phases[f"writing {fmt}"] = time.perf_counter() - began
             diagnostics += problems
             if data is not None:
                 path = project.output_path(job.document, job.lang, fmt)
@@ -290,7 +296,7 @@ def run_job(root: Path, job: Job, write: bool, pdf_variant: str | None) -> JobRe
                 written = formats  # the figures' images beside the HTML go with it
             except OSError as exc:
                 diagnostics.append(cannot_write(project, next(iter(outputs)), exc))
-    return JobResult(job, diagnostics, written, document, time.perf_counter() - start)
+    return JobResult(job, diagnostics, written, document, time.perf_counter() - start, phases)
 
 
 def parse_shard(text: str) -> tuple[int, int]:

@@ -153,6 +153,9 @@ def test_verbose_reports_phases_with_timings_and_outputs_with_sizes(project, cap
     assert re.search(r"^reading: 1 of 1 edition\(s\) to build  \[\d+\.\d\d s, \d+\.\d\d s in all\]$",
                      captured.err, re.M), captured.err
     assert re.search(r"^\[1/1\] built doc \[en\] html txt \(\d+\.\d s\)$", captured.err, re.M)
+    # Each phase of the edition, in the worker that ran it: reading to transforming, then each format.
+    assert re.search(r"^    reading, parsing, transforming \d+\.\d\d s; writing html \d+\.\d\d s; "
+                     r"writing txt \d+\.\d\d s$", captured.err, re.M), captured.err
     assert re.search(r"^done in \d+\.\d\d s$", captured.err, re.M)
     html = project / "output/doc/en/doc.html"
     size = html.stat().st_size
