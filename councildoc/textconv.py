@@ -448,9 +448,10 @@ def _pdf_item(line: list[dict], text: str, new_paragraph: bool, layout: _Layout)
     return None
 
 
-def _cover_lines(page, layout: _Layout) -> list[str]:
+def _cover_lines(page, layout: _Layout, subtitle: float | None = None) -> list[str]:
     """The cover's lines, a centred line wrapped onto the next (a long title) joined to it: the next
-    line's first word would not have fitted on it."""
+    line's first word would not have fitted on it. The subtitle's first line, at ``subtitle`` (the top
+    of the named destination the print page gives it), starts a line of its own whatever the width."""
     width = page.width - 2 * layout.margin
     out: list[str] = []
     previous = None
@@ -458,7 +459,8 @@ def _cover_lines(page, layout: _Layout) -> list[str]:
         text = normalize(_line_text(line, layout.body_small))
         space = next((i for i, c in enumerate(line) if c["text"].isspace()), len(line))
         word = line[max(space - 1, 0)]["x1"] - line[0]["x0"]
-        if previous is not None and previous[-1]["x1"] - previous[0]["x0"] + 4 + word > width:
+        starts_subtitle = subtitle is not None and abs(line[0]["top"] - subtitle) < 4
+        if previous is not None and not starts_subtitle and previous[-1]["x1"] - previous[0]["x0"] + 4 + word > width:
             out[-1] += " " + text
         else:
             out.append(text)
@@ -599,9 +601,8 @@ class _PdfFigure:
         self.lines = [normalize(texts[0]), _join_lines(texts[1:])] if texts else []
 
 
-def _pdf_tables(pdf, layout: _Layout) -> list[_PdfTable | _PdfFigure]:
+def _pdf_tables(places: dict[str, tuple[int, float, float]], layout: _Layout) -> list[_PdfTable | _PdfFigure]:
     """The tables and figures of the PDF, each by the named destinations its print page gives it."""
-    places = _destinations(pdf)
     return [_PdfTable(name, places, layout) for name in places
             if f"{name}-end" in places and f"{name}-row-0" in places] + \
         [_PdfFigure(name, places, layout) for name in places if f"{name}-end" in places and f"{name}-image" in places]
@@ -632,8 +633,10 @@ def from_pdf(path: Path) -> str:
     with pdfplumber.open(path) as pdf:
         layout = _pdf_layout(path, pdf)
         cover = pdf.pages[0]
-        blocks.append(_cover_lines(cover, layout))
-        tables = _pdf_tables(pdf, layout)
+        places = _destinations(pdf)
+        subtitle = places.get("cover-subtitle")
+        blocks.append(_cover_lines(cover, layout, subtitle[2] if subtitle and subtitle[0] == 0 else None))
+        tables = _pdf_tables(places, layout)
         right = cover.width - layout.margin
         current: list[list[str]] | None = None  # the lines of the block being read (a paragraph, its items)
         last_full = False  # the page's last line ran to the right margin: its paragraph goes on
@@ -685,7 +688,8 @@ def from_pdf(path: Path) -> str:
                 starts_numbered = bool(re.match(r"\d+\.", text)) and abs(line[0]["x0"] - layout.margin) < 1
                 item = _pdf_item(line, text, spaced or previous_bottom is None, layout)
                 page_top_start = previous_bottom is None and not last_full  # a block that starts a page
-                if current and item is None and (spaced or page_top_start) \
+                centred = abs((line[0]["x0"] - layout.margin) - (right - line[-1]["x1"])) < 2
+                if current and item is None and (spaced or page_top_start) and not centred \
                         and abs(line[0]["x0"] - layout.margin - layout.quote_indent) < 1:
                     item = "> " + text
                 if current and item is not None:

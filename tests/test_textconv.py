@@ -59,7 +59,8 @@ def test_textconv_refuses_what_it_cannot_read(tmp_path, capsys):
 
 @pytest.fixture(scope="module")
 def other_house(tmp_path_factory):
-    """MC/INF/298 (es) built by a stylesheet with other house values: 2 cm margins, an 11 pt body."""
+    """MC/INF/298 and C/111/INF/7 (es: lists, quotes, sub-paragraphs, a subtitle) built by a stylesheet
+    with other house values: 2 cm margins, an 11 pt body, 9 pt notes, a 1.5 cm number tab."""
     from councildoc.cli import main
 
     root = tmp_path_factory.mktemp("house")
@@ -67,22 +68,26 @@ def other_house(tmp_path_factory):
         shutil.copytree(ROOT / folder, root / folder)
     sheet = root / "styles/council-print.css"
     css = sheet.read_text(encoding="utf-8")
-    for old, new in (("--page-margin: 2.5cm;", "--page-margin: 2cm;"), ("--text-size: 12pt;", "--text-size: 11pt;")):
+    for old, new in (("--page-margin: 2.5cm;", "--page-margin: 2cm;"), ("--text-size: 12pt;", "--text-size: 11pt;"),
+                     ("--note-size: 10pt;", "--note-size: 9pt;"), ("--number-tab: 1.27cm;", "--number-tab: 1.5cm;")):
         assert old in css
         css = css.replace(old, new)
     sheet.write_text(css, encoding="utf-8")
-    assert main(["--project", str(root), "--doc", "mc-inf-298", "--lang", "es", "--format", "pdf,txt"]) == 0
-    return root / "output/mc-inf-298/es"
+    assert main(["--project", str(root), "--doc", "mc-inf-298,c-111-inf-7", "--lang", "es",
+                 "--format", "pdf,txt"]) == 0
+    return root / "output"
 
 
-def test_textconv_reads_the_layout_the_pdf_declares(other_house):
+@pytest.mark.parametrize("name", ["mc-inf-298", "c-111-inf-7"])
+def test_textconv_reads_the_layout_the_pdf_declares(other_house, name):
     from pypdf import PdfReader
 
-    pdf = other_house / "mc-inf-298.pdf"
+    pdf = other_house / name / "es" / f"{name}.pdf"
     entry = dict(item.split("=") for item in PdfReader(pdf).metadata["/CouncildocLayout"].split())
     assert float(entry["page-margin"]) == pytest.approx(2 / 2.54 * 72, abs=0.001)
-    assert float(entry["text-size"]) == 11
-    assert textconv(pdf) == (other_house / "mc-inf-298.txt").read_text(encoding="utf-8")
+    assert float(entry["number-tab"]) == pytest.approx(1.5 / 2.54 * 72, abs=0.001)
+    assert (float(entry["text-size"]), float(entry["note-size"])) == (11, 9)
+    assert textconv(pdf) == (other_house / name / "es" / f"{name}.txt").read_text(encoding="utf-8")
 
 
 def test_textconv_by_the_house_constants_misreads_another_house(other_house, monkeypatch):
@@ -90,7 +95,8 @@ def test_textconv_by_the_house_constants_misreads_another_house(other_house, mon
     import councildoc.textconv as module
 
     monkeypatch.setattr(module, "LAYOUT_KEY", "/NoSuchEntry")
-    assert textconv(other_house / "mc-inf-298.pdf") != (other_house / "mc-inf-298.txt").read_text(encoding="utf-8")
+    out = other_house / "mc-inf-298/es"
+    assert textconv(out / "mc-inf-298.pdf") != (out / "mc-inf-298.txt").read_text(encoding="utf-8")
 
 
 def test_the_print_stylesheet_must_set_its_layout_as_lengths(tmp_path):
