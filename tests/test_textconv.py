@@ -109,6 +109,21 @@ def test_the_print_stylesheet_must_set_its_layout_as_lengths(tmp_path):
     assert values == {"text-size": 11} and "page-margin" in unset
 
 
+def test_a_print_stylesheet_whose_layout_is_no_length_is_refused_at_its_line(tmp_path, capsys):
+    from councildoc.cli import main
+
+    for folder in ("source", "templates", "styles"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    sheet = tmp_path / "styles/council-print.css"
+    css = sheet.read_text(encoding="utf-8")
+    line = css[:css.index("--page-margin:")].count("\n") + 1
+    sheet.write_text(css.replace("--page-margin: 2.5cm;", "--page-margin: calc(2cm + 0.5cm);"), encoding="utf-8")
+    assert main(["--project", str(tmp_path), "--doc", "mc-inf-298", "--lang", "es", "--format", "pdf"]) == 1
+    err = capsys.readouterr().err
+    assert f"council-print.css:{line}:3: error: :root must set --page-margin to a length" in err
+    assert not (tmp_path / "output/mc-inf-298/es/mc-inf-298.pdf").exists()
+
+
 def _not_an_edition(path, capsys) -> str:
     from councildoc.cli import main
 

@@ -337,8 +337,14 @@ def write_pdf(
     stylesheet = (styles_dir / PRINT_STYLESHEET).read_text(encoding="utf-8")
     values, unset = layout_values(stylesheet)
     if unset:
-        sheet = SourcePos(str(styles_dir / PRINT_STYLESHEET), 1, 1)
-        return None, [error(sheet, f":root must set --{name} to a length (such as 2.5cm or 12pt)",
+        lines = stylesheet.splitlines()
+
+        def place(name: str) -> SourcePos:
+            found = next(((n, line.index(f"--{name}:")) for n, line in enumerate(lines, 1) if f"--{name}:" in line),
+                         (1, 0))
+            return SourcePos(str(styles_dir / PRINT_STYLESHEET), found[0], found[1] + 1)
+
+        return None, [error(place(name), f":root must set --{name} to a length (such as 2.5cm or 12pt)",
                             "textconv reads the PDF's pages back by these values, which the PDF carries")
                       for name in unset]
     paragraphs = call_paragraphs(document)
