@@ -193,7 +193,7 @@ def make_progress() -> PlainProgress:
 
 def run_textconv(parser: argparse.ArgumentParser, files: list[str]) -> int:
     """Print each file's review text (``git diff``'s textconv)."""
-    from .textconv import textconv
+    from .textconv import TextconvError, textconv
 
     if len(files) != 1:
         parser.error("textconv takes one FILE")
@@ -202,6 +202,9 @@ def run_textconv(parser: argparse.ArgumentParser, files: list[str]) -> int:
         parser.error(f"no such file: {path}")
     try:
         text = textconv(path)
+    except TextconvError as exc:
+        print(f"{path}: error: cannot read it back: {exc}", file=sys.stderr)
+        return EXIT_ERRORS
     except Exception as exc:  # a damaged or foreign file: a message, never a traceback  # noqa: BLE001
         print(f"{path}: error: cannot read it back as a council document: {exc}", file=sys.stderr)
         return EXIT_ERRORS

@@ -43,13 +43,15 @@ def textconv(path: Path) -> str:
     suffix = path.suffix.lower() if path.suffix.lower() in (".html", ".docx", ".pdf", ".txt") else _sniff(path)
     if suffix == ".txt":
         return path.read_text(encoding="utf-8")
-    if suffix == ".html":
-        return from_html(path.read_bytes())
-    if suffix == ".docx":
-        return from_docx(path)
-    if suffix == ".pdf":
-        return from_pdf(path)
-    raise TextconvError(f"{path}: not a councildoc output (.html, .docx, .pdf or .txt)")
+    readers = {".html": lambda: from_html(path.read_bytes()), ".docx": lambda: from_docx(path),
+               ".pdf": lambda: from_pdf(path)}
+    try:
+        return readers[suffix]()
+    except TextconvError:
+        raise
+    except Exception as exc:  # a damaged file, or one shaped unlike an edition  # noqa: BLE001
+        raise TextconvError(f"not a council edition: its {suffix[1:].upper()} is not laid out as "
+                            f"councildoc writes one ({type(exc).__name__}: {exc})") from exc
 
 
 def _join(blocks: list[list[str]]) -> str:
@@ -128,6 +130,8 @@ def _html_table_lines(block) -> list[str]:
 
 def from_html(data: bytes) -> str:
     page = lxml_html.fromstring(data)
+    if not page.xpath("//header[contains(@class,'masthead')]") or not page.xpath("//main"):
+        raise TextconvError("not a council edition: an HTML page without a council masthead")
     masthead = page.xpath("//header[contains(@class,'masthead')]")[0]
     lines = [_html_text(p) for p in masthead.xpath("p")]
     lines[3:] = [line.upper() for line in lines[3:]]  # the session line is set in capitals
@@ -282,6 +286,8 @@ def from_docx(path: Path) -> str:
         body = etree.fromstring(archive.read("word/document.xml")).find(f"{W}body")
         notes = etree.fromstring(archive.read("word/footnotes.xml"))
         names = _style_names(archive)
+    if "MastheadSymbol" not in names or body is None:
+        raise TextconvError("not a council edition: a DOCX without councildoc's masthead styles")
     marks = _note_marks(body)
     note_lines = {n.get(f"{W}id"): _docx_note_lines(n, names) for n in notes.findall(f"{W}footnote")}
     blocks: list[list[str]] = [[]]
@@ -323,9 +329,40 @@ def from_docx(path: Path) -> str:
 # PDF
 
 
-MARGIN = 2.5 / 2.54 * 72
-BODY_SIZE = 11.5
-"""Text of 12 pt is body text; 10 pt is notes; smaller is a note call or a note's mark."""
+class _Layout:
+    """The lengths a PDF's pages were set by, in points: those its ``CouncildocLayout`` information
+    entry declares (``writers/pdf.py`` writes the print stylesheet's ``:root`` values there), else
+    the house's (a PDF built before the entry existed). The sizes that tell text apart follow from
+    them: a character smaller than ``body_small`` on a body line is a note call; one smaller than
+    ``note_small`` in the notes, a note's call or mark."""
+
+    HOUSE = {"page-margin": 2.5 / 2.54 * 72, "text-size": 12.0, "line-pitch": 13.8, "space-after": 12.0,
+             "number-tab": 1.27 / 2.54 * 72, "subpara-step": 1.27 / 2.54 * 72, "note-size": 10.0}
+
+    def __init__(self, declared: str | None = None) -> None:
+        values = dict(self.HOUSE)
+        if declared:
+            for item in declared.split():
+                name, _, value = item.partition("=")
+                if name in values:
+                    values[name] = float(value)
+        self.margin = values["page-margin"]
+        self.body = values["text-size"]
+        self.note = values["note-size"]
+        self.body_small = 9.5 * self.body / 12
+        self.note_small = 8.5 * self.note / 10
+        self.body_threshold = (self.body + self.note) / 2
+        self.note_low = self.note - 0.5
+        self.paragraph_gap = values["line-pitch"] + values["space-after"] / 2
+        """Lines further apart than this belong to two paragraphs (a paragraph's space after it)."""
+        self.quote_indent = values["number-tab"]
+        """A quotation stands at the paragraph text's indent, with no marker."""
+
+
+LAYOUT_KEY = "/CouncildocLayout"
+GENERATOR = re.compile(r"WeasyPrint")
+"""Who writes councildoc's PDFs (their ``/Producer``): a PDF from anyone else is not an edition.
+(A redline's PDF, WeasyPrint's too, says it is none: ``writers/pdf.py``'s ``PAGE_KEY``.)"""
 
 
 def _lines(chars: list[dict], small: float) -> list[list[dict]]:
@@ -400,32 +437,30 @@ _PDF_MARKER = re.compile(r"(\([a-z]+\)|[a-z]+[.)])(\s|$)")
 """A sub-paragraph's marker as the first word of a line: (a), (iv), a), a., iv."""
 
 
-def _pdf_item(line: list[dict], text: str, new_paragraph: bool) -> str | None:
+def _pdf_item(line: list[dict], text: str, new_paragraph: bool, layout: _Layout) -> str | None:
     """A line that starts an item of a block, as the review text writes it (``- `` for a bullet, a
     sub-paragraph's line with its marker), else None. A sub-paragraph starts at an indent, after a
     paragraph's spacing, with its marker; a bullet's mark is the first character of its line."""
     if text.startswith("•"):
         return "- " + text[1:].lstrip()
-    if new_paragraph and line[0]["x0"] > MARGIN + 1 and _PDF_MARKER.match(text):
+    if new_paragraph and line[0]["x0"] > layout.margin + 1 and _PDF_MARKER.match(text):
         return text
     return None
 
 
-QUOTE_INDENT = 1.27 / 2.54 * 72
-"""A quotation stands at the paragraph text's indent, with no marker."""
-
-
-def _cover_lines(page) -> list[str]:
+def _cover_lines(page, layout: _Layout, subtitle: float | None = None) -> list[str]:
     """The cover's lines, a centred line wrapped onto the next (a long title) joined to it: the next
-    line's first word would not have fitted on it."""
-    width = page.width - 2 * MARGIN
+    line's first word would not have fitted on it. The subtitle's first line, at ``subtitle`` (the top
+    of the named destination the print page gives it), starts a line of its own whatever the width."""
+    width = page.width - 2 * layout.margin
     out: list[str] = []
     previous = None
-    for line in _lines(page.chars, 9.5):
-        text = normalize(_line_text(line, 9.5))
+    for line in _lines(page.chars, layout.body_small):
+        text = normalize(_line_text(line, layout.body_small))
         space = next((i for i, c in enumerate(line) if c["text"].isspace()), len(line))
         word = line[max(space - 1, 0)]["x1"] - line[0]["x0"]
-        if previous is not None and previous[-1]["x1"] - previous[0]["x0"] + 4 + word > width:
+        starts_subtitle = subtitle is not None and abs(line[0]["top"] - subtitle) < 4
+        if previous is not None and not starts_subtitle and previous[-1]["x1"] - previous[0]["x0"] + 4 + word > width:
             out[-1] += " " + text
         else:
             out.append(text)
@@ -473,8 +508,9 @@ class _PdfTable:
     columns apart (a right-aligned figure's position says nothing of its column's edges), nor the
     head rows WeasyPrint repeats on a page the table continues onto from the table's own."""
 
-    def __init__(self, anchor: str, places: dict[str, tuple[int, float, float]]) -> None:
+    def __init__(self, anchor: str, places: dict[str, tuple[int, float, float]], layout: _Layout) -> None:
         self.anchor = anchor
+        self.layout = layout
         self.start = places[anchor]
         self.end = places[f"{anchor}-end"]
         rows = []
@@ -498,7 +534,7 @@ class _PdfTable:
         rows = [top for index, _, top in self.rows if index == page]
         if self.start[0] > page or self.end[0] < page or (not rows and self.start[0] != page != self.end[0]):
             return None
-        top = self.start[2] if self.start[0] == page else MARGIN
+        top = self.start[2] if self.start[0] == page else self.layout.margin
         if self.end[0] == page:
             return top, self.end[2]
         # A caption alone at a page's foot (the print style keeps it with the first row): its lines.
@@ -551,7 +587,8 @@ class _PdfFigure:
     """A figure read back from the PDF: its number and title, above the image, which is skipped
     (an SVG's labels are text in the PDF, but no text of the document's)."""
 
-    def __init__(self, anchor: str, places: dict[str, tuple[int, float, float]]) -> None:
+    def __init__(self, anchor: str, places: dict[str, tuple[int, float, float]], layout: _Layout) -> None:
+        self.small = layout.body_small
         self.start, self.image, self.end = places[anchor], places[f"{anchor}-image"], places[f"{anchor}-end"]
         self.lines: list[str] = []
 
@@ -560,16 +597,32 @@ class _PdfFigure:
 
     def read(self, page: int, chars: list[dict]) -> None:
         caption = [c for c in chars if self.start[2] - 1 <= c["top"] and c["bottom"] <= self.image[2] + 1]
-        texts = [_line_text(line, 9.5) for line in _lines(caption, 9.5)]
+        texts = [_line_text(line, self.small) for line in _lines(caption, self.small)]
         self.lines = [normalize(texts[0]), _join_lines(texts[1:])] if texts else []
 
 
-def _pdf_tables(pdf) -> list[_PdfTable | _PdfFigure]:
+def _pdf_tables(places: dict[str, tuple[int, float, float]], layout: _Layout) -> list[_PdfTable | _PdfFigure]:
     """The tables and figures of the PDF, each by the named destinations its print page gives it."""
-    places = _destinations(pdf)
-    return [_PdfTable(name, places) for name in places
+    return [_PdfTable(name, places, layout) for name in places
             if f"{name}-end" in places and f"{name}-row-0" in places] + \
-        [_PdfFigure(name, places) for name in places if f"{name}-end" in places and f"{name}-image" in places]
+        [_PdfFigure(name, places, layout) for name in places if f"{name}-end" in places and f"{name}-image" in places]
+
+
+def _pdf_layout(path: Path, pdf) -> _Layout:
+    """The layout the PDF declares (or the house's); a PDF councildoc did not write is refused."""
+    info = pdf.doc.info[0] if pdf.doc.info else {}
+
+    def text(key: str) -> str:
+        from pdfminer.pdftypes import resolve1
+
+        value = resolve1(info.get(key))
+        return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value or "")
+
+    if not GENERATOR.search(text("Producer")) or not pdf.pages:
+        raise TextconvError("not a council edition: a PDF councildoc did not build")
+    if text("CouncildocPage"):
+        raise TextconvError("not a council edition: a page of councildoc's that is no edition (a redline)")
+    return _Layout(text(LAYOUT_KEY.lstrip("/")) or None)
 
 
 def from_pdf(path: Path) -> str:
@@ -578,10 +631,13 @@ def from_pdf(path: Path) -> str:
     blocks: list[list[str]] = []
     notes: list[list[str]] = []  # each note's lines (its text, its items), each the printed lines it joins
     with pdfplumber.open(path) as pdf:
+        layout = _pdf_layout(path, pdf)
         cover = pdf.pages[0]
-        blocks.append(_cover_lines(cover))
-        tables = _pdf_tables(pdf)
-        right = cover.width - MARGIN
+        places = _destinations(pdf)
+        subtitle = places.get("cover-subtitle")
+        blocks.append(_cover_lines(cover, layout, subtitle[2] if subtitle and subtitle[0] == 0 else None))
+        tables = _pdf_tables(places, layout)
+        right = cover.width - layout.margin
         current: list[list[str]] | None = None  # the lines of the block being read (a paragraph, its items)
         last_full = False  # the page's last line ran to the right margin: its paragraph goes on
         foot_full = False  # the same for the notes
@@ -593,7 +649,7 @@ def from_pdf(path: Path) -> str:
 
         for page in pdf.pages[1:]:
             # The running head stands at the right; a table's "(continued)" line at the left.
-            head = [c for c in page.chars if c["bottom"] < MARGIN and c["x0"] > page.width / 2]
+            head = [c for c in page.chars if c["top"] < layout.margin - 1 and c["x0"] > page.width / 2]
             kind = re.sub(r"\d", "", "".join(c["text"] for c in head))
             if head_kind is not None and kind != head_kind:
                 # A new part (an annex): the previous part's notes come first.
@@ -603,17 +659,18 @@ def from_pdf(path: Path) -> str:
                 notes = []
                 last_full = foot_full = False
             head_kind = kind
-            chars = [c for c in page.chars if c["bottom"] >= MARGIN]
+            chars = [c for c in page.chars if c["top"] >= layout.margin - 1]
             number = page.page_number - 1
             bands = [(band, table) for table in tables if (band := table.span(number, chars))]
             for _, table in bands:
                 table.read(number, chars)
             chars = [c for c in chars if not any(top - 1 <= c["top"] and c["bottom"] <= bottom + 1
                                                  for (top, bottom), _ in bands)]
-            note_top = min((c["top"] for c in chars if 9.5 <= c["size"] < BODY_SIZE), default=page.height)
+            note_top = min((c["top"] for c in chars if layout.note_low <= c["size"] < layout.body_threshold),
+                           default=page.height)
             body = [c for c in chars if c["top"] < note_top - 1]
             foot = [c for c in chars if c["top"] >= note_top - 4]
-            lines = _lines(body, 9.5)
+            lines = _lines(body, layout.body_small)
             previous_bottom = None
             pending = sorted(bands, key=lambda item: item[0][0])
             for index, line in enumerate(lines):
@@ -625,14 +682,15 @@ def from_pdf(path: Path) -> str:
                     if table.end[0] == number:
                         blocks.append(table.lines)
                     previous_bottom = bottom
-                text = _line_text(line, 9.5)
+                text = _line_text(line, layout.body_small)
                 bottom = max(c["bottom"] for c in line)
-                spaced = previous_bottom is not None and bottom - previous_bottom > 20
-                starts_numbered = bool(re.match(r"\d+\.", text)) and abs(line[0]["x0"] - MARGIN) < 1
-                item = _pdf_item(line, text, spaced or previous_bottom is None)
+                spaced = previous_bottom is not None and bottom - previous_bottom > layout.paragraph_gap
+                starts_numbered = bool(re.match(r"\d+\.", text)) and abs(line[0]["x0"] - layout.margin) < 1
+                item = _pdf_item(line, text, spaced or previous_bottom is None, layout)
                 page_top_start = previous_bottom is None and not last_full  # a block that starts a page
-                if current and item is None and (spaced or page_top_start) \
-                        and abs(line[0]["x0"] - MARGIN - QUOTE_INDENT) < 1:
+                centred = abs((line[0]["x0"] - layout.margin) - (right - line[-1]["x1"])) < 2
+                if current and item is None and (spaced or page_top_start) and not centred \
+                        and abs(line[0]["x0"] - layout.margin - layout.quote_indent) < 1:
                     item = "> " + text
                 if current and item is not None:
                     current.append([item])
@@ -650,10 +708,10 @@ def from_pdf(path: Path) -> str:
                 last_full = False
                 if table.end[0] == number:
                     blocks.append(table.lines)
-            for line in _lines(foot, 8.5):
-                text = _line_text(line, 8.5)
-                item = _pdf_item(line, text, not foot_full)
-                if text.startswith("[") and abs(line[0]["x0"] - MARGIN) < 1:
+            for line in _lines(foot, layout.note_small):
+                text = _line_text(line, layout.note_small)
+                item = _pdf_item(line, text, not foot_full, layout)
+                if text.startswith("[") and abs(line[0]["x0"] - layout.margin) < 1:
                     notes.append([re.sub(r"^\[(\d+)\]\s*", r"[\1] ", text)])
                 elif notes and (item is not None or not foot_full):
                     notes.append([item or text])

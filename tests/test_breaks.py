@@ -14,7 +14,7 @@ import pdfplumber
 import pytest
 from lxml import etree, html
 
-from councildoc.textconv import MARGIN, _line_text, _lines
+from councildoc.textconv import _Layout, _line_text, _lines
 
 DOCUMENTS = ("mc-inf-298", "c-111-inf-7", "c-111-3")
 LANGS = ("en", "es", "fr")
@@ -29,6 +29,7 @@ UNITS = {"%", "km", "kg", "ha", "USD", "EUR", "million", "millions", "millones",
          "milliard", "milliards"}
 BEFORE_NUMBER = re.compile(r"(?:\bN\.º\.?|\bN°\.?|\bn°|\bNos?\.|\bpp?\.|\bUSD|\bEUR|\bCHF)$")
 BODY_SIZE = 11.5
+MARGIN = _Layout().margin  # the house values, by which these PDFs are built
 
 
 def pdf_lines(path) -> list[tuple[int, str, float]]:

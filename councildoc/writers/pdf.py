@@ -44,6 +44,42 @@ FIGURE_TYPES = ("image/png", "image/jpeg", "image/svg+xml")
 """The ``data:`` URLs the fetcher serves: a figure's checked bytes (see :func:`make_url_fetcher`)."""
 
 
+LAYOUT_KEY = "CouncildocLayout"
+"""The document information entry that carries :data:`LAYOUT_PROPERTIES` (``textconv`` reads it back)."""
+PAGE_KEY = "CouncildocPage"
+"""The information entry that marks a PDF of councildoc's that is no edition (a redline)."""
+LAYOUT_PROPERTIES = ("page-margin", "text-size", "line-pitch", "space-after", "number-tab", "subpara-step",
+                     "note-size")
+"""The print stylesheet's ``:root`` lengths a reader needs to read the PDF's pages back."""
+_POINTS = {"pt": 1.0, "px": 0.75, "pc": 12.0, "in": 72.0, "cm": 72 / 2.54, "mm": 72 / 25.4, "q": 72 / 101.6}
+
+
+def layout_values(stylesheet: str) -> tuple[dict[str, float], list[str]]:
+    """The :data:`LAYOUT_PROPERTIES` the stylesheet's ``:root`` sets, in points, and the names of
+    those it does not set as a plain length (``2cm``, ``11pt``)."""
+    import tinycss2
+
+    found: dict[str, float] = {}
+    for rule in tinycss2.parse_stylesheet(stylesheet, skip_comments=True, skip_whitespace=True):
+        if rule.type != "qualified-rule" or tinycss2.serialize(rule.prelude).strip() != ":root":
+            continue
+        for declaration in tinycss2.parse_declaration_list(rule.content, skip_comments=True,
+                                                           skip_whitespace=True):
+            name = declaration.type == "declaration" and declaration.name.removeprefix("--")
+            if name not in LAYOUT_PROPERTIES:
+                continue
+            tokens = [t for t in declaration.value if t.type not in ("whitespace", "comment")]
+            found.pop(name, None)
+            if len(tokens) == 1 and tokens[0].type == "dimension" and tokens[0].lower_unit in _POINTS:
+                found[name] = round(tokens[0].value * _POINTS[tokens[0].lower_unit], 3)
+    return found, [name for name in LAYOUT_PROPERTIES if name not in found]
+
+
+def layout_entry(values: dict[str, float]) -> str:
+    """The information entry's text: ``page-margin=70.866 text-size=12.0 …`` (deterministic)."""
+    return " ".join(f"{name}={values[name]:g}" for name in LAYOUT_PROPERTIES)
+
+
 class RefusedResource(Exception):
     """A stylesheet asked for something outside what a build may read."""
 
@@ -266,8 +302,10 @@ def html_to_pdf(page: str, styles_dir: Path, where: SourcePos) -> tuple[bytes | 
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collector)
     try:
-        pdf = HTML(string=page, base_url=styles_dir.resolve().as_uri() + "/",
-                   url_fetcher=make_url_fetcher((styles_dir, FONT_DIR))).write_pdf()
+        rendered = HTML(string=page, base_url=styles_dir.resolve().as_uri() + "/",
+                        url_fetcher=make_url_fetcher((styles_dir, FONT_DIR))).render()
+        rendered.metadata.custom = {PAGE_KEY: "not an edition"}  # textconv refuses it, in so many words
+        pdf = rendered.write_pdf(custom_metadata=True)
     except Exception as exc:  # noqa: BLE001 - WeasyPrint's failure becomes a diagnostic that quotes it
         return None, [error(where, f"WeasyPrint could not lay out the PDF: {exc}")]
     finally:
@@ -297,6 +335,18 @@ def write_pdf(
     from weasyprint import HTML
 
     stylesheet = (styles_dir / PRINT_STYLESHEET).read_text(encoding="utf-8")
+    values, unset = layout_values(stylesheet)
+    if unset:
+        lines = stylesheet.splitlines()
+
+        def place(name: str) -> SourcePos:
+            found = next(((n, line.index(f"--{name}:")) for n, line in enumerate(lines, 1) if f"--{name}:" in line),
+                         (1, 0))
+            return SourcePos(str(styles_dir / PRINT_STYLESHEET), found[0], found[1] + 1)
+
+        return None, [error(place(name), f":root must set --{name} to a length (such as 2.5cm or 12pt)",
+                            "textconv reads the PDF's pages back by these values, which the PDF carries")
+                      for name in unset]
     paragraphs = call_paragraphs(document)
     order = {p.anchor: i for i, p in enumerate(p for part in document.parts for p in iter_paragraphs(part.children))}
     relaxed: frozenset[str] = frozenset()
@@ -328,7 +378,10 @@ def write_pdf(
             continued = lines
             rendered = None  # one laid-out document in memory at a time
             gc.collect()
-        pdf = rendered.write_pdf(pdf_variant=variant, uncompressed_pdf=False)
+        # The layout the pages were set by, for textconv to read them back by (only this entry:
+        # the page's other <meta> names stay out of the PDF, as before).
+        rendered.metadata.custom = {LAYOUT_KEY: layout_entry(values)}
+        pdf = rendered.write_pdf(pdf_variant=variant, uncompressed_pdf=False, custom_metadata=True)
     except Exception as exc:  # WeasyPrint's failure becomes a diagnostic that quotes it
         return None, [error(where, f"WeasyPrint could not lay out the PDF: {exc}")]
     finally:
