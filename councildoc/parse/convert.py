@@ -301,8 +301,8 @@ class Converter:
 
     def figure(self, node: Node, here: SourcePos) -> Figure:
         """``![Title](chart.svg){#fig:label fig-alt="…"}``, alone in its paragraph."""
-        attr, inlines, (src, _title) = node["c"]
-        attr = pandoc.Attr.read(attr)
+        image = pandoc.Image.read(node)
+        attr, inlines, src = image.attr, image.inlines, image.url
         here = self.pos_of(attr.pairs, here)
         found = {"id": attr.identifier, "classes": attr.classes, **attr.pairs}
         self.check_attributes(found, here, "a figure", keys=("fig-alt",))

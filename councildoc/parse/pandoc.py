@@ -202,6 +202,8 @@ class OrderedList:
 
 @dataclass(frozen=True, slots=True)
 class Link:
+    """A Link or an Image: the two share their shape (attributes, inlines, target and title)."""
+
     attr: Attr
     inlines: list[Node]
     url: str
@@ -210,6 +212,10 @@ class Link:
     def read(cls, node: Node) -> Link:
         attr, inlines, (url, _title) = node["c"]
         return cls(Attr.read(attr), inlines, url)
+
+
+Image = Link
+"""``![Title](file){…}``: ``url`` is the image's file."""
 
 
 @dataclass(frozen=True, slots=True)
