@@ -129,6 +129,8 @@ class _AstBuilder(Visitor):
     def __init__(self, document: Document) -> None:
         self.document = document
         self.language = document.language
+        self.footnotes = {note.anchor for part in document.parts for note in part.notes if note.anchor}
+        """The anchors of the notes that are Word footnotes (a table's lettered notes are not)."""
 
     # Inlines
 
@@ -168,13 +170,23 @@ class _AstBuilder(Visitor):
         return {"t": "Span", "c": [_attr(), [{"t": "Superscript", "c": [_str(",")]}, note]]}
 
     def visit_CrossRef(self, node: CrossRef, place: _Place) -> dict:
-        return _str(node.text if node.text is not None else f"¿{node.label}?")
+        if node.text is None:
+            return _str(f"¿{node.label}?")
+        if node.kind == "note" and node.anchor in self.footnotes:
+            # A Word field that follows the note when an editor inserts or moves notes; its
+            # result, until Word updates it, is the number the build gave.
+            lang = place.part.lang if place.part.lang != self.document.meta.lang else None
+            return {"t": "RawInline", "c": ["openxml", field_runs(f"NOTEREF {note_bookmark(node.anchor)} \\h",
+                                                                   node.text, lang=lang)]}
+        return _str(node.text)
 
     def note(self, part: Part, number: int | None) -> dict:
-        """A real Word footnote holding every block of the note."""
+        """A real Word footnote holding every block of the note, its call bookmarked."""
         # Its language is the annex's: Pandoc tags a note's text with the div it is called in.
         note = next(n for n in part.notes if n.number == number)
-        return {"t": "Note", "c": self.blocks(note.blocks, _Place(part, note=True))}
+        footnote = {"t": "Note", "c": self.blocks(note.blocks, _Place(part, note=True))}
+        # Its call bookmarked (Pandoc writes a span's id as a bookmark) for the NOTEREF fields citing it.
+        return {"t": "Span", "c": [_attr(note_bookmark(note.anchor or "")), [footnote]]}
 
     # Blocks
 
@@ -406,15 +418,28 @@ def _zip(parts: dict[str, bytes]) -> bytes:
 # What Pandoc cannot express
 
 
+def field_runs(instruction: str, result: str, *, lang: str | None = None) -> str:
+    """A Word field (ECMA-376 §17.16.18, complex field): its instruction and its cached result."""
+    props = f'<w:rPr><w:lang w:val="{lang}"/></w:rPr>' if lang else ""
+    return (
+        f'<w:r>{props}<w:fldChar w:fldCharType="begin"/></w:r>'
+        f'<w:r>{props}<w:instrText xml:space="preserve"> {xml_escape(instruction)} </w:instrText></w:r>'
+        f'<w:r>{props}<w:fldChar w:fldCharType="separate"/></w:r>'
+        f"<w:r>{props}<w:t>{xml_escape(result)}</w:t></w:r>"
+        f'<w:r>{props}<w:fldChar w:fldCharType="end"/></w:r>'
+    )
+
+
+def note_bookmark(anchor: str) -> str:
+    """The bookmark on a note's call that ``NOTEREF`` cites: a letter, then letters, digits and
+    underscores, at most 40 characters (Word's rule; Pandoc hashes any other name, and so would
+    hide Word's own ``_Ref`` prefix)."""
+    return "NoteRef_" + re.sub(r"[^A-Za-z0-9]", "_", anchor)[:32]
+
+
 def _run(text: str, *, field: str | None = None) -> str:
     if field:
-        return (
-            '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
-            f'<w:r><w:instrText xml:space="preserve"> {field} </w:instrText></w:r>'
-            '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
-            f"<w:r><w:t>{xml_escape(text)}</w:t></w:r>"
-            '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
-        )
+        return field_runs(field, text)
     return f'<w:r><w:t xml:space="preserve">{xml_escape(text)}</w:t></w:r>'
 
 
@@ -429,19 +454,35 @@ def header_xml(symbol: str, page_label: str, lang: str) -> bytes:
             f"{paragraphs}</w:hdr>").encode()
 
 
-def section_properties(header_id: str | None, *, restart: bool) -> str:
-    """A section: A4, 2.5 cm margins, its running head; an annex restarts its pages and notes at 1.
+NOTE_NUMBERS = {
+    "cover": '<w:footnotePr><w:numFmt w:val="chicago"/></w:footnotePr>',
+    "body": "",
+    "annex": '<w:footnotePr><w:numRestart w:val="eachSect"/></w:footnotePr>',
+    "last annex": '<w:footnotePr><w:numFmt w:val="decimal"/><w:numRestart w:val="eachSect"/></w:footnotePr>',
+    "last body": '<w:footnotePr><w:numFmt w:val="decimal"/></w:footnotePr>',
+}
+"""How each section numbers its notes (``w:footnotePr``), read alike by Word and LibreOffice.
 
-    Only annex sections carry ``numRestart``: LibreOffice 7.4 reads it as "restart at
-    each top-level heading" and numbers notes 1, 0, 0… where the body has it too. With
-    the body's title and each annex's heading as the only top outline level, Word (by
-    section) and LibreOffice (by top-level heading) count the same notes.
-    """
+Word reads each section's own properties (ECMA-376 §17.11.11): the body continues from the
+cover, which has no notes, so it counts 1…n in decimal; each annex restarts at 1
+(``numRestart eachSect``). LibreOffice has one note numbering for the whole document and sets
+it from each ``w:footnotePr`` as it reads it: ``eachSect`` becomes "restart at each top-level
+heading" (the body's title, each annex's heading), right when it is set, but the notes it reads
+afterwards under that setting are numbered 0 (LibreOffice 7.4). A setting changed after the last
+note is read renumbers every note, so the cover's notes (there are none) take symbols
+(``chicago``) and the last section sets decimal again: the one change LibreOffice makes after
+reading every note. To Word the cover's symbols are the cover's, and an editor's note on the
+cover would take ``*``, as a note on a title page often does.
+"""
+
+
+def section_properties(header_id: str | None, *, notes: str) -> str:
+    """A section: A4, 2.5 cm margins, its running head, its notes' numbering (a key of
+    :data:`NOTE_NUMBERS`); the body and each annex restart their pages at 1."""
     header = f'<w:headerReference w:type="default" r:id="{header_id}"/>' if header_id else ""
-    notes = '<w:footnotePr><w:numRestart w:val="eachSect"/></w:footnotePr>' if restart else ""
     pages = '<w:pgNumType w:start="1"/>' if header_id else ""
     return (
-        f"<w:sectPr>{header}{notes}"
+        f"<w:sectPr>{header}{NOTE_NUMBERS[notes]}"
         '<w:type w:val="nextPage"/>'
         f'<w:pgSz w:w="{PAGE["width"]}" w:h="{PAGE["height"]}"/>'
         f'<w:pgMar w:top="{MARGIN}" w:right="{MARGIN}" w:bottom="{MARGIN}" w:left="{MARGIN}" '
@@ -546,10 +587,11 @@ def finish(docx: bytes, document: Document, council: frozenset[str] = frozenset(
 
     body = parts["word/document.xml"].decode("utf-8")
     # Section 0 is the cover (no running head); section 1 the body; then one per annex.
-    sections = [section_properties(None, restart=False),
-                section_properties("rIdCouncilHead0", restart=False)]
-    sections += [section_properties(f"rIdCouncilHead{i}", restart=True)
-                 for i in range(1, len(document.annexes) + 1)]
+    annexes = len(document.annexes)
+    sections = [section_properties(None, notes="cover"),
+                section_properties("rIdCouncilHead0", notes="body" if annexes else "last body")]
+    sections += [section_properties(f"rIdCouncilHead{i}", notes="last annex" if i == annexes else "annex")
+                 for i in range(1, annexes + 1)]
     # The last section's properties are the body's own, at its end; the others end a paragraph.
     last = body.rindex("<w:sectPr")
     body = body[:last] + sections[-1] + body[body.index("</w:body>", last):]

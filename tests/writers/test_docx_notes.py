@@ -1,0 +1,88 @@
+"""Notes in the DOCX as Word and LibreOffice number them, for any number of annexes, and the
+references to them as Word ``NOTEREF`` fields. The expected numbers come from the fixture
+``tests/fixtures/three-annexes/en.md``, whose notes say which they are ("Annex II, note 3.")."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import zipfile
+
+import pytest
+from conftest import FIXTURES, add_document
+from libreoffice import pages, render
+from lxml import etree
+
+from councildoc.cli import main
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+NS = {"w": W}
+SOURCE = (FIXTURES / "three-annexes/en.md").read_text(encoding="utf-8")
+NOTES = dict(re.findall(r"^\[\^([\w-]+)\]: (.*)$", SOURCE, re.M))
+"""Each note's label and text, as the fixture defines them (in the order they are called)."""
+
+
+def number_in_text(text: str) -> str:
+    """The number a note of the fixture says it has: "Annex II, note 3." → ``3``."""
+    return re.match(r"(?:Body|Annex [IVX]+), note (\d+)\.", text)[1]
+
+
+def printed(text: str) -> str:
+    """A note's text as printed: a reference to a note prints the number that note's text gives."""
+    return re.sub(r"@note:([\w-]+)", lambda m: number_in_text(NOTES[m[1]]), text)
+
+
+REFERENCES = re.findall(r"note @note:([\w-]+)((?: \w+){1,3})", SOURCE)
+"""Each ``note @note:x`` of the fixture and the words that follow it."""
+
+
+@pytest.fixture(scope="module")
+def docx(tmp_path_factory):
+    from conftest import ROOT
+
+    project = tmp_path_factory.mktemp("three")
+    for folder in ("templates", "styles"):
+        shutil.copytree(ROOT / folder, project / folder)
+    folder = add_document(project, "three", {})
+    shutil.copy(FIXTURES / "three-annexes/en.md", folder / "en.md")
+    assert main(["--format", "docx", "--project", str(project)]) == 0
+    return project / "output/three/en/three.docx"
+
+
+def test_libreoffice_numbers_the_notes_of_three_annexes_as_the_house(docx, tmp_path):
+    """Body 1…4, then each annex from 1: every call and every note at the foot bear the number
+    the note's own text gives, on the same page (LibreOffice 7.4 printed 0, 0 in annexes II and III)."""
+    rendered = pages(render([docx], tmp_path)[0])
+    notes = [note for page in rendered for note in page.notes]
+    assert [text for _, text in notes] == [printed(text) for text in NOTES.values()]
+    assert [mark for mark, _ in notes] == [number_in_text(text) for text in NOTES.values()]
+    for page in rendered:
+        assert page.calls == [mark for mark, _ in page.notes], f"page {page.number}"
+
+
+def test_libreoffice_shows_the_numbers_of_references_to_notes(docx, tmp_path):
+    """LibreOffice 7.4 keeps a NOTEREF field as it finds it and shows its result: the build's number."""
+    rendered = pages(render([docx], tmp_path)[0])
+    text = " ".join(" ".join(page.text.split()) for page in rendered)
+    text += " " + " ".join(t for page in rendered for _, t in page.notes)
+    for label, after in REFERENCES:
+        assert f"note {number_in_text(NOTES[label])}{after}" in text
+
+
+def test_references_to_notes_are_noteref_fields_on_the_notes_bookmarked_calls(docx):
+    """A ``NOTEREF`` field per ``@note:`` reference, naming a bookmark that encloses the call of that
+    very note; its result, until Word updates it, the number the note's text gives."""
+    with zipfile.ZipFile(docx) as archive:
+        body = archive.read("word/document.xml").decode()
+        footnotes_xml = archive.read("word/footnotes.xml")
+    footnotes = {n.get(f"{{{W}}}id"): "".join(n.itertext()).strip()
+                 for n in etree.fromstring(footnotes_xml).findall("w:footnote", NS)}
+    called = {}
+    for name, inside in re.findall(r'<w:bookmarkStart w:id="(?:\d+)" w:name="([^"]+)" />(.*?)<w:bookmarkEnd', body):
+        ref = re.search(r'<w:footnoteReference w:id="(\d+)"', inside)
+        if ref:
+            called[name] = footnotes[ref[1]]
+    fields = re.findall(r"NOTEREF (\S+) \\h </w:instrText>.*?<w:t>(\d+)</w:t>",
+                        body + footnotes_xml.decode(), re.S)
+    assert sorted((called[name], result) for name, result in fields) == sorted(
+        (NOTES[label], number_in_text(NOTES[label])) for label, _ in REFERENCES)
