@@ -147,9 +147,12 @@ def test_three_sections_a4_with_restarts_and_notes_per_section(body):
     assert cover_sect.find("w:headerReference", NS) is None
     for sect in (body_sect, annex_sect):
         assert sect.find("w:pgNumType", NS).get(w("start")) == "1"
-    # Word numbers notes through the document and restarts them where a section says so.
+    # Word numbers notes through the document and restarts them where a section says so; the
+    # cover (no notes) sets symbols and the last section decimal again, for LibreOffice.
     assert annex_sect.find("w:footnotePr/w:numRestart", NS).get(w("val")) == "eachSect"
-    assert body_sect.find("w:footnotePr", NS) is None and cover_sect.find("w:footnotePr", NS) is None
+    assert annex_sect.find("w:footnotePr/w:numFmt", NS).get(w("val")) == "decimal"
+    assert body_sect.find("w:footnotePr", NS) is None
+    assert cover_sect.find("w:footnotePr/w:numFmt", NS).get(w("val")) == "chicago"
 
     def calls(paras):
         return sum(1 for p in paras for _ in p.iter(w("footnoteReference")))
