@@ -114,6 +114,18 @@ def require_tool(name: str) -> str:
     return path
 
 
+def require_module(name: str):
+    """A Python module a test drives that only the test extra installs (``pip install -e '.[test]'``,
+    which ``./setup.sh`` runs), with the rule of :func:`require_tool`: skipped where missing, a
+    failure on CI."""
+    import importlib
+
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        _missing(f"the Python module {name} (the test extra)")
+
+
 TOOLS = ROOT / ".tools" / "node_modules"
 
 

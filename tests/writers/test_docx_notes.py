@@ -8,6 +8,7 @@ import re
 import shutil
 import zipfile
 
+import pdfplumber
 import pytest
 from conftest import FIXTURES, add_document
 from libreoffice import pages, render
@@ -92,25 +93,52 @@ EDITIONS = [f"{doc}/{lang}/{doc}.docx" for doc in ("mc-inf-298", "c-111-inf-7", 
             for lang in ("en", "es", "fr")]
 
 
-def test_every_note_starts_on_its_calls_page_in_libreoffice(real_project, tmp_path):
+@pytest.fixture(scope="module")
+def rendered(real_project, tmp_path_factory):
+    """Every DOCX the build writes and the PDF LibreOffice makes of it (in one run)."""
+    folder = tmp_path_factory.mktemp("libreoffice")
+    copies = []
+    for edition in EDITIONS:  # one name per edition: LibreOffice names its PDF after the file
+        copy = folder / "docx" / edition.replace("/", "-")
+        copy.parent.mkdir(exist_ok=True)
+        shutil.copy(real_project / "output" / edition, copy)
+        copies.append(copy)
+    return dict(zip(EDITIONS, zip(copies, render(copies, folder / "pdf"), strict=True), strict=True))
+
+
+def test_every_note_starts_on_its_calls_page_in_libreoffice(rendered):
     """Every DOCX the build writes, rendered by LibreOffice: on each page the notes that start at
     the foot are those called in its text, in order; and each part numbers its notes 1…n, as many
     as the DOCX has footnotes. (Annex note 2 of MC/INF/298 printed a page after its call: the note
     style's widow control made the two-line note unsplittable, and LibreOffice, where Word would
     move the calling line, moves such a note whole to the next page.)"""
-    copies = []
-    for edition in EDITIONS:  # one name per edition: LibreOffice names its PDF after the file
-        copy = tmp_path / "docx" / edition.replace("/", "-")
-        copy.parent.mkdir(exist_ok=True)
-        shutil.copy(real_project / "output" / edition, copy)
-        copies.append(copy)
-    for docx_path, pdf in zip(copies, render(copies, tmp_path / "pdf"), strict=True):
-        rendered = pages(pdf)
-        for page in rendered:
+    for docx_path, pdf in rendered.values():
+        rendered_pages = pages(pdf)
+        for page in rendered_pages:
             assert page.calls == [mark for mark, _ in page.notes], f"{docx_path.name}, page {page.number}"
-        marks = [int(mark) for page in rendered for mark, _ in page.notes]
+        marks = [int(mark) for page in rendered_pages for mark, _ in page.notes]
         with zipfile.ZipFile(docx_path) as archive:
             body = archive.read("word/document.xml").decode()
         # The house's numbers: each part (a section of the DOCX) counts its notes from 1.
         per_part = [section.count("<w:footnoteReference") for section in body.split("<w:sectPr")]
         assert marks == [n for count in per_part for n in range(1, count + 1)], docx_path.name
+
+
+def _lines(pdf_path, page: int) -> list[tuple[str, float]]:
+    """The lines of a page: their text, and their distance below the page's first line."""
+    with pdfplumber.open(pdf_path) as pdf:
+        lines = pdf.pages[page].extract_text_lines()
+    return [(" ".join(line["text"].split()), round(line["top"] - lines[0]["top"], 1)) for line in lines]
+
+
+def test_cover_and_first_page_spaced_as_the_pdf(real_project, rendered):
+    """The cover (masthead, session, title, subtitle) and the body's first lines (title, heading I,
+    paragraph 1) stand where the PDF sets them: the same lines, each at the same distance below
+    the first, within a point (the two renderers place a line's top 2.3 pt apart, alike on every line)."""
+    for edition, (_, pdf) in rendered.items():
+        for page in (0, 1):
+            ours = _lines(pdf, page)[:8]
+            house = _lines(real_project / "output" / edition.replace(".docx", ".pdf"), page)[:8]
+            assert [text for text, _ in ours] == [text for text, _ in house], (edition, page + 1)
+            far = [(text, a, b) for (text, a), (_, b) in zip(ours, house, strict=True) if abs(a - b) > 1]
+            assert not far, (edition, page + 1, far)

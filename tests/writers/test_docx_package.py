@@ -11,7 +11,7 @@ import sys
 import zipfile
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, require_module
 from lxml import etree
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -25,7 +25,7 @@ def _styles(path):
 
 
 def test_openxml_audit_finds_no_error_in_any_edition(real_project):
-    pytest.importorskip("openxml_audit")  # a test extra: ./setup.sh installs it
+    require_module("openxml_audit")  # a test extra: ./setup.sh installs it
     results = []
     for edition in EDITIONS:  # one file a run: the command takes one path
         run = subprocess.run([sys.executable, "-m", "openxml_audit", "-o", "json", "-m", "0",
