@@ -13,8 +13,8 @@ styles); everything else is read from the text the secretariat typed:
 - a line "Annex", "Anexo II"…: an annex, its next line its title, short lines in it its headings;
 - a paragraph led by a bold term ending in a colon: an annex entry;
 - "note 8", "paragraph 12 (b)", "section IV", "Annex II" typed in the text (in the edition's
-  language): references to generated, readable labels; one that points at nothing is reported
-  with the DOCX paragraph it is in.
+  language, by the ``reference-words`` of its language data file): references to generated, readable
+  labels; one that points at nothing is reported with the DOCX paragraph it is in.
 """
 
 from __future__ import annotations
@@ -27,28 +27,13 @@ from pathlib import Path
 from typing import Any
 
 from .diagnostics import Diagnostic, SourcePos, error, warning
-from .languages import Language
+from .languages import Catalogue
 from .markdown import escape
 
 ROMAN = re.compile(r"^(?=[IVXLC])(C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")
 SECTION_NUMBER = re.compile(r"^([IVXLC]+|[A-Z]|\d+)\.\s+(.+)$", re.S)
 PARAGRAPH_NUMBER = re.compile(r"^(\d+)\.\s+", re.S)
 SUB_MARKER = re.compile(r"^(\(([a-z]{1,2}|[ivxl]+)\)|([a-z]{1,2}|[ivxl]+)[.)])\s+", re.S)
-
-# What each language types before a number it refers to (kind, words).
-REFERENCE_WORDS = {
-    "en": {"note": r"notes?", "para": r"paragraphs?|paras?\.", "sec": r"sub-?sections?|sections?",
-           "annex": r"annex(?:es)?"},
-    "fr": {"note": r"notes?", "para": r"paragraphes?", "sec": r"sous-sections?|sections?", "annex": r"annexes?"},
-    "es": {"note": r"notas?", "para": r"párrafos?", "sec": r"subsecci(?:ón|ones)|secci(?:ón|ones)",
-           "annex": r"anexos?"},
-}
-ANNEX_WORDS = r"Annex|Annexe|Anexo|ANNEX|ANNEXE|ANEXO"
-THIS_DOCUMENT = r"to\s+(?:this|the\s+present)\s+(?:document|report)|del\s+presente\s+(?:documento|informe)|" \
-                r"du\s+présent\s+(?:document|rapport)"
-BODY_WORDS = r"\s+(?:to|of|in)\s+the\s+body|\s+del\s+cuerpo|\s+du\s+corps"
-"""What says a number in an annex refers to the body ("note 3 to the body of this report")."""
-
 
 def roman_value(numeral: str) -> int:
     values = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
@@ -250,7 +235,7 @@ def paragraphs(blocks: list[dict]) -> list[Para]:
     return out
 
 
-def import_docx(path: Path, lang: str, language: Language, shown: str
+def import_docx(path: Path, lang: str, catalogue: Catalogue, shown: str
                 ) -> tuple[Imported | None, list[Diagnostic]]:
     """The Markdown edition of the DOCX at ``path`` and what ``document.yaml`` should say."""
     import pypandoc
@@ -261,7 +246,7 @@ def import_docx(path: Path, lang: str, language: Language, shown: str
         ast = json.loads(text.replace("\u2060", "").replace("\\u2060", ""))
     except (RuntimeError, OSError) as exc:
         return None, [error(SourcePos(shown, 1, 1), f"Pandoc cannot read it as a Word document: {exc}")]
-    importer = Importer(ast["blocks"], lang, language, shown)
+    importer = Importer(ast["blocks"], lang, catalogue, shown)
     importer.attach_languages(run_languages(path))
     return importer.run()
 
@@ -297,10 +282,14 @@ def _squash(text: str) -> str:
 
 
 class Importer:
-    def __init__(self, blocks: list[dict], lang: str, language: Language, shown: str) -> None:
+    def __init__(self, blocks: list[dict], lang: str, catalogue: Catalogue, shown: str) -> None:
         self.paras = paragraphs(blocks)
         self.lang = lang
-        self.language = language
+        self.catalogue = catalogue
+        self.language = catalogue.load(lang)
+        # A line holding only an annex's word, in any language the project knows ("Anexo II", "ANNEX").
+        names = {catalogue.load_or(code, self.language).annex for code in catalogue.available()} | {self.language.annex}
+        self.annex_words = "|".join(re.escape(w) for name in sorted(names) for w in (name, name.upper()))
         self.shown = shown
         self.diagnostics: list[Diagnostic] = []
         self.labels: set[str] = set()
@@ -358,6 +347,8 @@ class Importer:
         lines = [p for p in self.paras[:start] if plain(p.inlines).strip()]
         texts: list[Para] = []
         months = {name.lower(): n for n, name in self.language.locale.months["format"]["wide"].items()}
+        # The session line's own word, from the language's pattern ("{ordinal} reunión").
+        session_word = re.escape(self.language.session_line.replace("{ordinal}", "").strip())
         for para in lines:
             text = plain(para.inlines).strip()
             if re.fullmatch(r"[A-Z]{1,4}(/[A-Z0-9.]+)+", text):
@@ -373,7 +364,7 @@ class Importer:
                     meta["date"] = date
             elif (date := self.parse_date(text, months)) is not None:
                 meta["date"] = date
-            elif para.style == "Session" or re.search(r"\b(session|reunión|réunion)\b", text, re.I):
+            elif para.style == "Session" or session_word and re.search(rf"\b{session_word}\b", text, re.I):
                 meta["session-title"] = text
             else:
                 texts.append(para)
@@ -417,7 +408,7 @@ class Importer:
             if not text:
                 para.kind = "empty"
                 continue
-            if re.fullmatch(rf"({ANNEX_WORDS})(\s+[IVXLC]+)?", text):
+            if re.fullmatch(rf"({self.annex_words})(\s+[IVXLC]+)?", text):
                 para.kind, in_annex, expect_title = "annex", True, True
                 para.number = text.split()[1] if len(text.split()) > 1 else ""
                 continue
@@ -688,23 +679,23 @@ class Importer:
 
     def references(self, text: str, part: int, targets: dict, para: Para) -> str:
         """Typed references in ``text`` (Markdown) made ``@kind:label``; a note's waits for the notes' labels."""
-        words = REFERENCE_WORDS.get(self.part_langs.get(part, self.lang))  # an annex in English reads English
-        if not words:
-            return text
-        for kind, pattern in words.items():
+        # An annex in English reads English.
+        words = self.catalogue.load_or(self.part_langs.get(part, self.lang), self.language).reference_words
+        conjunction = rf"(?:,\s*|\s+(?:{words.pattern('conjunction')})\s+)"
+        for kind, name in words.KINDS.items():
             number = r"[IVXLC]+(?:\.[A-Z](?:\.\d+)?)?" if kind in ("sec", "annex") else r"\d+"
             sub = r"(?:\s+\(?[a-z]{1,4}\))*" if kind == "para" else ""
             one = rf"{number}\b{sub}"
-            conj = r"(?:,\s*|\s+(?:and|y|et|e)\s+)"
-            regex = re.compile(rf"\b({pattern})\s+({one})((?:{conj}{one})*)", re.I)
+            regex = re.compile(rf"(?<!\w)({words.pattern(name)})\s+({one})((?:{conjunction}{one})*)", re.I)
 
             def replace(match: re.Match, kind: str = kind, one: str = one) -> str:
                 scope = part
-                annex = re.match(rf"\s+(?:of\s+the|of|del|du|de\s+la|de\s+l’|de)\s*(?:{words['annex']})\s+([IVXLC]+)",
-                                 match.string[match.end():], re.I)
+                after = match.string[match.end():]
+                annex = re.match(rf"\s+(?:{words.pattern('of_annex')})\s*(?:{words.pattern('annex')})\s+([IVXLC]+)",
+                                 after, re.I)
                 if kind == "para" and annex:
                     scope = self.annex_parts.get(annex[1], part)
-                if re.match(BODY_WORDS, match.string[match.end():], re.I):
+                if re.match(rf"\s+(?:{words.pattern('of_body')})\b", after, re.I):
                     scope = 0
                 first = self.resolve(kind, match[2], scope, targets, para)
                 rest = re.sub(one, lambda n: self.resolve(kind, n[0], scope, targets, para), match[3])
@@ -730,7 +721,9 @@ class Importer:
                 self.used.add(label)
                 return f"@{label}"
             # Only "the Annex to this document": a lone "Annex" elsewhere is often another document's.
-            text = re.sub(rf"(?<![@:\w])(?:{ANNEX_WORDS})\b(?=\s+(?:{THIS_DOCUMENT}))", lone, text)
+            words = self.catalogue.load_or(self.part_langs.get(part, self.lang), self.language).reference_words
+            text = re.sub(rf"(?<![@:\w])(?:{self.annex_words})\b(?=\s+(?:{words.pattern('this_document')})\b)",
+                          lone, text)
         return text
 
     def resolve(self, kind: str, typed: str, part: int, targets: dict, para: Para) -> str:
@@ -777,12 +770,13 @@ def main(argv: list[str], project_root: Path | None = None) -> int:
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", args.doc):
         parser.error("--doc names a folder: lower-case letters, digits and hyphens")
     try:
-        language = languages.Catalogue.for_project(project.languages_dir).load(args.lang)
+        catalogue = languages.Catalogue.for_project(project.languages_dir)
+        catalogue.load(args.lang)
     except KeyError:
         parser.error(f"no language data for '{args.lang}'")
     if not args.file.is_file():
         parser.error(f"no such file: {args.file}")
-    imported, diagnostics = import_docx(args.file, args.lang, language, str(args.file))
+    imported, diagnostics = import_docx(args.file, args.lang, catalogue, str(args.file))
     folder = project.source_dir / args.doc
     meta_path = folder / "document.yaml"
     if imported is not None and not meta_path.exists():

@@ -164,3 +164,23 @@ def test_a_table_is_reported_not_dropped_in_silence(project, tmp_path, capsys):
     assert main(["import", str(docx), "--doc", "t", "--lang", "en", "--session", "1", "--project", str(project)]) == 0
     assert capsys.readouterr().err == (
         f"{docx}:6:1: warning: a table: councildoc has no such element yet, its content is not imported\n")
+
+
+def test_a_project_language_brings_its_reference_words_without_code(project, tmp_path, capsys):
+    """The words a typed reference begins with are language data: a Portuguese project's own language file
+    (tests/fixtures/fourth-language) is all it takes for "ver nota 1" and "parágrafo 2" to become references."""
+    import pypandoc
+
+    shutil.copytree(ROOT / "tests/fixtures/fourth-language/languages", project / "languages")
+    docx = tmp_path / "relatorio.docx"
+    pypandoc.convert_text("MC/TEST/4\n\n28 de novembro de 2026\n\nO título\n\nI\\. UM\n\n1\\. Texto.[^1]\n\n"
+                          "2\\. Ver os parágrafos 1 e 3 e a nota 1.\n\n3\\. Ver o parágrafo 2 do anexo.\n\n"
+                          "[^1]: Uma nota.\n", "docx", format="markdown", outputfile=str(docx))
+    assert main(["import", str(docx), "--doc", "t", "--lang", "pt", "--session", "1", "--project", str(project)]) == 0
+    assert capsys.readouterr().err == ""
+    source = (project / "source/t/pt.md").read_text(encoding="utf-8")
+    # Each reference points at the paragraph whose number was typed (labels from the targets' first words).
+    assert source.split("# Um\n\n")[1] == (
+        "{#para:texto}\nTexto.[^nota]\n\n"
+        "{#para:paragrafos-nota}\nVer os parágrafos @para:texto e @para:paragrafo-anexo e a nota @note:nota.\n\n"
+        "{#para:paragrafo-anexo}\nVer o parágrafo @para:paragrafos-nota do anexo.\n\n[^nota]: Uma nota.\n")
