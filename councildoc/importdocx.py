@@ -26,9 +26,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from lxml import etree
+
 from .diagnostics import Diagnostic, SourcePos, error, warning
 from .languages import Catalogue
 from .markdown import escape
+from .wordxml import BOOKMARK_MARKER, MARKER, W, prepare
 
 ROMAN = re.compile(r"^(?=[IVXLC])(C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")
 SECTION_NUMBER = re.compile(r"^([IVXLC]+|[A-Z]|\d+)\.\s+(.+)$", re.S)
@@ -141,7 +144,7 @@ def plain(inlines: list[dict]) -> str:
             out.append(plain(content[1]))
         elif kind in ("Link", "Span"):
             out.append(plain(content[1]))
-    return "".join(out)
+    return MARKER.sub(r"\3", "".join(out))  # a Word field reads as what it shows
 
 
 def drop_prefix(inlines: list[dict], count: int) -> list[dict]:
@@ -195,6 +198,8 @@ class Para:
     """The language most of its text is in, where Word says it is not the document's."""
     spans: list[tuple[str, str]] = field(default_factory=list)
     """Runs of text in another language than the paragraph's: (language, text)."""
+    bookmarks: list[str] = field(default_factory=list)
+    """The Word bookmarks a cross-reference field points at that open in it."""
 
 
 @dataclass
@@ -203,15 +208,37 @@ class Imported:
     meta: dict[str, str] = field(default_factory=dict)
 
 
+def without_bookmarks(inlines: list[dict], found: list[str]) -> list[dict]:
+    """``inlines`` without the bookmark markers :func:`wordxml.prepare` wrote, their names in ``found``."""
+    out = []
+    for node in inlines:
+        if node["t"] == "Str" and BOOKMARK_MARKER.search(node["c"]):
+            found += BOOKMARK_MARKER.findall(node["c"])
+            node = {"t": "Str", "c": BOOKMARK_MARKER.sub("", node["c"])}
+            if not node["c"]:
+                continue
+        elif node["t"] in ("Emph", "Strong", "Underline", "SmallCaps", "Superscript", "Subscript", "Strikeout"):
+            node = {"t": node["t"], "c": without_bookmarks(node["c"], found)}
+        elif node["t"] in ("Span", "Link"):
+            node = {"t": node["t"], "c": [node["c"][0], without_bookmarks(node["c"][1], found), *node["c"][2:]]}
+        out.append(node)
+    return out
+
+
 def paragraphs(blocks: list[dict]) -> list[Para]:
     out: list[Para] = []
+
+    def para(style: str, inlines: list[dict]) -> Para:
+        found: list[str] = []
+        inlines = without_bookmarks(inlines, found)
+        return Para(len(out) + 1, style, inlines, bookmarks=found)
 
     def add(block: dict, style: str) -> None:
         kind = block["t"]
         if kind in ("Para", "Plain"):
-            out.append(Para(len(out) + 1, style, block["c"]))
+            out.append(para(style, block["c"]))
         elif kind == "Header":
-            out.append(Para(len(out) + 1, f"Heading {block['c'][0]}", block["c"][2]))
+            out.append(para(f"Heading {block['c'][0]}", block["c"][2]))
         elif kind == "Div":
             inner = dict(block["c"][0][2]).get("custom-style", style)
             for child in block["c"][1]:
@@ -226,7 +253,7 @@ def paragraphs(blocks: list[dict]) -> list[Para]:
                     add(child, "List Bullet" if kind == "BulletList" else "List Number")
         elif kind == "LineBlock":
             for line in block["c"]:
-                out.append(Para(len(out) + 1, style, line))
+                out.append(para(style, line))
         elif kind not in ("HorizontalRule", "Null"):
             out.append(Para(len(out) + 1, f"unsupported {kind}", []))  # a table, a figure: reported
 
@@ -238,36 +265,42 @@ def paragraphs(blocks: list[dict]) -> list[Para]:
 def import_docx(path: Path, lang: str, catalogue: Catalogue, shown: str
                 ) -> tuple[Imported | None, list[Diagnostic]]:
     """The Markdown edition of the DOCX at ``path`` and what ``document.yaml`` should say."""
+    import tempfile
+    import zipfile
+
     import pypandoc
 
     try:
-        text = pypandoc.convert_file(str(path), "json", format="docx+styles")
+        # Word's own numbers and cross-reference fields written as text first: Pandoc's reader loses them.
+        prepared = prepare(path.read_bytes())
+    except (OSError, zipfile.BadZipFile, KeyError, etree.XMLSyntaxError) as exc:
+        return None, [error(SourcePos(shown, 1, 1), f"not a Word document: {exc}")]
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            docx = Path(folder) / "prepared.docx"
+            docx.write_bytes(prepared.docx)
+            text = pypandoc.convert_file(str(docx), "json", format="docx+styles")
         # The word joiner councildoc's writer glues a note call with is layout, not text.
         ast = json.loads(text.replace("\u2060", "").replace("\\u2060", ""))
     except (RuntimeError, OSError) as exc:
         return None, [error(SourcePos(shown, 1, 1), f"Pandoc cannot read it as a Word document: {exc}")]
     importer = Importer(ast["blocks"], lang, catalogue, shown)
-    importer.attach_languages(run_languages(path))
+    importer.note_of = prepared.note_of
+    importer.attach_languages(run_languages(prepared.document_xml))
     return importer.run()
 
 
-W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
-def run_languages(path: Path) -> list[tuple[str, list[tuple[str | None, str]]]]:
+def run_languages(document_xml: bytes) -> list[tuple[str, list[tuple[str | None, str]]]]:
     """What Pandoc's reader drops, read from the OOXML: each body paragraph's text and its runs'
     languages (``w:lang``), in document order."""
-    import zipfile
-
-    from lxml import etree
-
-    with zipfile.ZipFile(path) as archive:
-        root = etree.fromstring(archive.read("word/document.xml"))
+    root = etree.fromstring(document_xml)
     found = []
     for paragraph in root.iter(f"{W}p"):
         runs: list[tuple[str | None, str]] = []
         for run in paragraph.iter(f"{W}r"):
-            text = "".join(t.text or "" for t in run.iter(f"{W}t"))
+            text = BOOKMARK_MARKER.sub("", "".join(t.text or "" for t in run.iter(f"{W}t")))
             if not text:
                 continue
             lang = run.find(f"{W}rPr/{W}lang")
@@ -301,6 +334,12 @@ class Importer:
         """An annex's part, by its typed numeral."""
         self.note_refs: list[tuple[int, str, Para, str]] = []
         """Each typed note reference: its part, the number typed, its paragraph and its text."""
+        self.note_of: dict[str, int] = {}
+        """A Word bookmark holding a note's call → that note's rank in the document (from 1)."""
+        self.note_fields: list[int] = []
+        """Each note a cross-reference field points at, by its rank in the document."""
+        self.bookmark_labels: dict[str, str] = {}
+        """A Word bookmark a field points at → the label of the heading or paragraph it opens in."""
 
     def attach_languages(self, runs: list[tuple[str, list[tuple[str | None, str]]]]) -> None:
         """Each paragraph's language and its phrases in other languages, matched to the OOXML paragraphs by text."""
@@ -505,6 +544,8 @@ class Importer:
                 path = [*path[:para.level - 1], para.number]
                 para.label = slug(text[len(para.number):], self.labels, "para")
                 targets[(part, "para", marker_key(f"{current} {' '.join(path)}"))] = para.label
+            for name in para.bookmarks if para.label else ():
+                self.bookmark_labels[name] = para.label
         front = {"lang": self.lang, **{k: v for k, v in meta.items()
                                        if k in ("title", "subtitle", "session-title", "title-note")}}
         lines = ["---", yaml.safe_dump(front, allow_unicode=True, sort_keys=False, width=10_000).rstrip("\n"),
@@ -575,6 +616,8 @@ class Importer:
         markdown = "\n".join(lines)
         numbers: dict[tuple[int, str], str] = {}
         counts = {0: 1 if "title-note" in meta else 0}
+        ranked = ["title"] if "title-note" in meta else []
+        """Every note's label by its rank in the document (a field's target): the title's note first."""
         for n, (placeholder, blocks) in enumerate(notes.notes, start=1):
             note_paras = paragraphs(blocks)
             label = slug(" ".join(plain(p.inlines) for p in note_paras), self.labels, "note").split(":", 1)[1]
@@ -584,11 +627,14 @@ class Importer:
                                     for p in note_paras)
             markdown = markdown.replace(placeholder, f"[^{label}]", 1)
             markdown += f"\n[^{label}]: {text.strip()}\n"
+            ranked.append(label)
             part_of = notes.parts[n - 1]
             counts[part_of] = counts.get(part_of, 0) + 1
             numbers[(part_of, str(counts[part_of]))] = label
         if "title-note" in meta:
             numbers[(0, "1")] = "title"
+        for index, rank in enumerate(self.note_fields):
+            markdown = markdown.replace(f"\x00notefield{index}\x00", f"@note:{ranked[rank - 1]}")
         for index, (part_of, number, para, typed) in enumerate(self.note_refs):
             label = numbers.get((part_of, number))
             if label is None:
@@ -679,6 +725,7 @@ class Importer:
 
     def references(self, text: str, part: int, targets: dict, para: Para) -> str:
         """Typed references in ``text`` (Markdown) made ``@kind:label``; a note's waits for the notes' labels."""
+        text = MARKER.sub(lambda match: self.field(match, para), text)
         # An annex in English reads English.
         words = self.catalogue.load_or(self.part_langs.get(part, self.lang), self.language).reference_words
         conjunction = rf"(?:,\s*|\s+(?:{words.pattern('conjunction')})\s+)"
@@ -725,6 +772,21 @@ class Importer:
             text = re.sub(rf"(?<![@:\w])(?:{self.annex_words})\b(?=\s+(?:{words.pattern('this_document')})\b)",
                           lone, text)
         return text
+
+    def field(self, match: re.Match, para: Para) -> str:
+        """A Word cross-reference field (``NOTEREF``, ``REF``), marked by :func:`wordxml.prepare`: a reference to
+        the note whose call its bookmark holds, or to the heading or paragraph its bookmark opens in."""
+        kind, name, shown = match[1], match[2].replace("\\", ""), match[3]
+        if kind == "note":
+            self.note_fields.append(self.note_of[name])
+            return f"\x00notefield{len(self.note_fields) - 1}\x00"
+        label = self.bookmark_labels.get(name)
+        if label is None:
+            self.warn(para, f"a cross-reference field to '{name}', which is no numbered heading or paragraph: "
+                            f"its text '{shown}' is kept (DOCX paragraph {para.index}: '{plain(para.inlines)[:60]}')")
+            return shown
+        self.used.add(label)
+        return f"@{label}"
 
     def resolve(self, kind: str, typed: str, part: int, targets: dict, para: Para) -> str:
         if kind == "note":
