@@ -287,7 +287,7 @@ def _notes_by_bookmark(body: etree._Element) -> dict[str, int]:
             open_marks[_val(element, "id") or ""] = {"name": _val(element, "name") or "", "note": 0, "text": ""}
         elif element.tag == f"{W}bookmarkEnd":
             mark = open_marks.pop(_val(element, "id") or "", None)
-            if mark and mark["note"] and not mark["text"].strip():
+            if mark and mark["note"] and not mark["text"].replace("\u2060", "").strip():  # the call's word joiner
                 note_of[mark["name"]] = mark["note"]
         elif element.tag == f"{W}t":
             for mark in open_marks.values():
