@@ -359,3 +359,79 @@ def test_words_restart_at_1_is_a_start_override_on_a_second_num():
                                 f'<w:numId w:val="{num_id}"/></w:numPr></w:pPr></w:p>')
     shown = [numbering.label(paragraph(n, i)) for n, i in [(1, 0), (1, 1), (1, 1), (2, 0), (2, 1), (3, 0), (3, 0)]]
     assert shown == ["1.", "(a)", "(b)", "2.", "(a)", "1.", "2."]
+
+
+@pytest.fixture(scope="module")
+def word_numbered_2009(typed_docx, tmp_path_factory) -> tuple[Path, str]:
+    """The 2009 edition as typed, its typed numbers made Word's own: sections by an upper-roman list, the body's
+    paragraphs by one decimal list, the annex's by a second ``w:num`` of it restarted at 1 (``startOverride``,
+    Word's "Restart at 1"); and the text LibreOffice shows of it (the oracle)."""
+    import subprocess
+    import zipfile
+
+    from lxml import etree
+
+    from councildoc.wordxml import W, W_NS
+
+    folder = tmp_path_factory.mktemp("word-numbered-2009")
+    with zipfile.ZipFile(typed_docx) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    numbering = etree.fromstring(parts["word/numbering.xml"])
+    first_num = numbering.find(f"{W}num")
+    for abstract, fmt in (("900", "decimal"), ("901", "upperRoman")):
+        first_num.addprevious(etree.fromstring(
+            f'<w:abstractNum xmlns:w="{W_NS}" w:abstractNumId="{abstract}"><w:lvl w:ilvl="0"><w:start w:val="1"/>'
+            f'<w:numFmt w:val="{fmt}"/><w:lvlText w:val="%1."/></w:lvl></w:abstractNum>'))
+    for num, abstract, override in (("900", "900", ""), ("901", "900", '<w:lvlOverride w:ilvl="0"><w:startOverride '
+                                    'w:val="1"/></w:lvlOverride>'), ("902", "901", "")):
+        numbering.append(etree.fromstring(f'<w:num xmlns:w="{W_NS}" w:numId="{num}"><w:abstractNumId w:val='
+                                          f'"{abstract}"/>{override}</w:num>'))
+    document = etree.fromstring(parts["word/document.xml"])
+    in_annex = False
+    for paragraph in document.iter(f"{W}p"):
+        texts = list(paragraph.iter(f"{W}t"))
+        in_annex = in_annex or "".join(t.text or "" for t in texts) == "Anexo"
+        typed = re.match(r"(\d+|[IVX]+)\. ", "".join(t.text or "" for t in texts))
+        if typed is None:
+            continue
+        left = typed.end()  # the typed number removed, across the runs it spans ("2." in bold, then a space)
+        for text in texts:
+            cut = min(left, len(text.text or ""))
+            text.text, left = (text.text or "")[cut:], left - cut
+        num = "902" if not typed[1].isdigit() else "901" if in_annex else "900"
+        properties = paragraph.find(f"{W}pPr")
+        if properties is None:
+            properties = etree.Element(f"{W}pPr")
+            paragraph.insert(0, properties)
+        properties.append(etree.fromstring(f'<w:numPr xmlns:w="{W_NS}"><w:ilvl w:val="0"/><w:numId w:val="{num}"/>'
+                                           f'</w:numPr>'))
+    parts["word/numbering.xml"], parts["word/document.xml"] = etree.tostring(numbering), etree.tostring(document)
+    docx = folder / "numbered-2009.docx"
+    with zipfile.ZipFile(docx, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    environment = f"-env:UserInstallation={(folder / 'profile').as_uri()}"
+    subprocess.run([require_tool("soffice"), "--headless", environment, "--convert-to", "txt:Text", "--outdir",
+                    str(folder), str(docx)], check=True, capture_output=True, timeout=180)
+    return docx, (folder / "numbered-2009.txt").read_text(encoding="utf-8-sig")
+
+
+def test_the_2009_edition_numbered_by_word_imports_number_for_number(word_numbered_2009, project, capsys):
+    """The issue's test at full size with Word's own numbering: 24 + 48 paragraphs, 15 + 4 notes, note 11 a
+    reference to note 8 — and sections I–V as Word shows them (its numbering has no slip to warn about)."""
+    docx, shown = word_numbered_2009
+    assert re.findall(r"^\s*([IVX]+)\. ", shown, re.M) == ["I", "II", "III", "IV", "V"]
+    assert main(["import", str(docx), "--doc", "mc-inf-298", "--lang", "es", "--session", "98",
+                 "--project", str(project)]) == 0
+    assert capsys.readouterr().err == ""
+    assert main(["--format", "txt", "--lang", "es", "--project", str(project)]) == 0
+    built = (project / "output/mc-inf-298/es/mc-inf-298.txt").read_text(encoding="utf-8")
+    assert NUMBER.findall(built) == NUMBER.findall(shown)
+    document = edition(project, "mc-inf-298", "es")
+    body, annex = document.parts
+    assert [[c.number for c in iter_paragraphs(part)] for part in (body, annex)] == [list(range(1, 25)),
+                                                                                     list(range(1, 49))]
+    assert [len(body.notes), len(annex.notes)] == [15, 4]
+    note_11 = next(n for n in body.notes if n.number == 11)
+    refs = [i for b in note_11.blocks for i in iter_inlines(b.inlines) if isinstance(i, CrossRef)]
+    assert [(r.kind, r.text) for r in refs] == [("note", "8")]
