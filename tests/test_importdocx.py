@@ -371,7 +371,7 @@ def word_numbered_2009(typed_docx, tmp_path_factory) -> tuple[Path, str]:
 
     from lxml import etree
 
-    from councildoc.wordxml import W, W_NS
+    from councildoc.wordxml import W_NS, W
 
     folder = tmp_path_factory.mktemp("word-numbered-2009")
     with zipfile.ZipFile(typed_docx) as archive:
