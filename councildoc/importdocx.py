@@ -290,8 +290,6 @@ def import_docx(path: Path, lang: str, catalogue: Catalogue, shown: str
     return importer.run()
 
 
-
-
 def run_languages(document_xml: bytes) -> list[tuple[str, list[tuple[str | None, str]]]]:
     """What Pandoc's reader drops, read from the OOXML: each body paragraph's text and its runs'
     languages (``w:lang``), in document order."""
@@ -616,8 +614,8 @@ class Importer:
         markdown = "\n".join(lines)
         numbers: dict[tuple[int, str], str] = {}
         counts = {0: 1 if "title-note" in meta else 0}
+        # Every note's label by its rank in the document (a field's target): the title's note first.
         ranked = ["title"] if "title-note" in meta else []
-        """Every note's label by its rank in the document (a field's target): the title's note first."""
         for n, (placeholder, blocks) in enumerate(notes.notes, start=1):
             note_paras = paragraphs(blocks)
             label = slug(" ".join(plain(p.inlines) for p in note_paras), self.labels, "note").split(":", 1)[1]
