@@ -13,8 +13,8 @@ styles); everything else is read from the text the secretariat typed:
 - a line "Annex", "Anexo II"…: an annex, its next line its title, short lines in it its headings;
 - a paragraph led by a bold term ending in a colon: an annex entry;
 - "note 8", "paragraph 12 (b)", "section IV", "Annex II" typed in the text (in the edition's
-  language): references to generated, readable labels; one that points at nothing is reported
-  with the DOCX paragraph it is in.
+  language, by the ``reference-words`` of its language data file): references to generated, readable
+  labels; one that points at nothing is reported with the DOCX paragraph it is in.
 """
 
 from __future__ import annotations
@@ -26,29 +26,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from lxml import etree
+
 from .diagnostics import Diagnostic, SourcePos, error, warning
-from .languages import Language
+from .languages import Catalogue
 from .markdown import escape
+from .wordxml import BOOKMARK_MARKER, MARKER, W, prepare
 
 ROMAN = re.compile(r"^(?=[IVXLC])(C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")
 SECTION_NUMBER = re.compile(r"^([IVXLC]+|[A-Z]|\d+)\.\s+(.+)$", re.S)
 PARAGRAPH_NUMBER = re.compile(r"^(\d+)\.\s+", re.S)
 SUB_MARKER = re.compile(r"^(\(([a-z]{1,2}|[ivxl]+)\)|([a-z]{1,2}|[ivxl]+)[.)])\s+", re.S)
-
-# What each language types before a number it refers to (kind, words).
-REFERENCE_WORDS = {
-    "en": {"note": r"notes?", "para": r"paragraphs?|paras?\.", "sec": r"sub-?sections?|sections?",
-           "annex": r"annex(?:es)?"},
-    "fr": {"note": r"notes?", "para": r"paragraphes?", "sec": r"sous-sections?|sections?", "annex": r"annexes?"},
-    "es": {"note": r"notas?", "para": r"párrafos?", "sec": r"subsecci(?:ón|ones)|secci(?:ón|ones)",
-           "annex": r"anexos?"},
-}
-ANNEX_WORDS = r"Annex|Annexe|Anexo|ANNEX|ANNEXE|ANEXO"
-THIS_DOCUMENT = r"to\s+(?:this|the\s+present)\s+(?:document|report)|del\s+presente\s+(?:documento|informe)|" \
-                r"du\s+présent\s+(?:document|rapport)"
-BODY_WORDS = r"\s+(?:to|of|in)\s+the\s+body|\s+del\s+cuerpo|\s+du\s+corps"
-"""What says a number in an annex refers to the body ("note 3 to the body of this report")."""
-
 
 def roman_value(numeral: str) -> int:
     values = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
@@ -156,7 +144,7 @@ def plain(inlines: list[dict]) -> str:
             out.append(plain(content[1]))
         elif kind in ("Link", "Span"):
             out.append(plain(content[1]))
-    return "".join(out)
+    return MARKER.sub(r"\3", "".join(out))  # a Word field reads as what it shows
 
 
 def drop_prefix(inlines: list[dict], count: int) -> list[dict]:
@@ -210,6 +198,8 @@ class Para:
     """The language most of its text is in, where Word says it is not the document's."""
     spans: list[tuple[str, str]] = field(default_factory=list)
     """Runs of text in another language than the paragraph's: (language, text)."""
+    bookmarks: list[str] = field(default_factory=list)
+    """The Word bookmarks a cross-reference field points at that open in it."""
 
 
 @dataclass
@@ -218,15 +208,37 @@ class Imported:
     meta: dict[str, str] = field(default_factory=dict)
 
 
+def without_bookmarks(inlines: list[dict], found: list[str]) -> list[dict]:
+    """``inlines`` without the bookmark markers :func:`wordxml.prepare` wrote, their names in ``found``."""
+    out = []
+    for node in inlines:
+        if node["t"] == "Str" and BOOKMARK_MARKER.search(node["c"]):
+            found += BOOKMARK_MARKER.findall(node["c"])
+            node = {"t": "Str", "c": BOOKMARK_MARKER.sub("", node["c"])}
+            if not node["c"]:
+                continue
+        elif node["t"] in ("Emph", "Strong", "Underline", "SmallCaps", "Superscript", "Subscript", "Strikeout"):
+            node = {"t": node["t"], "c": without_bookmarks(node["c"], found)}
+        elif node["t"] in ("Span", "Link"):
+            node = {"t": node["t"], "c": [node["c"][0], without_bookmarks(node["c"][1], found), *node["c"][2:]]}
+        out.append(node)
+    return out
+
+
 def paragraphs(blocks: list[dict]) -> list[Para]:
     out: list[Para] = []
+
+    def para(style: str, inlines: list[dict]) -> Para:
+        found: list[str] = []
+        inlines = without_bookmarks(inlines, found)
+        return Para(len(out) + 1, style, inlines, bookmarks=found)
 
     def add(block: dict, style: str) -> None:
         kind = block["t"]
         if kind in ("Para", "Plain"):
-            out.append(Para(len(out) + 1, style, block["c"]))
+            out.append(para(style, block["c"]))
         elif kind == "Header":
-            out.append(Para(len(out) + 1, f"Heading {block['c'][0]}", block["c"][2]))
+            out.append(para(f"Heading {block['c'][0]}", block["c"][2]))
         elif kind == "Div":
             inner = dict(block["c"][0][2]).get("custom-style", style)
             for child in block["c"][1]:
@@ -241,7 +253,7 @@ def paragraphs(blocks: list[dict]) -> list[Para]:
                     add(child, "List Bullet" if kind == "BulletList" else "List Number")
         elif kind == "LineBlock":
             for line in block["c"]:
-                out.append(Para(len(out) + 1, style, line))
+                out.append(para(style, line))
         elif kind not in ("HorizontalRule", "Null"):
             out.append(Para(len(out) + 1, f"unsupported {kind}", []))  # a table, a figure: reported
 
@@ -250,39 +262,43 @@ def paragraphs(blocks: list[dict]) -> list[Para]:
     return out
 
 
-def import_docx(path: Path, lang: str, language: Language, shown: str
+def import_docx(path: Path, lang: str, catalogue: Catalogue, shown: str
                 ) -> tuple[Imported | None, list[Diagnostic]]:
     """The Markdown edition of the DOCX at ``path`` and what ``document.yaml`` should say."""
+    import tempfile
+    import zipfile
+
     import pypandoc
 
     try:
-        text = pypandoc.convert_file(str(path), "json", format="docx+styles")
+        # Word's own numbers and cross-reference fields written as text first: Pandoc's reader loses them.
+        prepared = prepare(path.read_bytes())
+    except (OSError, zipfile.BadZipFile, KeyError, etree.XMLSyntaxError) as exc:
+        return None, [error(SourcePos(shown, 1, 1), f"not a Word document: {exc}")]
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            docx = Path(folder) / "prepared.docx"
+            docx.write_bytes(prepared.docx)
+            text = pypandoc.convert_file(str(docx), "json", format="docx+styles")
         # The word joiner councildoc's writer glues a note call with is layout, not text.
         ast = json.loads(text.replace("\u2060", "").replace("\\u2060", ""))
     except (RuntimeError, OSError) as exc:
         return None, [error(SourcePos(shown, 1, 1), f"Pandoc cannot read it as a Word document: {exc}")]
-    importer = Importer(ast["blocks"], lang, language, shown)
-    importer.attach_languages(run_languages(path))
+    importer = Importer(ast["blocks"], lang, catalogue, shown)
+    importer.note_of = prepared.note_of
+    importer.attach_languages(run_languages(prepared.document_xml))
     return importer.run()
 
 
-W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-
-
-def run_languages(path: Path) -> list[tuple[str, list[tuple[str | None, str]]]]:
+def run_languages(document_xml: bytes) -> list[tuple[str, list[tuple[str | None, str]]]]:
     """What Pandoc's reader drops, read from the OOXML: each body paragraph's text and its runs'
     languages (``w:lang``), in document order."""
-    import zipfile
-
-    from lxml import etree
-
-    with zipfile.ZipFile(path) as archive:
-        root = etree.fromstring(archive.read("word/document.xml"))
+    root = etree.fromstring(document_xml)
     found = []
     for paragraph in root.iter(f"{W}p"):
         runs: list[tuple[str | None, str]] = []
         for run in paragraph.iter(f"{W}r"):
-            text = "".join(t.text or "" for t in run.iter(f"{W}t"))
+            text = BOOKMARK_MARKER.sub("", "".join(t.text or "" for t in run.iter(f"{W}t")))
             if not text:
                 continue
             lang = run.find(f"{W}rPr/{W}lang")
@@ -297,10 +313,14 @@ def _squash(text: str) -> str:
 
 
 class Importer:
-    def __init__(self, blocks: list[dict], lang: str, language: Language, shown: str) -> None:
+    def __init__(self, blocks: list[dict], lang: str, catalogue: Catalogue, shown: str) -> None:
         self.paras = paragraphs(blocks)
         self.lang = lang
-        self.language = language
+        self.catalogue = catalogue
+        self.language = catalogue.load(lang)
+        # A line holding only an annex's word, in any language the project knows ("Anexo II", "ANNEX").
+        names = {catalogue.load_or(code, self.language).annex for code in catalogue.available()} | {self.language.annex}
+        self.annex_words = "|".join(re.escape(w) for name in sorted(names) for w in (name, name.upper()))
         self.shown = shown
         self.diagnostics: list[Diagnostic] = []
         self.labels: set[str] = set()
@@ -312,6 +332,12 @@ class Importer:
         """An annex's part, by its typed numeral."""
         self.note_refs: list[tuple[int, str, Para, str]] = []
         """Each typed note reference: its part, the number typed, its paragraph and its text."""
+        self.note_of: dict[str, int] = {}
+        """A Word bookmark holding a note's call → that note's rank in the document (from 1)."""
+        self.note_fields: list[int] = []
+        """Each note a cross-reference field points at, by its rank in the document."""
+        self.bookmark_labels: dict[str, str] = {}
+        """A Word bookmark a field points at → the label of the heading or paragraph it opens in."""
 
     def attach_languages(self, runs: list[tuple[str, list[tuple[str | None, str]]]]) -> None:
         """Each paragraph's language and its phrases in other languages, matched to the OOXML paragraphs by text."""
@@ -358,6 +384,8 @@ class Importer:
         lines = [p for p in self.paras[:start] if plain(p.inlines).strip()]
         texts: list[Para] = []
         months = {name.lower(): n for n, name in self.language.locale.months["format"]["wide"].items()}
+        # The session line's own word, from the language's pattern ("{ordinal} reunión").
+        session_word = re.escape(self.language.session_line.replace("{ordinal}", "").strip())
         for para in lines:
             text = plain(para.inlines).strip()
             if re.fullmatch(r"[A-Z]{1,4}(/[A-Z0-9.]+)+", text):
@@ -373,7 +401,7 @@ class Importer:
                     meta["date"] = date
             elif (date := self.parse_date(text, months)) is not None:
                 meta["date"] = date
-            elif para.style == "Session" or re.search(r"\b(session|reunión|réunion)\b", text, re.I):
+            elif para.style == "Session" or session_word and re.search(rf"\b{session_word}\b", text, re.I):
                 meta["session-title"] = text
             else:
                 texts.append(para)
@@ -417,7 +445,7 @@ class Importer:
             if not text:
                 para.kind = "empty"
                 continue
-            if re.fullmatch(rf"({ANNEX_WORDS})(\s+[IVXLC]+)?", text):
+            if re.fullmatch(rf"({self.annex_words})(\s+[IVXLC]+)?", text):
                 para.kind, in_annex, expect_title = "annex", True, True
                 para.number = text.split()[1] if len(text.split()) > 1 else ""
                 continue
@@ -514,6 +542,8 @@ class Importer:
                 path = [*path[:para.level - 1], para.number]
                 para.label = slug(text[len(para.number):], self.labels, "para")
                 targets[(part, "para", marker_key(f"{current} {' '.join(path)}"))] = para.label
+            for name in para.bookmarks if para.label else ():
+                self.bookmark_labels[name] = para.label
         front = {"lang": self.lang, **{k: v for k, v in meta.items()
                                        if k in ("title", "subtitle", "session-title", "title-note")}}
         lines = ["---", yaml.safe_dump(front, allow_unicode=True, sort_keys=False, width=10_000).rstrip("\n"),
@@ -584,6 +614,8 @@ class Importer:
         markdown = "\n".join(lines)
         numbers: dict[tuple[int, str], str] = {}
         counts = {0: 1 if "title-note" in meta else 0}
+        # Every note's label by its rank in the document (a field's target): the title's note first.
+        ranked = ["title"] if "title-note" in meta else []
         for n, (placeholder, blocks) in enumerate(notes.notes, start=1):
             note_paras = paragraphs(blocks)
             label = slug(" ".join(plain(p.inlines) for p in note_paras), self.labels, "note").split(":", 1)[1]
@@ -593,11 +625,14 @@ class Importer:
                                     for p in note_paras)
             markdown = markdown.replace(placeholder, f"[^{label}]", 1)
             markdown += f"\n[^{label}]: {text.strip()}\n"
+            ranked.append(label)
             part_of = notes.parts[n - 1]
             counts[part_of] = counts.get(part_of, 0) + 1
             numbers[(part_of, str(counts[part_of]))] = label
         if "title-note" in meta:
             numbers[(0, "1")] = "title"
+        for index, rank in enumerate(self.note_fields):
+            markdown = markdown.replace(f"\x00notefield{index}\x00", f"@note:{ranked[rank - 1]}")
         for index, (part_of, number, para, typed) in enumerate(self.note_refs):
             label = numbers.get((part_of, number))
             if label is None:
@@ -688,23 +723,24 @@ class Importer:
 
     def references(self, text: str, part: int, targets: dict, para: Para) -> str:
         """Typed references in ``text`` (Markdown) made ``@kind:label``; a note's waits for the notes' labels."""
-        words = REFERENCE_WORDS.get(self.part_langs.get(part, self.lang))  # an annex in English reads English
-        if not words:
-            return text
-        for kind, pattern in words.items():
+        text = MARKER.sub(lambda match: self.field(match, para), text)
+        # An annex in English reads English.
+        words = self.catalogue.load_or(self.part_langs.get(part, self.lang), self.language).reference_words
+        conjunction = rf"(?:,\s*|\s+(?:{words.pattern('conjunction')})\s+)"
+        for kind, name in words.KINDS.items():
             number = r"[IVXLC]+(?:\.[A-Z](?:\.\d+)?)?" if kind in ("sec", "annex") else r"\d+"
             sub = r"(?:\s+\(?[a-z]{1,4}\))*" if kind == "para" else ""
             one = rf"{number}\b{sub}"
-            conj = r"(?:,\s*|\s+(?:and|y|et|e)\s+)"
-            regex = re.compile(rf"\b({pattern})\s+({one})((?:{conj}{one})*)", re.I)
+            regex = re.compile(rf"(?<!\w)({words.pattern(name)})\s+({one})((?:{conjunction}{one})*)", re.I)
 
             def replace(match: re.Match, kind: str = kind, one: str = one) -> str:
                 scope = part
-                annex = re.match(rf"\s+(?:of\s+the|of|del|du|de\s+la|de\s+l’|de)\s*(?:{words['annex']})\s+([IVXLC]+)",
-                                 match.string[match.end():], re.I)
+                after = match.string[match.end():]
+                annex = re.match(rf"\s+(?:{words.pattern('of_annex')})\s*(?:{words.pattern('annex')})\s+([IVXLC]+)",
+                                 after, re.I)
                 if kind == "para" and annex:
                     scope = self.annex_parts.get(annex[1], part)
-                if re.match(BODY_WORDS, match.string[match.end():], re.I):
+                if re.match(rf"\s+(?:{words.pattern('of_body')})\b", after, re.I):
                     scope = 0
                 first = self.resolve(kind, match[2], scope, targets, para)
                 rest = re.sub(one, lambda n: self.resolve(kind, n[0], scope, targets, para), match[3])
@@ -730,8 +766,25 @@ class Importer:
                 self.used.add(label)
                 return f"@{label}"
             # Only "the Annex to this document": a lone "Annex" elsewhere is often another document's.
-            text = re.sub(rf"(?<![@:\w])(?:{ANNEX_WORDS})\b(?=\s+(?:{THIS_DOCUMENT}))", lone, text)
+            words = self.catalogue.load_or(self.part_langs.get(part, self.lang), self.language).reference_words
+            text = re.sub(rf"(?<![@:\w])(?:{self.annex_words})\b(?=\s+(?:{words.pattern('this_document')})\b)",
+                          lone, text)
         return text
+
+    def field(self, match: re.Match, para: Para) -> str:
+        """A Word cross-reference field (``NOTEREF``, ``REF``), marked by :func:`wordxml.prepare`: a reference to
+        the note whose call its bookmark holds, or to the heading or paragraph its bookmark opens in."""
+        kind, name, shown = match[1], match[2].replace("\\", ""), match[3]
+        if kind == "note":
+            self.note_fields.append(self.note_of[name])
+            return f"\x00notefield{len(self.note_fields) - 1}\x00"
+        label = self.bookmark_labels.get(name)
+        if label is None:
+            self.warn(para, f"a cross-reference field to '{name}', which is no numbered heading or paragraph: "
+                            f"its text '{shown}' is kept (DOCX paragraph {para.index}: '{plain(para.inlines)[:60]}')")
+            return shown
+        self.used.add(label)
+        return f"@{label}"
 
     def resolve(self, kind: str, typed: str, part: int, targets: dict, para: Para) -> str:
         if kind == "note":
@@ -777,12 +830,13 @@ def main(argv: list[str], project_root: Path | None = None) -> int:
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", args.doc):
         parser.error("--doc names a folder: lower-case letters, digits and hyphens")
     try:
-        language = languages.Catalogue.for_project(project.languages_dir).load(args.lang)
+        catalogue = languages.Catalogue.for_project(project.languages_dir)
+        catalogue.load(args.lang)
     except KeyError:
         parser.error(f"no language data for '{args.lang}'")
     if not args.file.is_file():
         parser.error(f"no such file: {args.file}")
-    imported, diagnostics = import_docx(args.file, args.lang, language, str(args.file))
+    imported, diagnostics = import_docx(args.file, args.lang, catalogue, str(args.file))
     folder = project.source_dir / args.doc
     meta_path = folder / "document.yaml"
     if imported is not None and not meta_path.exists():

@@ -10,7 +10,9 @@ the source edition's structure and labels, the translator's text.
 Why XLIFF 1.2 and not 2.0: 1.2 is what SDL Trados Studio, memoQ and OmegaT (through Okapi) all
 read and write without loss, and translate-toolkit's 1.2 support is its mature one (its 2.0 module
 is young and has no inline codes); XLIFF 2.0 is still imported with restrictions by several of them.
-Files are read and written through translate-toolkit's ``xlifffile``, the inline codes made with lxml.
+Files are written and read with lxml and checked against the OASIS XLIFF 1.2 strict schema
+(``councildoc/schemas/xliff/``); translate-toolkit (GPL-3.0-or-later) is no dependency of councildoc,
+only of its tests, where it reads the files as an independent CAT-tool library (docs/translating.md).
 
 Inline codes are protected: a note call, a cross-reference, literal text and a line break are
 ``<x/>`` (the translator moves them, never edits them); emphasis, bold, a phrase in another
@@ -24,13 +26,13 @@ an error at the target's line — except emphasis, bold and a language span (``c
 from __future__ import annotations
 
 import argparse
+import copy
 import sys
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
-from translate.storage import xliff as ttk_xliff
 
 from .diagnostics import Diagnostic, SourcePos, error
 from .markdown import units, write_markdown
@@ -51,23 +53,54 @@ from .model import (
 from .visitor import Visitor
 
 XLIFF_NS = "urn:oasis:names:tc:xliff:document:1.2"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
 DATATYPE = "x-councildoc-markdown"
-
-
-class XliffUnit(ttk_xliff.xliffunit):
-    namespace = XLIFF_NS
-
-
-class XliffFile(ttk_xliff.xlifffile):
-    """translate-toolkit's XLIFF store, writing version 1.2 (its default skeleton says 1.1)."""
-
-    namespace = XLIFF_NS
-    UnitClass = XliffUnit
-    XMLskeleton = ttk_xliff.xlifffile.XMLskeleton.replace("1.1", "1.2")
+SCHEMAS = Path(__file__).resolve().parent / "schemas"
+SCHEMA = SCHEMAS / "xliff" / "xliff-core-1.2-strict.xsd"
 
 
 def _q(name: str) -> str:
     return f"{{{XLIFF_NS}}}{name}"
+
+
+_schema: etree.XMLSchema | None = None
+
+
+def schema() -> etree.XMLSchema:
+    """The OASIS XLIFF 1.2 strict schema, its import of the ``xml:`` namespace's schema read from the copy
+    beside the Akoma Ntoso schema (nothing is fetched)."""
+    global _schema
+    if _schema is None:
+        tree = etree.parse(str(SCHEMA))
+        for element in tree.getroot().iter("{http://www.w3.org/2001/XMLSchema}import"):
+            if element.get("namespace") == XML_NS:
+                element.set("schemaLocation", (SCHEMAS / "akn" / "xml.xsd").as_uri())
+        _schema = etree.XMLSchema(tree)
+    return _schema
+
+
+def schema_errors(root: etree._Element, path: str) -> list[Diagnostic]:
+    """What the schema finds wrong with an XLIFF file, at its lines. What a CAT tool adds in a namespace of its own
+    (``sdl:``, ``mq:``), which the standard allows and the strict schema would want a schema for, is left
+    out of the check: councildoc does not read it."""
+    checked = copy.deepcopy(root)  # keeps each element's line
+    for element in list(checked.iter()):
+        if not isinstance(element.tag, str):
+            continue
+        if etree.QName(element).namespace != XLIFF_NS and element.getparent() is not None:
+            element.getparent().remove(element)
+            continue
+        for name in list(element.attrib):
+            namespace = etree.QName(name).namespace
+            if namespace not in (None, XLIFF_NS, XML_NS):
+                del element.attrib[name]
+    if schema().validate(checked):
+        return []
+    found = []
+    for entry in schema().error_log:
+        message = entry.message.replace(f"{{{XLIFF_NS}}}", "")
+        found.append(error(SourcePos(path, entry.line or 1, 1), f"not valid XLIFF 1.2: {message}"))
+    return found
 
 
 # --------------------------------------------------------------------------
@@ -158,20 +191,38 @@ def content(inlines: tuple[Inline, ...], tag: str) -> tuple[etree._Element, Code
 def export(source: Document, target: Document | None, target_lang: str, source_path: str) -> bytes:
     """The XLIFF of ``source``'s units into ``target_lang``, with ``target``'s text (the existing
     edition in that language, if any) for the units it has."""
-    store = XliffFile(sourcelanguage=source.meta.lang, targetlanguage=target_lang)
+    root = etree.Element(_q("xliff"), version="1.2", nsmap={None: XLIFF_NS})
+    file_node = etree.SubElement(root, _q("file"), {"original": source_path, "source-language": source.meta.lang,
+                                                    "target-language": target_lang, "datatype": DATATYPE})
+    body = etree.SubElement(file_node, _q("body"))
     existing = {unit.id: unit for unit in units(target)} if target else {}
     for unit in units(source):
-        trans = store.addsourceunit("", filename=source_path, createifmissing=True)
-        trans.setid(unit.id)
-        trans.xmlelement.set("resname", unit.id)
-        trans.source_dom = content(unit.inlines, "source")[0]
+        trans = etree.SubElement(body, _q("trans-unit"), id=unit.id, resname=unit.id)
+        trans.set(f"{{{XML_NS}}}space", "preserve")
+        trans.append(content(unit.inlines, "source")[0])
         if unit.id in existing:
-            trans.set_target_dom(content(existing[unit.id].inlines, "target")[0])
-            trans.xmlelement.find(_q("target")).set("state", "translated")
-        trans.addlocation(f"{unit.pos.path}:{unit.pos.line}")
-    store.removedefaultfile()
-    store.getfilenode(source_path).set("datatype", DATATYPE)
-    return bytes(store)
+            translated = content(existing[unit.id].inlines, "target")[0]
+            translated.set("state", "translated")
+            trans.append(translated)
+        where = etree.SubElement(trans, _q("context-group"), purpose="location")
+        etree.SubElement(where, _q("context"), {"context-type": "sourcefile"}).text = unit.pos.path
+        etree.SubElement(where, _q("context"), {"context-type": "linenumber"}).text = str(unit.pos.line)
+    _indent(root, "\n")
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + etree.tostring(root, encoding="UTF-8") + b"\n"
+
+
+def _indent(element: etree._Element, newline: str) -> None:
+    """Line breaks and indents between the file's structural elements, never inside a ``source`` or
+    ``target`` (their whitespace is text: lxml's ``pretty_print`` would add some where one holds only codes)."""
+    if etree.QName(element).localname in ("source", "target", "context"):
+        return
+    inner = newline + "  "
+    for child in element:
+        child.tail = inner
+        _indent(child, inner)
+    if len(element):
+        element.text = inner
+        element[-1].tail = newline
 
 
 # --------------------------------------------------------------------------
@@ -211,7 +262,16 @@ class Reader:
         if element.text:
             out.append(Text(element.text))
         for child in element:
+            if not isinstance(child.tag, str):  # a comment or processing instruction a tool left
+                if child.tail:
+                    out.append(Text(child.tail))
+                continue
             tag = etree.QName(child).localname
+            if tag == "mrk" and child.get("mtype") == "seg":  # a CAT tool's segment (seg-source): no code
+                out += self.children(child, seen, problems)
+                if child.tail:
+                    out.append(Text(child.tail))
+                continue
             code_id = child.get("id", "")
             seen.append(code_id)
             node = self.codes.by_id.get(code_id)
@@ -248,16 +308,29 @@ def _with_children(node: Emphasis | Strong | Span | Link, children: tuple[Inline
     return replace(node, children=children)
 
 
-def read_targets(data: bytes, path: str, source: Document
-                 ) -> tuple[dict[str, tuple[Inline, ...]], str | None, list[Diagnostic]]:
-    """Each unit's translated inlines, by id; the target language; what is wrong, at its line."""
-    store = XliffFile.parsestring(data)
+def parse(data: bytes, path: str) -> tuple[etree._Element | None, list[Diagnostic]]:
+    """An XLIFF 1.2 file's root, or why it is none (not XML, not valid against the schema), at its lines."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        return None, [error(SourcePos(path, exc.lineno or 1, exc.offset or 1), f"not XML: {exc.msg}")]
+    problems = schema_errors(root, path)
+    if not problems and root.find(_q("file")) is None:  # the schema wants one file: this stays a check of ours
+        problems = [error(SourcePos(path, 1, 1), "no <file> in it")]
+    return (None if problems else root), problems
+
+
+def read_targets(root: etree._Element, path: str, source: Document
+                 ) -> tuple[dict[str, tuple[Inline, ...]], list[Diagnostic]]:
+    """Each unit's translated inlines, by id; what is wrong, at its line."""
     expected = {unit.id: unit for unit in units(source)}
     targets: dict[str, tuple[Inline, ...]] = {}
     problems: list[Diagnostic] = []
-    for trans in store.units:
-        element = trans.xmlelement
+    seen: set[str] = set()
+    for element in root.iter(_q("trans-unit")):
         unit_id = element.get("id", "")
+        seen.add(unit_id)
         pos = SourcePos(path, element.sourceline or 1, 1)
         unit = expected.get(unit_id)
         if unit is None:
@@ -273,15 +346,15 @@ def read_targets(data: bytes, path: str, source: Document
         problems += found
         if inlines is not None:
             targets[unit_id] = inlines
-    for unit_id in expected.keys() - targets.keys() - {e.get("id") for e in (u.xmlelement for u in store.units)}:
+    for unit_id in expected.keys() - seen:
         problems.append(error(SourcePos(path, 1, 1), f"unit '{unit_id}' of the source is missing"))
-    return targets, store.gettargetlanguage(), problems
+    return targets, problems
 
 
-def import_edition(data: bytes, path: str, source: Document, target_lang: str,
+def import_edition(root: etree._Element, path: str, source: Document, target_lang: str,
                    existing: Document | None) -> tuple[str | None, list[Diagnostic]]:
     """The target edition's Markdown, or the diagnostics that stop it."""
-    targets, _, problems = read_targets(data, path, source)
+    targets, problems = read_targets(root, path, source)
     if problems:
         return None, problems
     annex_langs = {}
@@ -341,11 +414,11 @@ def main(argv: list[str], project_root: Path | None = None) -> int:
         data = args.file.read_bytes()
     except OSError as exc:
         parser.error(f"cannot read {args.file}: {exc.strerror}")
-    try:
-        store = XliffFile.parsestring(data)
-    except etree.XMLSyntaxError as exc:
-        return _report([error(SourcePos(str(args.file), exc.lineno or 1, exc.offset or 1), f"not XML: {exc.msg}")])
-    source_lang, target_lang = store.getsourcelanguage(), store.gettargetlanguage()
+    root, problems = parse(data, str(args.file))
+    if root is None:
+        return _report(problems)
+    file_node = root.find(_q("file"))
+    source_lang, target_lang = file_node.get("source-language"), file_node.get("target-language")
     if source_lang not in sources.editions or not target_lang:
         return _report([error(SourcePos(str(args.file), 1, 1),
                               f"the file's languages ({source_lang} → {target_lang}) do not name an edition "
@@ -354,7 +427,7 @@ def main(argv: list[str], project_root: Path | None = None) -> int:
     existing, _ = edition(target_lang)
     if source is None:
         return _report(problems)
-    markdown, problems = import_edition(data, str(args.file), source, target_lang, existing)
+    markdown, problems = import_edition(root, str(args.file), source, target_lang, existing)
     if markdown is None:
         return _report(problems)
     path = sources.meta_path.parent / f"{target_lang}.md"

@@ -333,6 +333,10 @@ def test_a_corrupt_build_state_means_a_rebuild(built, capsys, state):
     ("annex: [unclosed\n", "languages/xx.yaml:2:1: error: invalid YAML"),
     ("a: &a [1]\nb: *a\n", "languages/xx.yaml:1:4: error: invalid YAML: anchors and aliases"),
     ("- a list\n", "languages/xx.yaml:1:1: error: not a language data file: it must be a mapping"),
+    ("annex: Annex\nreference-words: {nota: [nota]}\n",
+     "languages/xx.yaml:1:1: error: not a language data file: 'reference-words' has an unknown key 'nota'"),
+    ("annex: Annex\nreference-words: {note: nota}\n",
+     "languages/xx.yaml:1:1: error: not a language data file: 'reference-words: note' must be a list of words"),
 ])
 def test_a_broken_project_language_file_is_a_diagnostic(built, capsys, text, expected):
     (built / "languages").mkdir()

@@ -13,6 +13,7 @@ from translate.storage import xliff as ttk_xliff
 from councildoc.cli import main
 from councildoc.dump import dump
 from councildoc.pipeline import Project, load_edition, load_info
+from councildoc.xliff import schema
 
 X = "urn:oasis:names:tc:xliff:document:1.2"
 NS = {"x": X}
@@ -45,6 +46,7 @@ def test_export_then_import_gives_back_the_edition(copy, doc, target, capsys):
     path = copy / "source" / doc / f"{target}.md"
     written_by_hand = path.read_text(encoding="utf-8")
     xlf = export(copy, doc, "en", target)
+    assert schema().validate(etree.parse(str(xlf))), schema().error_log  # the OASIS XLIFF 1.2 strict schema
     assert main(["xliff", "--project", str(copy), "import", str(xlf), "--doc", doc]) == 0
     assert path.read_text(encoding="utf-8") != written_by_hand, "the edition was written from the XLIFF file"
     # The same model — structure, numbers, labels, notes, references, emphasis — as the edition typed by hand.
@@ -191,3 +193,59 @@ def test_a_table_is_written_back_as_a_pipe_table(project, capsys):
         "| Rubrique | Somme |\n|:--|--:|\n| A | B[^x] |\n| a \\| b |  |\n\n: Titre {#tbl:t}\n\n"
         "{.source}\nLa source.\n\n[^x]: Estimation.\n")
     assert main(["check", "--project", str(project)]) == 0
+
+
+def test_a_file_that_is_not_xliff_1_2_is_refused_at_its_line(single, capsys):
+    xlf = export(single, "doc", "en", "fr")
+    fill(xlf, FILLED)
+    text = xlf.read_text(encoding="utf-8")
+    line = next(n for n, t in enumerate(text.splitlines(), start=1) if 'id="para:two"' in t)
+    xlf.write_text(text.replace('<trans-unit id="para:two"', '<trans-unit id="para:two" approved="perhaps"'),
+                   encoding="utf-8")
+    capsys.readouterr()
+    assert main(["xliff", "--project", str(single), "import", str(xlf), "--doc", "doc"]) == 1
+    assert capsys.readouterr().err == (
+        f"{xlf}:{line}:1: error: not valid XLIFF 1.2: Element 'trans-unit', attribute 'approved': "
+        "[facet 'enumeration'] The value 'perhaps' is not an element of the set {'yes', 'no'}.\n")
+    assert not (single / "source/doc/fr.md").exists()
+
+
+def test_what_a_cat_tool_adds_is_read_past(single, capsys):
+    """A CAT tool's own namespace (SDL Trados' ``sdl:``) and its segments (``seg-source`` and ``<mrk mtype="seg">``
+    in the target), which the standard allows, do not stop the import; the translation is read."""
+    xlf = export(single, "doc", "en", "fr")
+    fill(xlf, FILLED)
+    sdl = "http://sdl.com/FileTypes/SdlXliff/1.0"
+    tree = etree.parse(str(xlf))
+    unit = tree.getroot().find(".//x:trans-unit[@id='para-1']", NS)
+    unit.set(f"{{{sdl}}}conf", "Translated")
+    target = unit.find("x:target", NS)
+    segment = etree.Element(f"{{{X}}}mrk", mtype="seg", mid="1")
+    segment.text, target.text = target.text, None
+    for child in list(target):
+        segment.append(child)
+    target.append(segment)
+    unit.insert(1, etree.fromstring(f'<seg-source xmlns="{X}"><mrk mtype="seg" mid="1">First</mrk></seg-source>'))
+    etree.SubElement(unit, f"{{{sdl}}}seg-defs").append(etree.Element(f"{{{sdl}}}seg", id="1"))
+    tree.write(str(xlf), xml_declaration=True, encoding="UTF-8")
+    assert main(["xliff", "--project", str(single), "import", str(xlf), "--doc", "doc"]) == 0
+    assert "Premier *texte*,[^a] voir @para:two." in (single / "source/doc/fr.md").read_text(encoding="utf-8")
+
+
+def test_councildoc_writes_and_reads_xliff_without_translate_toolkit(copy):
+    """translate-toolkit is GPL-3.0-or-later and only a test dependency: exporting and importing never load it."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from councildoc.cli import main\n"
+        f"root = {str(copy)!r}\n"
+        "assert main(['xliff', '--project', root, 'export', '--doc', 'mc-inf-298', '--from', 'en',"
+        " '--to', 'fr']) == 0\n"
+        "assert main(['xliff', '--project', root, 'import', root + '/output/mc-inf-298/mc-inf-298.en-fr.xlf',"
+        " '--doc', 'mc-inf-298']) == 0\n"
+        "print(sorted(m for m in sys.modules if m == 'translate' or m.startswith('translate.')))\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "[]"

@@ -42,6 +42,39 @@ class TypographyRule:
 
 
 @dataclass(frozen=True)
+class ReferenceWords:
+    """How a document typed in this language refers to its own parts ("véase la nota 8", "paragraph 3 of
+    Annex II"): what ``build.py import`` reads a typed cross-reference by. Each is a list of words or
+    phrases (a space in one matches any run of spaces), compared without regard to case."""
+
+    note: tuple[str, ...] = ()
+    """Words before a note's number: ``nota``, ``notas``."""
+    paragraph: tuple[str, ...] = ()
+    """Words before a paragraph's number: ``párrafo``, ``párrafos``."""
+    section: tuple[str, ...] = ()
+    """Words before a section's numeral: ``sección``, ``subsección``."""
+    annex: tuple[str, ...] = ()
+    """Words before an annex's numeral: ``anexo``, ``anexos``."""
+    conjunction: tuple[str, ...] = ()
+    """What joins two numbers of one reference: ``y`` (``párrafos 3 y 4``); a comma always does."""
+    of_annex: tuple[str, ...] = ()
+    """What stands between a paragraph's number and an annex's word: ``del`` (``párrafo 3 del Anexo II``)."""
+    of_body: tuple[str, ...] = ()
+    """What follows a number in an annex that refers to the body: ``del cuerpo`` (``nota 3 del cuerpo``)."""
+    this_document: tuple[str, ...] = ()
+    """What follows a lone annex word that means this document's only annex: ``del presente documento``."""
+
+    KINDS = {"note": "note", "para": "paragraph", "sec": "section", "annex": "annex"}
+    """A reference's kind (``@para:``) and the field holding its words."""
+
+    def pattern(self, name: str) -> str:
+        """A regular expression matching any of the words of field ``name`` (the longest first), or one that
+        never matches when the language gives none."""
+        words = sorted(getattr(self, name), key=len, reverse=True)
+        return "|".join(r"\s+".join(re.escape(part) for part in word.split()) for word in words) or r"(?!x)x"
+
+
+@dataclass(frozen=True)
 class Language:
     """The words and habits of one language, read from ``<code>.yaml``."""
 
@@ -156,6 +189,8 @@ class Language:
     """A paragraph replaced whole, its new text after."""
     corr_note_reads: str = "The note should read:"
     """A note replaced whole, its new text after."""
+    reference_words: ReferenceWords = field(default_factory=ReferenceWords)
+    """How a typed document refers to notes, paragraphs, sections and annexes (``build.py import``)."""
     subparagraph_markers: tuple[str, ...] = ("({a})", "({i})", "{a}.", "{i}.")
     """How sub-paragraphs of the first to fourth degree are marked, ``{a}`` standing for a letter and
     ``{i}`` for a small roman numeral (the UN editorial manual: (a), (i), a., i. in English;
@@ -292,15 +327,33 @@ def _from_data(code: str, data: dict) -> Language:
         raise ValueError("'quotes' must be two marks, opening and closing")
     if "subparagraph_markers" in values and len(values["subparagraph_markers"]) != 4:
         raise ValueError("'subparagraph-markers' must be four patterns, one for each degree")
+    if "reference_words" in values:
+        values["reference_words"] = _reference_words(values["reference_words"])
     values["typography"] = tuple(
         TypographyRule(re.compile(rule["pattern"]), rule["replace"], rule.get("example", ""))
         for rule in values.get("typography") or ()
     )
     for name, value in values.items():
-        texts = value if name in ("quotes", "subparagraph_markers") else (value,) if name != "typography" else ()
+        texts = value if name in ("quotes", "subparagraph_markers") else () if name in (
+            "typography", "reference_words") else (value,)
         if not all(isinstance(text, str) for text in texts):
             raise ValueError(f"'{name.replace('_', '-')}' must be text")
     return Language(code=code, **values)
+
+
+def _reference_words(data: object) -> ReferenceWords:
+    """``reference-words`` of a data file: a mapping of known keys to lists of non-empty words."""
+    known = {f.name.replace("_", "-"): f.name for f in fields(ReferenceWords)}
+    if not isinstance(data, dict):
+        raise ValueError(f"'reference-words' must be a mapping of {', '.join(known)} to lists of words")
+    values = {}
+    for key, words in data.items():
+        if key not in known:
+            raise ValueError(f"'reference-words' has an unknown key '{key}' (known: {', '.join(known)})")
+        if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
+            raise ValueError(f"'reference-words: {key}' must be a list of words")
+        values[known[key]] = tuple(" ".join(w.split()) for w in words)
+    return ReferenceWords(**values)
 
 
 def small_letter(number: int) -> str:
