@@ -176,7 +176,7 @@ def test_textconv_reads_the_tables_back_from_html_and_docx(tmp_path: Path):
 
 @pytest.mark.parametrize(("source", "message"), [
     ("# H\n\n: A caption alone\n\nText.\n", "a table caption (': Title') must follow its table"),
-    ("Text.\n\n+---+---+\n| a | b |\n+===+===+\n| 1 | 2 |\n+---+---+\n", "a grid table is not supported"),
+    ("Text.\n\n+---+---+\n| a | b |\n+===+===+\n| 1 | 2 |\n+---+---+\n", "a table without a title"),
     ("Text.[^n]\n\n[^n]: Note.\n\n    | a | b |\n    |---|---|\n    | 1 | 2 |\n", "a table in a note"),
     ("Text @tbl:none.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n: T {#tbl:some}\n", "unknown label 'tbl:none'"),
     ("Text.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n: T {#para:x}\n", "a table's label must start with 'tbl:'"),
