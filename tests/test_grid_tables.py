@@ -155,6 +155,15 @@ def test_the_grid_is_read_as_pandocs_own_markdown_reader_reads_it():
     assert [[plain(cell.inlines) for cell in row.cells] for row in table.rows] == _pandoc_markdown_cells(grid)
 
 
+def test_a_cell_padded_to_the_right_is_text_not_code():
+    """Unlike Pandoc's reader (which strips one space and reads four as code), the cell's common
+    indentation is taken off: a right-padded figure is the figure."""
+    grid = "+-----+----------+\n| a   | Amount   |\n+=====+=========:+\n| x   |     1.25 |\n+-----+----------+\n"
+    table = _build(f"---\nlang: en\ntitle: T\n---\n\nText.\n\n{grid}\n: T {{#tbl:t}}\n").body.tables[0]
+    assert table.body[0].cells[1].inlines == (Text("1.25"),)
+    assert table.body[0].cells[1].pos == SourcePos("en.md", 11, 13)
+
+
 @pytest.mark.parametrize(("table", "expected"), [
     ("+---+---+\n| a | b |\n+===+===+\n| 1 | 2  |\n+---+---+\n",
      "en.md:9:9: error: this row does not keep the grid table's columns"),
@@ -191,3 +200,17 @@ def test_a_grid_table_with_cells_of_several_lines_is_written_back_as_a_grid_tabl
     document = _build(EN.replace(PIPE, PARAGRAPHS))
     again = _build(write_markdown(document))
     assert _without_positions(again.body.tables) == _without_positions(document.body.tables)
+
+
+def test_the_worked_example_of_the_authoring_guide_builds():
+    from conftest import ROOT
+
+    guide = (ROOT / "docs" / "authoring.md").read_text(encoding="utf-8")
+    example = guide.split("**A cell of several lines is written in a grid table**")[1].split("```markdown\n")[1]
+    example = example.split("```")[0]
+    text = (f"---\nlang: en\ntitle: T\n---\n\nThe figures.\n\n{example}\n{{#para:rent}}\nRent.\n\n"
+            "[^icsc]: Geneva.\n[^chf]: Swiss francs.\n")
+    table = _build(text).body.tables[0]
+    assert (len(table.head), len(table.body), table.aligns) == (1, 2, ("left", "right", "right"))
+    assert [(n.letter, n.label) for n in table.notes] == [("a", "chf"), ("b", "icsc")]
+    assert table.body[0].cells[0].inlines[0] == Text("Staff costs, including post adjustment")
