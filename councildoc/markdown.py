@@ -84,12 +84,9 @@ def _grid_table(rows: list[list[str]], head: int, aligns: tuple[str, ...]) -> li
 
     def rule(char: str, aligned: bool = False) -> str:
         def segment(width: int, align: str) -> str:
-            inner = char * width
-            if aligned and align in ("left", "center"):
-                inner = ":" + inner[1:]
-            if aligned and align in ("right", "center"):
-                inner = inner[:-1] + ":"
-            return char + inner + char
+            left = ":" if aligned and align in ("left", "center") else char
+            right = ":" if aligned and align in ("right", "center") else char
+            return left + char * width + right
         return "+" + "+".join(segment(width, align) for width, align in zip(widths, aligns, strict=True)) + "+"
 
     lines = [rule("-")]
