@@ -662,9 +662,10 @@ def decimal_point(text: str, locale: Locale) -> int | None:
     if _NO_FIGURE.match(core):
         return len(text.rstrip())
     around = _AROUND.match(core)
-    if not core or around is None or locale_number(around[2], locale) is None:
-        return None
+    value = locale_number(around[2], locale) if core and around else None
     separator = get_decimal_symbol(locale)
+    if value is None or (value.as_tuple().exponent < 0 and separator not in around[2]):
+        return None  # no figure, or decimals after another separator (Babel reads 2.5 in French)
     digits = text.index(core) + len(around[1])
     if separator in around[2]:
         return digits + around[2].index(separator)
