@@ -132,8 +132,8 @@ class HtmlWriter(Visitor):
 
     def visit_NoteCall(self, node: NoteCall) -> Markup:
         call = self.table_note_call(node) if node.letter else self.note_call(node.number)
-        # Glued to what precedes it: no line starts with a note call.
-        return Markup('<sup class="note-sep">,</sup>') + call if node.follows_call else WORD_JOINER + call
+        # Glued to what precedes it: no line starts with a note call (nor breaks after the comma between two).
+        return Markup('<sup class="note-sep">,</sup>') + WORD_JOINER + call if node.follows_call else WORD_JOINER + call
 
     def visit_CrossRef(self, node: CrossRef) -> Markup:
         if node.text is None:
