@@ -372,12 +372,12 @@ def docx_numbers(path, parts: int) -> list[list[int]]:
     return paragraphs
 
 
-def text_tables(text: str) -> tuple[list[int], list[int], list[str]]:
-    """Table numbers, figure numbers and table-note letters, as the review text prints them."""
+def text_tables(text: str) -> tuple[list[int], list[int], list[tuple[str, str]]]:
+    """Table numbers, figure numbers and table notes (letter, which note), as the review text prints them."""
     lines = text.splitlines()
     return ([int(m[1]) for line in lines if (m := re.fullmatch(r"Table (\d+)", line))],
             [int(m[1]) for line in lines if (m := re.fullmatch(r"Figure (\d+)", line))],
-            [m[1] for line in lines if (m := re.match(r"\[([a-z])\] Table note", line))])
+            [(m[1], m[2]) for line in lines if (m := re.match(r"\[([a-z])\] Table note (\d+\.\d+)\.", line))])
 
 
 def html_tables(path) -> tuple[list[str], list[str], list[list[str]]]:
@@ -448,7 +448,9 @@ def test_random_documents_agree_in_every_format(tmp_path_factory, doc, data):
     numbers = [t.number for t in expected.tables]
     figures = [f.number for f in expected.figures]
     letters = [t.letters for t in expected.tables]
-    assert text_tables(review) == (numbers, figures, [x for t in letters for x in t]), source
+    # Note t<N>n<k> is table N's k-th call (the title's first): it is lettered the k-th letter.
+    notes = [(letter, f"{t.number}.{k}") for t in expected.tables for k, letter in enumerate(t.letters)]
+    assert text_tables(review) == (numbers, figures, notes), source
     assert html_tables(out / "doc.html") == ([f"Table {n}" for n in numbers], [f"Figure {n}" for n in figures],
                                              letters), source
     assert docx_tables(out / "doc.docx") == ([f"Table {n}" for n in numbers], [f"Figure {n}" for n in figures])
