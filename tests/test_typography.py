@@ -228,7 +228,8 @@ def test_the_comma_between_two_note_calls_is_glued_to_both():
 
     from councildoc.writers.html import make_environment, write_html
 
-    document, diagnostics = compile_text("---\nlang: en\ntitle: T\n---\n\nText.[^a][^b]\n\n[^a]: First note.\n[^b]: Second note.\n")
+    document, diagnostics = compile_text("---\nlang: en\ntitle: T\n---\n\nText.[^a][^b]\n\n"
+                                         "[^a]: First note.\n[^b]: Second note.\n")
     assert [str(d) for d in diagnostics] == []
     page = write_html(document, make_environment(ROOT / "templates"), "", for_print=True)
     assert 'Text.\u2060<a' in page
