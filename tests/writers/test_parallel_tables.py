@@ -57,11 +57,12 @@ def test_on_a_phone_the_table_scrolls_in_its_box_and_keeps_its_rows(tmp_path: Pa
     path.write_text(_page(), encoding="utf-8")
     browser = Chromium(chromium, path.as_uri(), tmp_path / "profile")
     try:
-        browser.wait_for("document.readyState === 'complete'", 20)
+        ready = "document.readyState === 'complete' && document.querySelectorAll('.table-scroll').length === 3"
+        browser.wait_for(ready, 30)  # the file's page, not the blank one before it
         # A headless window is at least 500 px wide: the phone's width is set as axe-check.js sets it.
         browser.send("Emulation.setDeviceMetricsOverride", {"width": 390, "height": 800, "deviceScaleFactor": 1,
                                                             "mobile": False}, session=browser.session)
-        browser.wait_for("window.innerWidth === 390", 10)
+        browser.wait_for(f"window.innerWidth === 390 && {ready}", 10)
         assert browser.evaluate("document.documentElement.scrollWidth") <= 390
         # The document's own table is still a table, its rows rows (the phone layout stacks the
         # view's cells, not the cells of the tables inside them).
