@@ -77,6 +77,27 @@ _ALIGN_RULE = {"left": ":--", "right": "--:", "center": ":-:"}
 """A pipe table's delimiter cell for each column alignment."""
 
 
+def _grid_table(rows: list[list[str]], head: int, aligns: tuple[str, ...]) -> list[str]:
+    """A grid table of the cells' Markdown (a cell's lines one under the other), ``+===+`` under the head."""
+    cells = [[cell.split("\n") for cell in row] for row in rows]
+    widths = [max(3, *(len(line) for row in cells for line in row[column])) for column in range(len(aligns))]
+
+    def rule(char: str, aligned: bool = False) -> str:
+        def segment(width: int, align: str) -> str:
+            left = ":" if aligned and align in ("left", "center") else char
+            right = ":" if aligned and align in ("right", "center") else char
+            return left + char * width + right
+        return "+" + "+".join(segment(width, align) for width, align in zip(widths, aligns, strict=True)) + "+"
+
+    lines = [rule("-")]
+    for number, row in enumerate(cells, start=1):
+        for index in range(max(len(cell) for cell in row)):
+            lines.append("|" + "|".join(" " + (cell[index] if index < len(cell) else "").ljust(width) + " "
+                                        for cell, width in zip(row, widths, strict=True)) + "|")
+        lines.append(rule("=", aligned=True) if number == head else rule("-"))
+    return lines
+
+
 def escape(text: str) -> str:
     """``text`` as Markdown that reads back as exactly ``text``."""
     return _ESCAPE.sub(r"\\\1", text)
@@ -237,15 +258,21 @@ class MarkdownWriter(Visitor):
         return [heading, "", *self.children(node.children)]
 
     def visit_Table(self, node: Table) -> list[str]:
-        """A pipe table, its caption ``: Title {#tbl:x}`` after it and its ``{.source}`` paragraph
-        (docs/authoring.md); the caption is unit ``tbl:x``, a cell ``tbl:x/r2c1`` (rows counted from
-        the head's), the source ``tbl:x/source``. The table notes are defined with the part's notes."""
+        """A pipe table — a grid table when a cell holds several lines —, its caption ``: Title {#tbl:x}``
+        after it and its ``{.source}`` paragraph (docs/authoring.md); the caption is unit ``tbl:x``, a
+        cell ``tbl:x/r2c1`` (rows counted from the head's), the source ``tbl:x/source``. The table notes
+        are defined with the part's notes."""
         base = node.label or f"tbl-{node.number}"
         rows = [self.visit(row, base, number) for number, row in enumerate(node.rows, start=1)]
-        rule = "|" + "|".join(_ALIGN_RULE[align] for align in node.aligns) + "|"
+        if any("\n" in cell for row in rows for cell in row):
+            table = _grid_table(rows, len(node.head), node.aligns)
+        else:
+            rule = "|" + "|".join(_ALIGN_RULE[align] for align in node.aligns) + "|"
+            lines = ["| " + " | ".join(row) + " |" for row in rows]
+            table = [*lines[:len(node.head)], rule, *lines[len(node.head):]]
         caption = InlineMarkdown().write(self.unit(base, node.caption, node.pos))
         label = f" {{#{node.label}}}" if node.label else ""
-        lines = [*rows[:len(node.head)], rule, *rows[len(node.head):], "", f": {caption}{label}"]
+        lines = [*table, "", f": {caption}{label}"]
         if node.source is not None:
             lines += ["", "{.source}", paragraph_text(self.unit(f"{base}/source", node.source, node.pos), "")]
         return lines
@@ -260,15 +287,22 @@ class MarkdownWriter(Visitor):
         attributes.append('fig-alt="' + alt.replace("\\", "\\\\").replace('"', '\\"') + '"')
         return [f"![{caption}]({node.src}){{{' '.join(attributes)}}}"]
 
-    def visit_TableRow(self, node: TableRow, base: str, number: int) -> str:
-        cells = [self.visit(cell, f"{base}/r{number}c{column}") for column, cell in enumerate(node.cells, start=1)]
-        return "| " + " | ".join(cells) + " |"
+    def visit_TableRow(self, node: TableRow, base: str, number: int) -> list[str]:
+        return [self.visit(cell, f"{base}/r{number}c{column}") for column, cell in enumerate(node.cells, start=1)]
 
     def visit_TableCell(self, node: TableCell, unit_id: str) -> str:
-        """A cell's text (a unit when it has any); a ``|`` in it is escaped by :func:`escape`."""
+        """A cell's text (a unit when it has any); a ``|`` in it is escaped by :func:`escape`. The lines
+        of a grid table's cell are its paragraphs, a blank line between two."""
         if not node.inlines:
             return ""
-        return InlineMarkdown().write(self.unit(unit_id, node.inlines, node.pos))
+        inlines = self.unit(unit_id, node.inlines, node.pos)
+        lines: list[list[Inline]] = [[]]
+        for inline in inlines:
+            if isinstance(inline, LineBreak):
+                lines.append([])
+            else:
+                lines[-1].append(inline)
+        return "\n\n".join(InlineMarkdown().write(tuple(line)) for line in lines)
 
     def children(self, children: tuple) -> list[str]:
         """Paragraphs and sections, a blank line between two."""

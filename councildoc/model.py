@@ -229,6 +229,9 @@ class TableCell:
     """Its text; a note called here is a table note."""
     pos: SourcePos
     """Where the cell's text starts."""
+    point: int | None = None
+    """In a column aligned on the decimal separator, where the fraction starts in the cell's first text:
+    at its decimal separator, or where the number ends when it has none (set by ``align_decimals``)."""
 
 
 @dataclass(frozen=True)
@@ -307,6 +310,9 @@ class Table:
     """Its number in the document (body and annexes run on), set by ``number_tables``."""
     anchor: str | None = None
     """Its stable id, set by ``number_tables``."""
+    decimals: tuple[int, ...] = ()
+    """Per column, the characters of its widest fraction (decimal separator included) when the column
+    is aligned on the decimal separator, else 0 (set by ``align_decimals``)."""
     landscape: bool = False
     """Set on a landscape page of its own in the PDF (``{#tbl:x .landscape}``): a table wider than
     the portrait text block is an error otherwise."""

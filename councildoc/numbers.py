@@ -15,15 +15,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from babel import Locale
-from babel.numbers import NumberFormatError, get_decimal_symbol, get_group_symbol, parse_decimal
+from babel.numbers import get_decimal_symbol, get_group_symbol
 
 from .diagnostics import Diagnostic, SourcePos, error, warning
 from .model import Document, Part, Table, TableCell
-from .transforms import plain_text
+from .transforms import locale_number, plain_text
 
-_NUMBER = re.compile(r"(?<![\w.,])[-−]?\d(?:[\d\u00a0\u202f .,']*\d)?(?![\w])")
+_NUMBER = re.compile(r"(?<![\w.,])[-−]?\d(?:[\d\u00a0\u202f\u2009 .,']*\d)?(?![\w])")
 """A number as typed in a cell: digits with group and decimal separators between them."""
-_SPACES = "\u00a0\u202f "
+_SPACES = "\u00a0\u202f\u2009 "
 
 
 @dataclass(frozen=True)
@@ -35,24 +35,13 @@ class Figure:
     value: Decimal | None
 
 
-def _strict_value(text: str, locale: Locale) -> Decimal | None:
-    """``text``'s value in ``locale``, or None when it is not written the locale's way."""
-    group = get_group_symbol(locale)
-    if group in _SPACES:
-        text = re.sub(f"[{_SPACES}]", group, text)  # any kind of space groups thousands there
-    try:
-        return parse_decimal(text.replace("−", "-"), locale=locale, strict=True)
-    except NumberFormatError:
-        return None
-
-
 def cell_figures(cell: TableCell, locale: Locale) -> list[Figure]:
     """The numbers of a cell, in order, each read by ``locale``."""
     text = plain_text(cell.inlines)
     figures = []
     for match in _NUMBER.finditer(text):
         written = match[0].strip(_SPACES)
-        figures.append(Figure(written, cell.pos.shifted(match.start()), _strict_value(written, locale)))
+        figures.append(Figure(written, cell.pos.shifted(match.start()), locale_number(written, locale)))
     return figures
 
 

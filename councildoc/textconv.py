@@ -208,8 +208,13 @@ _TABLE_STYLES = ("TableTitle", "TableSource", "TableNote", "FigureTitle")
 """The paragraphs that go on a table's or a figure's block (its number paragraph opens it)."""
 
 
+_DECIMAL_PADDING = str.maketrans("", "", "\u2007\u2008")
+"""The figure and punctuation spaces the DOCX writer pads fractions with (to align decimal separators)."""
+
+
 def _docx_table_rows(table, marks: dict[str, int]) -> list[str]:
-    return [TABLE_CELL_SEPARATOR.join(" ".join(_docx_text(p, marks) for p in cell.findall(f"{W}p")).strip()
+    return [TABLE_CELL_SEPARATOR.join(" ".join(_docx_text(p, marks).translate(_DECIMAL_PADDING)
+                                               for p in cell.findall(f"{W}p")).strip()
                                       or EMPTY_CELL for cell in row.findall(f"{W}tc"))
             for row in table.findall(f"{W}tr")]
 

@@ -8,8 +8,13 @@ priorities). Numbers are stored on the nodes; writers never count.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable
 from dataclasses import replace
+from decimal import Decimal
+
+from babel import Locale
+from babel.numbers import NumberFormatError, get_decimal_symbol, get_group_symbol, parse_decimal
 
 from . import languages
 from .diagnostics import Diagnostic, SourcePos, error
@@ -626,6 +631,97 @@ class _Typography(Rebuilder):
         return replace(node, caption=self.set(node.caption))
 
 
+# --------------------------------------------------------------------------
+# Number columns aligned on the decimal separator
+
+_SPACES = "\u00a0\u202f\u2009 "
+"""The spaces that group thousands: no-break, narrow no-break, thin, ordinary."""
+_NO_FIGURE = re.compile(r"^(?:[-–—…]|\.\.\.?)$")
+"""A cell of a number column that holds no figure: a dash or an ellipsis."""
+_AROUND = re.compile(r"^([(+]?)(.*?)(\)?\s?%?)$")
+"""A figure in parentheses (a negative amount), with a plus sign (a change) or a per cent sign."""
+
+
+def locale_number(text: str, locale: Locale) -> Decimal | None:
+    """``text``'s value written the way of ``locale``, or None when it is not (``1,243.5`` in French).
+
+    Where the locale groups thousands with a space, any of :data:`_SPACES` groups them."""
+    group = get_group_symbol(locale)
+    if group in _SPACES:
+        text = re.sub(f"[{_SPACES}]", group, text)
+    try:
+        return parse_decimal(text.replace("−", "-"), locale=locale, strict=True)
+    except NumberFormatError:
+        return None
+
+
+def decimal_point(text: str, locale: Locale) -> int | None:
+    """Where the fraction of the figure ``text`` starts (its decimal separator, or where its digits end),
+    ``len(text)`` for a dash, None for anything else."""
+    core = text.strip()
+    if _NO_FIGURE.match(core):
+        return len(text.rstrip())
+    around = _AROUND.match(core)
+    value = locale_number(around[2], locale) if core and around else None
+    separator = get_decimal_symbol(locale)
+    if value is None or (value.as_tuple().exponent < 0 and separator not in around[2]):
+        return None  # no figure, or decimals after another separator (Babel reads 2.5 in French)
+    digits = text.index(core) + len(around[1])
+    if separator in around[2]:
+        return digits + around[2].index(separator)
+    return digits + len(around[2])
+
+
+class _Decimals(Rebuilder):
+    """Each number column whose figures have decimals is aligned on the decimal separator."""
+
+    def __init__(self, locale: Locale) -> None:
+        self.locale = locale
+        self.separator = get_decimal_symbol(locale)
+
+    def visit_Table(self, table: Table) -> Table:
+        points: dict[tuple[int, int], int] = {}
+        decimals = []
+        for column, align in enumerate(table.aligns):
+            cells = [(index, row.cells[column]) for index, row in enumerate(table.body) if column < len(row.cells)]
+            found = {}
+            for index, cell in cells:
+                first = cell.inlines[0] if cell.inlines else None
+                point = decimal_point(first.text, self.locale) if isinstance(first, Text) else None
+                if point is not None:
+                    found[index] = point
+                elif cell.inlines:
+                    break
+            else:
+                fractions = [len(table.body[i].cells[column].inlines[0].text[p:].rstrip()) for i, p in found.items()]
+                has_decimals = any(table.body[i].cells[column].inlines[0].text[p:p + 1] == self.separator
+                                   for i, p in found.items())
+                if align == "right" and has_decimals:
+                    decimals.append(max(fractions))
+                    points.update({(i, column): p for i, p in found.items()})
+                    continue
+            decimals.append(0)
+        body = tuple(replace(row, cells=tuple(replace(cell, point=points.get((index, column)))
+                                              for column, cell in enumerate(row.cells)))
+                     for index, row in enumerate(table.body))
+        return replace(table, body=body, decimals=tuple(decimals))
+
+    def _keep(self, node):
+        return node  # no table stands in a paragraph, a list, a quote or a sub-paragraph
+
+    visit_Paragraph = visit_ListBlock = visit_Quote = visit_SubParagraphList = visit_Figure = _keep
+
+
+def align_decimals(document: Document) -> tuple[Document, list[Diagnostic]]:
+    """Mark the number columns aligned on the decimal separator (the UN editorial manual: figures with
+    decimals line up on it), the separator the part's language writes (``.`` in English, ``,`` in
+    French and Spanish); the writers set the fraction of each figure in a box as wide as the column's
+    widest."""
+    parts = tuple(replace(part, children=_Decimals(part.language.locale).visit_value(part.children))
+                  for part in document.parts)
+    return replace(document, parts=parts), []
+
+
 def apply_typography(document: Document) -> tuple[Document, list[Diagnostic]]:
     """Set every text in its part's language: the edition's, or an annex's own."""
     parts = []
@@ -646,6 +742,7 @@ TRANSFORMS: list[Transform] = [
     number_figures,
     resolve_references,
     apply_typography,
+    align_decimals,
     check,
 ]
 """Run in this order: numbering before resolving, checks last."""

@@ -2,7 +2,9 @@
 
 Hypothesis draws a document's structure — sections, sub-sections, numbered and unnumbered
 paragraphs, sub-paragraphs to four degrees, bullet lists, quotes, notes (some holding a list),
-entries, one to three annexes and references of every kind across parts — and this module writes
+entries, one to three annexes, tables (pipe or grid, with figures written each language's way
+and lettered table notes) and figures (SVG or PNG), and references of every kind across parts —
+and this module writes
 it as Markdown and works out, from the structure alone, what every number, marker and reference
 must print. The build must then agree in every format: the review text, the HTML, the PDF and the
 DOCX carry those numbers; ``textconv`` of each format gives back the review text; and ``check``
@@ -22,7 +24,7 @@ from dataclasses import dataclass, field
 
 import pypdf
 from conftest import ROOT
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
 from lxml import etree, html
 
@@ -80,10 +82,33 @@ class Para:
 
 
 @dataclass
+class Tbl:
+    """A table: its rows' figures (tenths), which rows' first cell calls a note, whether the title calls
+    one, whether it is written as a grid table."""
+
+    values: list[int]
+    row_notes: list[bool]
+    caption_note: bool
+    grid: bool
+    label: str = ""
+    number: int = 0
+    letters: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Fig:
+    svg: bool
+    label: str = ""
+    number: int = 0
+
+
+@dataclass
 class Sec:
     level: int
     paras: list[Para]
     subs: list[Sec]
+    tables: list[Tbl] = field(default_factory=list)
+    figures: list[Fig] = field(default_factory=list)
     label: str = ""
     citation: str = ""
     title: str = ""
@@ -114,10 +139,19 @@ def paragraphs(draw, entry: bool = False):
 
 
 @st.composite
+def tables(draw):
+    rows = draw(st.integers(1, 3))
+    return Tbl(values=draw(st.lists(st.integers(0, 99_999_999), min_size=rows, max_size=rows)),
+               row_notes=draw(st.lists(st.booleans(), min_size=rows, max_size=rows)),
+               caption_note=draw(st.booleans()), grid=draw(st.booleans()))
+
+
+@st.composite
 def sections(draw, level: int, annex: bool = False):
     subs = draw(st.lists(sections(level + 1, annex), max_size=2)) if level < (2 if annex else 3) else []
     paras = draw(st.lists(paragraphs(entry=annex and level == 2), min_size=0 if subs else 1, max_size=3))
-    return Sec(level, paras, subs)
+    return Sec(level, paras, subs, draw(st.lists(tables(), max_size=1)),
+               draw(st.lists(st.builds(Fig, st.booleans()), max_size=1)))
 
 
 DOCUMENTS = st.builds(Doc, st.lists(sections(1), min_size=1, max_size=3),
@@ -134,6 +168,9 @@ class Expected:
     markers: list[str] = field(default_factory=list)
     targets: dict[str, str] = field(default_factory=dict)
     """label → what a reference to it prints."""
+    tables: list[Tbl] = field(default_factory=list)
+    """In document order: numbered 1, 2… through the body and the annexes."""
+    figures: list[Fig] = field(default_factory=list)
 
 
 def number(doc: Doc) -> Expected:
@@ -173,6 +210,16 @@ def number(doc: Doc) -> Expected:
                 for _ in range(para.notes):
                     counts[1] += 1
                     expected.targets[label("note")] = str(counts[1])
+            for table in sec.tables:  # after the section's paragraphs, as to_markdown writes them
+                expected.tables.append(table)
+                table.number, table.label = len(expected.tables), label("tbl")
+                expected.targets[table.label] = str(table.number)
+                calls = [table.caption_note, *table.row_notes]  # the title is above the table: its note first
+                table.letters = list(LETTERS[:sum(calls)])
+            for figure in sec.figures:
+                expected.figures.append(figure)
+                figure.number, figure.label = len(expected.figures), label("fig")
+                expected.targets[figure.label] = str(figure.number)
             walk(sec.subs, here, numbered, counts)
 
     parts = [(doc.body, True)] + [(annex, False) for annex in doc.annexes]
@@ -232,10 +279,36 @@ def to_markdown(doc: Doc, expected: Expected, references: list[tuple[int, str]],
                 out += ["    - Listed in a note.", "    - Another point.", ""]
         return out
 
+    def table(table: Tbl) -> list[str]:
+        notes = iter(f"[^t{table.number}n{k}]" for k in range(4))
+        caption_call = next(notes) if table.caption_note else ""
+        rows = [["Item", "Amount", "Count"]]
+        for k, (value, noted) in enumerate(zip(table.values, table.row_notes, strict=True)):
+            rows.append([f"Row {k + 1}" + (next(notes) if noted else ""), figure(value, lang), str(k + 7)])
+        if table.grid:  # the first column's text over two lines: "Row" then "1[^…]"
+            widths = [max(len(cell) for row in rows for cell in row[c:c + 1]) for c in range(3)]
+            out = ["+" + "+".join("-" * (w + 2) for w in widths) + "+"]
+            for k, row in enumerate(rows):
+                lines = [row] if k == 0 else [["Row", row[1], row[2]], [row[0][4:], "", ""]]
+                out += ["| " + " | ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)) + " |"
+                        for line in lines]
+                out.append(out[0].replace("-", "=") if k == 0 else out[0])
+        else:
+            out = ["| " + " | ".join(rows[0]) + " |", "|:--|--:|--:|", *("| " + " | ".join(row) + " |"
+                                                                     for row in rows[1:])]
+        out += ["", f": Table title {table.number}{caption_call} {{#{table.label}}}", ""]
+        for k in range(len(table.letters)):
+            out += [f"[^t{table.number}n{k}]: Table note {table.number}.{k}.", ""]
+        return out
+
     def section(sec: Sec, annex: bool) -> list[str]:
         out = ["#" * sec.level + f" {sec.title} {{#{sec.label}}}", ""]
         for para in sec.paras:
             out += paragraph(para)
+        for tbl in sec.tables:
+            out += table(tbl)
+        for fig in sec.figures:
+            out += [f"![Figure title {fig.number}](chart.{'svg' if fig.svg else 'png'}){{#{fig.label}}}", ""]
         for sub in sec.subs:
             out += section(sub, annex)
         return out
@@ -248,6 +321,13 @@ def to_markdown(doc: Doc, expected: Expected, references: list[tuple[int, str]],
             lines += section(sec, True)
         lines += [":::", ""]
     return "\n".join(lines)
+
+
+def figure(tenths: int, lang: str) -> str:
+    """A figure with one decimal, written the language's way (the oracle's own formatting)."""
+    whole, tenth = divmod(tenths, 10)
+    groups = f"{whole:,}"
+    return f"{groups}.{tenth}" if lang == "en" else f"{groups.replace(',', ' ')},{tenth}"
 
 
 # --------------------------------------------------------------------------
@@ -292,6 +372,34 @@ def docx_numbers(path, parts: int) -> list[list[int]]:
     return paragraphs
 
 
+def text_tables(text: str) -> tuple[list[int], list[int], list[tuple[str, str]]]:
+    """Table numbers, figure numbers and table notes (letter, which note), as the review text prints them."""
+    lines = text.splitlines()
+    return ([int(m[1]) for line in lines if (m := re.fullmatch(r"Table (\d+)", line))],
+            [int(m[1]) for line in lines if (m := re.fullmatch(r"Figure (\d+)", line))],
+            [(m[1], m[2]) for line in lines if (m := re.match(r"\[([a-z])\] Table note (\d+\.\d+)\.", line))])
+
+
+def html_tables(path) -> tuple[list[str], list[str], list[list[str]]]:
+    page = html.parse(str(path)).getroot()
+    return ([" ".join(e.text_content().split()) for e in page.xpath("//main//span[@class='table-number']")],
+            [" ".join(e.text_content().split()) for e in page.xpath("//main//span[@class='figure-number']")],
+            [[e.text for e in block.xpath(".//span[@class='table-note-letter']")]
+             for block in page.xpath("//main//div[contains(@class,'table-block')]")])
+
+
+def docx_tables(path) -> tuple[list[str], list[str]]:
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    with zipfile.ZipFile(path) as archive:
+        body = etree.fromstring(archive.read("word/document.xml"))
+    found: dict[str, list[str]] = {"TableNumber": [], "FigureNumber": []}
+    for p in body.iter(f"{w}p"):
+        style = p.find(f"{w}pPr/{w}pStyle")
+        if style is not None and style.get(f"{w}val") in found:
+            found[style.get(f"{w}val")].append("".join(t.text or "" for t in p.iter(f"{w}t")))
+    return found["TableNumber"], found["FigureNumber"]
+
+
 def _project(tmp_path_factory):
     project = tmp_path_factory.mktemp("random")
     for folder in ("templates", "styles"):
@@ -299,6 +407,12 @@ def _project(tmp_path_factory):
     (project / "source/doc").mkdir(parents=True)
     (project / "source/doc/document.yaml").write_text(
         "symbol: MC/RND/1\ndate: 2026-11-28\nsession: 117\noriginal-language: en\n", encoding="utf-8")
+    (project / "source/doc/chart.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="100" viewBox="0 0 200 100">'
+        '<rect x="10" y="20" width="40" height="80" fill="#204f7a"/></svg>\n', encoding="utf-8")
+    from PIL import Image
+
+    Image.new("RGB", (120, 60), (32, 79, 122)).save(project / "source/doc/chart.png")
     return project
 
 
@@ -307,6 +421,8 @@ def _project(tmp_path_factory):
 @given(DOCUMENTS, st.data())
 def test_random_documents_agree_in_every_format(tmp_path_factory, doc, data):
     expected = number(doc)
+    event(f"{len(expected.tables)} table(s), {sum(t.grid for t in expected.tables)} grid, "
+          f"{len(expected.figures)} figure(s)")  # pytest --hypothesis-show-statistics shows what was drawn
     labels = sorted(expected.targets)
     numbered = sum(len(part) for part in expected.paragraphs)
     references = data.draw(st.lists(st.tuples(st.integers(0, max(numbered - 1, 0)), st.sampled_from(labels)),
@@ -329,5 +445,16 @@ def test_random_documents_agree_in_every_format(tmp_path_factory, doc, data):
     assert html_numbers(out / "doc.html") == (expected.paragraphs, expected.notes, expected.markers), source
     assert pdf_numbers(out / "doc.pdf", len(doc.annexes)) == (expected.paragraphs, expected.notes), source
     assert docx_numbers(out / "doc.docx", 1 + len(doc.annexes)) == expected.paragraphs, source
+    numbers = [t.number for t in expected.tables]
+    figures = [f.number for f in expected.figures]
+    letters = [t.letters for t in expected.tables]
+    # Note t<N>n<k> is table N's k-th call (the title's first): it is lettered the k-th letter.
+    notes = [(letter, f"{t.number}.{k}") for t in expected.tables for k, letter in enumerate(t.letters)]
+    assert text_tables(review) == (numbers, figures, notes), source
+    assert html_tables(out / "doc.html") == ([f"Table {n}" for n in numbers], [f"Figure {n}" for n in figures],
+                                             letters), source
+    assert docx_tables(out / "doc.docx") == ([f"Table {n}" for n in numbers], [f"Figure {n}" for n in figures])
+    destinations = set(pypdf.PdfReader(out / "doc.pdf").named_destinations)
+    assert {x.label.replace(":", "-") for x in [*expected.tables, *expected.figures]} <= destinations, source
     for fmt in ("html", "pdf", "docx"):
         assert textconv(out / f"doc.{fmt}") == review, (fmt, source)

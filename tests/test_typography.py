@@ -220,3 +220,17 @@ def test_french_text_has_no_loose_space():
     runs += [b.inlines for part in document.parts for note in part.notes for b in note.blocks]
     runs += [s.title for part in document.parts for s in iter_sections(part.children)]
     assert loose_spaces("\n".join(plain_text(run) for run in runs)) == []
+
+
+def test_the_comma_between_two_note_calls_is_glued_to_both():
+    """No line breaks between ¹, and ² (a PDF broke there: textconv read [5],[6] back)."""
+    from conftest import ROOT, compile_text
+
+    from councildoc.writers.html import make_environment, write_html
+
+    document, diagnostics = compile_text("---\nlang: en\ntitle: T\n---\n\nText.[^a][^b]\n\n"
+                                         "[^a]: First note.\n[^b]: Second note.\n")
+    assert [str(d) for d in diagnostics] == []
+    page = write_html(document, make_environment(ROOT / "templates"), "", for_print=True)
+    assert 'Text.\u2060<a' in page
+    assert '<sup class="note-sep">,</sup>\u2060<a' in page

@@ -7,6 +7,7 @@ One module per concern:
 - :mod:`.checks`: what is read from the source text itself, before Pandoc and after conversion;
 - :mod:`.pandoc`: running Pandoc, and typed access to the JSON AST it returns;
 - :mod:`.convert`: the AST → the model, by tables of rules per node type;
+- :mod:`.grid`: grid tables, which the CommonMark reader lacks, cut out before Pandoc and put back after;
 - :mod:`.limits` and :mod:`.syntax`: the bounds on a source, and councildoc's own syntax.
 """
 
@@ -18,6 +19,7 @@ from ..model import Document
 from ..read import SourceText
 from .checks import check_after_conversion, check_before_pandoc
 from .convert import Converter
+from .grid import find_grid_tables, splice_ast, splice_text
 from .limits import (
     MAX_ANNEXES,
     MAX_HEADING_LEVEL,
@@ -66,11 +68,16 @@ def parse_edition(
     if refused:
         return None, diagnostics + refused
     edition = catalogue.load(front.lang)
-    ast, message = run_pandoc(front.pandoc_text(source))
+    grids, _ = find_grid_tables(source)  # a malformed one was refused by check_before_pandoc
+    text, mapped = splice_text(front.pandoc_text(source), source, grids)
+    ast, message = run_pandoc(text)
     if ast is None:
         return None, [*diagnostics, error(source.pos(front.body_line), f"Pandoc could not read the file: {message}")]
+    lost = splice_ast(ast, source, grids)
+    if lost:
+        return None, diagnostics + lost
 
-    converter = Converter(source, front.lang)
+    converter = Converter(mapped, front.lang)
     title, subtitle = converter.title(ast.get("meta", {}), front.fields)
     parts = converter.parts(ast["blocks"], source.pos(front.body_line), edition, catalogue)
     diagnostics += converter.diagnostics + check_after_conversion(source, parts, converter.labels)

@@ -2,7 +2,7 @@
 
 Some run before Pandoc reads the source (:data:`BEFORE_PANDOC`): nesting, counts and notes that
 call notes, which would cost Pandoc minutes or hang it. The rest run after conversion
-(:func:`check_after_conversion`): notes never called, divs never closed, grid tables, lost labels.
+(:func:`check_after_conversion`): notes never called, divs never closed, lost labels.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from ..diagnostics import Diagnostic, error
 from ..model import Part
 from ..read import SourceText, line_col
 from ..safety import control_character
+from .grid import find_grid_tables
 from .limits import MAX_ANNEXES, MAX_NESTING, MAX_NOTES, MAX_REFERENCES, MAX_SOURCE
 from .syntax import FENCE, NOTE_CALL, NOTE_DEFINITION, REFERENCE
 
@@ -162,19 +163,12 @@ def check_divs(source: SourceText) -> list[Diagnostic]:
             for number in opened]
 
 
-_GRID_TABLE_RULE = re.compile(r"^ {0,3}\+(?:[-=:]+\+)+\s*$")
 _LABEL_WRITTEN = re.compile(r"\{#([A-Za-z]+:[^\s}]+)")
 
 
 def check_grid_tables(source: SourceText) -> list[Diagnostic]:
-    """A grid table is not Markdown that Pandoc's CommonMark reader knows (``grid_tables`` is an
-    extension of Pandoc's own Markdown only): it would print as text."""
-    for number, line in enumerate(source.text.split("\n"), start=1):
-        if _GRID_TABLE_RULE.match(line):
-            return [error(source.pos(number, 1), "a grid table is not supported: Pandoc's CommonMark reader "
-                                                 "has no grid tables",
-                          "write a pipe table (| Item | 2009 |, then |:--|--:|), one row a line")]
-    return []
+    """A malformed grid table (columns not kept, no closing rule…), at its line."""
+    return find_grid_tables(source)[1]
 
 
 def check_lost_labels(source: SourceText, found: set[str]) -> list[Diagnostic]:
@@ -200,7 +194,7 @@ def check_lost_labels(source: SourceText, found: set[str]) -> list[Diagnostic]:
 # The two passes
 
 BEFORE_PANDOC: tuple[Callable[[SourceText], list[Diagnostic]], ...] = (
-    check_depth, check_counts, check_character_references, check_calls_inside_notes,
+    check_depth, check_counts, check_character_references, check_calls_inside_notes, check_grid_tables,
 )
 """What refuses a source before Pandoc reads it, in the order the diagnostics are reported."""
 
@@ -214,5 +208,5 @@ def check_before_pandoc(source: SourceText) -> list[Diagnostic]:
 
 def check_after_conversion(source: SourceText, parts: list[Part], labels: set[str]) -> list[Diagnostic]:
     """What the source says that the converted parts lost: ``labels`` are those that reached a node."""
-    return (check_note_definitions(source, parts) + check_divs(source) + check_grid_tables(source)
+    return (check_note_definitions(source, parts) + check_divs(source)
             + check_lost_labels(source, labels))

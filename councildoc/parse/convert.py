@@ -69,6 +69,7 @@ _BLOCK_NAMES = {
     "Figure": "a figure",
 }
 _BLOCK_HINTS = {"Table": "a table stands on its own in the body or an annex, not in a note, a list or a quote"}
+_LINE_BREAK: Node = {"t": "LineBreak"}
 _ALIGNS = {"AlignLeft": "left", "AlignRight": "right", "AlignCenter": "center"}
 _NUMBER_CELL = re.compile(r"^[(\-−–+]?\s?[\d][\d\s.,\u00a0\u202f']*\)?\s?%?$|^[-–—…]$|^\.\.\.?$|^$")
 """What a cell of a number column holds: a number (``1,234.5``, ``(12)``, ``−3 %``), a dash or nothing."""
@@ -365,8 +366,7 @@ class Converter:
                 for blocks in cells:
                     start = pandoc.first_data_pos(blocks)
                     cell_pos = self.source.pos(*start) if start else here
-                    nodes = [inline for block in blocks for inline in pandoc.Para.read(block).inlines]
-                    inlines, table = self.table_text(nodes, cell_pos, table)
+                    inlines, table = self.table_text(self.cell_lines(blocks, cell_pos), cell_pos, table)
                     converted.append(TableCell(inlines, cell_pos))
                 row_pos = converted[0].pos if converted else here
                 rows[where].append(TableRow(tuple(converted), row_pos))
@@ -376,6 +376,22 @@ class Converter:
                        for column, align in enumerate(raw.aligns))
         outline.current().append(dataclasses.replace(table, head=tuple(rows["head"]), body=tuple(rows["body"]),
                                                      aligns=aligns))
+
+    def cell_lines(self, blocks: list[Node], pos: SourcePos) -> list[Node]:
+        """A cell's inlines: a pipe table's one line, or a grid table cell's paragraphs, each set on a
+        line of its own (a line break between two)."""
+        lines: list[list[Node]] = []
+        for node, _, here in self.unwrap_all(blocks, pos):
+            if pandoc.kind(node) in ("Para", "Plain"):
+                lines.append(pandoc.Para.read(node).inlines)
+                continue
+            kind = pandoc.kind(node)
+            what = {"BulletList": "a list", "OrderedList": "a list", "BlockQuote": "a block quote",
+                    "Header": "a heading"}.get(kind) or _BLOCK_NAMES.get(kind, kind)
+            self.unsupported(f"{what} in a table cell", here,
+                             "write the cell's text as paragraphs, a blank line between: each is set on a line "
+                             "of its own")
+        return [inline for index, line in enumerate(lines) for inline in ([_LINE_BREAK] if index else []) + line]
 
     def attach(self, node: Node, attrs: Attributes, here: SourcePos, outline: _Outline) -> None:
         """A list or a quote hangs under the paragraph before it."""

@@ -97,6 +97,12 @@ TAB = {"t": "RawInline", "c": ["openxml", "<w:r><w:tab/></w:r>"]}
 _PANDOC_ALIGN = {"left": "AlignLeft", "right": "AlignRight", "center": "AlignCenter"}
 
 
+FIGURE_SPACE = "\u2007"
+"""As wide as a digit: pads a shorter fraction in a column aligned on the decimal separator."""
+PUNCTUATION_SPACE = "\u2008"
+"""As wide as a full stop or a comma: stands for the separator of a figure without decimals."""
+
+
 @dataclass(frozen=True)
 class _Place:
     """Where some blocks stand, which decides how their paragraphs are written."""
@@ -113,6 +119,10 @@ class _Place:
     """The named style of a sub-paragraph's paragraph (``Sub-paragraph 2``, ``… Continued``)."""
     lead: tuple[dict, ...] = ()
     """What the paragraph starts with: a sub-paragraph's marker and a tab."""
+    decimals: tuple[int, ...] = ()
+    """In a table's rows: the table's ``decimals`` (each column's widest fraction, 0 when not aligned on it)."""
+    column: int = 0
+    """In a table cell: its column."""
 
     def inside(self, **changes: Any) -> _Place:
         """The place of blocks nested in a block that stands here."""
@@ -255,7 +265,7 @@ class _AstBuilder(Visitor):
         table = {"t": "Table", "c": [
             _attr(node.anchor or ""), [None, []], colspecs,
             [_attr(), [self.visit(row, cells) for row in node.head]],
-            [[_attr(), 0, [], [self.visit(row, cells) for row in node.body]]],
+            [[_attr(), 0, [], [self.visit(row, cells.inside(decimals=node.decimals)) for row in node.body]]],
             [_attr(), []],
         ]}
         below = []
@@ -283,10 +293,20 @@ class _AstBuilder(Visitor):
                 _styled("Figure", [image])]
 
     def visit_TableRow(self, node: TableRow, place: _Place) -> list:
-        return [_attr(), [self.visit(cell, place) for cell in node.cells]]
+        return [_attr(), [self.visit(cell, replace(place, column=column)) for column, cell in enumerate(node.cells)]]
 
     def visit_TableCell(self, node: TableCell, place: _Place) -> list:
-        return [_attr(), {"t": "AlignDefault"}, 1, 1, [{"t": "Plain", "c": self.inlines(node.inlines, place)}]]
+        """A cell; in a column aligned on the decimal separator, the figure's fraction is padded to the
+        column's widest with figure spaces (a digit's width) and, when it has no separator, a
+        punctuation space (the separator's): right-aligned, the separators line up in Word and
+        LibreOffice alike (Times New Roman and Liberation Serif have both spaces and equal digits)."""
+        inlines = node.inlines
+        width = place.decimals[place.column] if place.column < len(place.decimals) else 0
+        if width and node.point is not None and inlines and isinstance(inlines[0], Text):
+            fraction = len(inlines[0].text[node.point:].rstrip())
+            padding = FIGURE_SPACE * (width - fraction) if fraction else PUNCTUATION_SPACE + FIGURE_SPACE * (width - 1)
+            inlines = (Text(inlines[0].text.rstrip() + padding), *inlines[1:])
+        return [_attr(), {"t": "AlignDefault"}, 1, 1, [{"t": "Plain", "c": self.inlines(inlines, place)}]]
 
     def visit_Section(self, node: Section, place: _Place) -> list:
         title = self.inlines(node.title, place)

@@ -132,8 +132,8 @@ class HtmlWriter(Visitor):
 
     def visit_NoteCall(self, node: NoteCall) -> Markup:
         call = self.table_note_call(node) if node.letter else self.note_call(node.number)
-        # Glued to what precedes it: no line starts with a note call.
-        return Markup('<sup class="note-sep">,</sup>') + call if node.follows_call else WORD_JOINER + call
+        # Glued to what precedes it: no line starts with a note call (nor breaks after the comma between two).
+        return Markup('<sup class="note-sep">,</sup>') + WORD_JOINER + call if node.follows_call else WORD_JOINER + call
 
     def visit_CrossRef(self, node: CrossRef) -> Markup:
         if node.text is None:
@@ -279,7 +279,19 @@ class HtmlWriter(Visitor):
                                                                              self.inlines(node.inlines))
         if column == 0 and align == "left":
             return Markup('<th scope="row" class="align-left">{}</th>').format(self.inlines(node.inlines))
+        if node.point is not None and column < len(table.decimals) and table.decimals[column]:
+            return Markup('<td class="align-{} decimal">{}</td>').format(align,
+                                                                         self.decimal(node, table.decimals[column]))
         return Markup('<td class="align-{}">{}</td>').format(align, self.inlines(node.inlines))
+
+    def decimal(self, node: TableCell, width: int) -> Markup:
+        """A figure aligned on the decimal separator: its integer part, then its fraction (and what
+        follows, a note call) in a box as wide as the column's widest fraction, left-aligned in it."""
+        first, rest = node.inlines[0], node.inlines[1:]
+        assert isinstance(first, Text) and node.point is not None
+        return Markup('<span class="integer">{}</span><span class="fraction" style="min-width: {}ch">{}</span>').format(
+            self.inlines((Text(first.text[:node.point]),)), width,
+            self.inlines((Text(first.text[node.point:]), *rest)))
 
     def visit_Section(self, node: Section) -> Markup:
         level = min(self.depth + node.level, 6)

@@ -195,8 +195,10 @@ TABLES = {
                 ["Abuja", "3,343.2", "1,008.5"], 47, [("a", "In thousands of Swiss francs; offices funded from the "
                                                             "Administrative Part of the Budget only."),
                                                       ("b", "Liaison office.")], None),
-    "grades": ("3", "Posts by grade, 2021", ["Grade", "Posts"], ["D-2", "2"], 9,
-               [("a", "Ungraded posts excluded.")], None),
+    "grades": ("3", "Posts by grade, 2021", ["Grade", "Posts", "Change from 2020"], ["D-2", "2", "–"], 9,
+               [("a", "Ungraded posts excluded."),
+                ("b", "In full-time equivalents: a post shared by two part-time staff members counts as one half "
+                      "each.")], None),
 }
 
 
