@@ -375,7 +375,9 @@ Un párrafo del anexo.
 """
 
 
-def test_annex_added_in_place_and_annex_removed_in_the_summary(project, capsys):
+def test_annex_added_and_annex_removed_in_place(project, capsys):
+    """An annex added stands inserted (designation, title, paragraphs); an annex removed stands where
+    it was, struck out whole (inside one ``<del>``, its ids its own), and is listed in the summary."""
     folder = spanish_v1(project)
     (folder / "es.md").write_text(ES1 + ANNEX, encoding="utf-8")
     git(project, "commit", "-q", "-am", "v2")
@@ -384,10 +386,19 @@ def test_annex_added_in_place_and_annex_removed_in_the_summary(project, capsys):
     annex = page.xpath("//main//section[contains(@class,'annex')]")[0]
     assert [_words(e) for e in annex.xpath(".//p[contains(@class,'rl-added')]")] == ["1.Un párrafo del anexo."]
     assert annex.xpath(".//p[@class='annex-title']/ins/text()") == ["Regiones"]
+    assert annex.xpath(".//h2[@class='annex-designation']/ins/text()") == ["Anexo"]
+    assert not page.xpath("//main//del[contains(@class,'rl-removed-part')]")
 
     assert main(["diff", "HEAD", "v1", "--project", str(project)]) == 0, capsys.readouterr().err
     page = html.parse(str(project / "output/redline/doc/es/doc.redline.html")).getroot()
-    assert not page.xpath("//main//section[contains(@class,'annex')]")
+    struck = page.xpath("//main/del[contains(@class,'rl-removed-part')]")
+    assert len(struck) == 1 and struck[0].getprevious().tag == "article", "after the body, where it stood"
+    annex = struck[0].xpath("./section[contains(@class,'annex')]")[0]
+    assert [_words(annex.xpath(f".//{e}")[0]) for e in ("h2", "p[@class='annex-title']")] == ["Anexo", "Regiones"]
+    assert [_words(p) for p in annex.xpath(".//p[contains(@class,'para')]")] == ["1.Un párrafo del anexo."]
+    ids = page.xpath("//@id")
+    assert len(ids) == len(set(ids)) and all(i.startswith("rl-old-") for i in annex.xpath(".//@id"))
+    assert not page.xpath("//main//ins"), "nothing inserted"
     summary = page.xpath("//section[@class='redline-summary']")[0]
     assert summary.xpath("./h2/text()") == ["Resumen de los cambios", "Anexo"]
     assert [_words(p) for p in summary.xpath(".//p[contains(@class,'change removed')]")] == [

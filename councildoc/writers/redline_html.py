@@ -12,11 +12,33 @@ stylesheet (``styles/redline.css``) draws the change bar in the margin.
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
+
 from markupsafe import Markup, escape
 
-from ..model import CrossRef, ListBlock, Note, Paragraph, Quote, Section, SubParagraph, Table, TableCell, TableRow
-from ..redline import ItemChange, Marks, Token, render_words, tokens
-from .html import FootnoteWriter, HtmlContext, HtmlWriter
+from ..model import (
+    CrossRef,
+    Figure,
+    Link,
+    ListBlock,
+    Note,
+    Paragraph,
+    Part,
+    Quote,
+    Section,
+    Span,
+    SubParagraph,
+    Table,
+    TableCell,
+    TableRow,
+)
+from ..redline import Change, ItemChange, Marks, Token, render_words, tokens
+from .html import FootnoteWriter, HtmlContext, HtmlWriter, part_context
+
+OLD = "rl-old-"
+"""Put before every id of what the new revision lost and the redline writes struck out (an old
+annex's ids may be the new revision's)."""
 
 _TAGS = {"emphasis": "em", "strong": "strong", "code": "code"}
 
@@ -35,8 +57,14 @@ class _Redlining:
     # -- words
 
     def words(self, words: list[tuple[str, Token]]) -> Markup:
-        """Words with ``<ins>`` and ``<del>`` runs; calls and references written as the writer writes them."""
-        return render_words(words, self.token)
+        """Words with ``<ins>`` and ``<del>`` runs; calls and references written as the writer writes
+        them, words in a link still in it."""
+        return render_words(words, self.token, self.wrap)
+
+    def wrap(self, inline: Link | Span, written: Markup) -> Markup:
+        if isinstance(inline, Link):
+            return Markup('<a href="{}">{}</a>').format(inline.url, written)
+        return Markup('<span lang="{}">{}</span>').format(inline.lang, written)
 
     def token(self, token: Token, op: str) -> Markup:
         if token.node is None:
@@ -54,6 +82,9 @@ class _Redlining:
                                '<span class="note-para"><del>{}</del></span></span>').format(
                     removed.old_number, self.words(removed.words))
             return call
+        anchor = self.marks.anchors.get(token.target) if token.target else None
+        if anchor is not None:  # a reference the text no longer makes, to a target the new revision has
+            return Markup('<a class="xref" href="#{}">{}</a>').format(self.ctx.id(anchor), token.shown)
         return escape(token.shown)
 
     def visit_CrossRef(self, node: CrossRef) -> Markup:
@@ -65,8 +96,18 @@ class _Redlining:
 
     # -- what the new revision lost
 
-    def lost(self, changes: list) -> Markup:
-        return Markup("").join(self.removed(change) for change in changes)
+    def lost(self, changes: list, inside: str | None = None) -> Markup:
+        """What the new revision lost, struck out; sub-paragraphs and list items in a list of their
+        own unless they stand in one (``inside``: ``sub-paragraph``, ``list item``)."""
+        out = Markup("")
+        for kind, run in itertools.groupby(changes, key=lambda c: _item_kind(c) if isinstance(c, ItemChange) else None):
+            written = Markup("").join(self.removed(change) for change in run)
+            if kind == "sub-paragraph" and inside != kind:
+                written = Markup('<ol class="subparas rl-lost">{}</ol>').format(written)
+            elif kind == "list item" and inside != kind:
+                written = self.element("ul", "bullets rl-lost", written)
+            out += written
+        return out
 
     def removed(self, change) -> Markup:
         """A paragraph, note, item or table row of the old revision, struck out where it stood."""
@@ -79,6 +120,10 @@ class _Redlining:
                 cells += Markup('<{0} class="align-{1}">{2}</{0}>').format(
                     Markup(tag), align, self.words([("-", t) for t in tokens(cell.inlines)]))
             return Markup('<tr class="rl-removed rl-changed">{}</tr>').format(cells)
+        if isinstance(change, Change) and isinstance(change.old_node, (Table, Figure)):
+            # As the old revision set it, struck out (its ids its own).
+            old = OldWriter(dataclasses.replace(self.ctx, id_prefix=OLD), self.depth)
+            return Markup('<del class="rl-block rl-removed">{}</del>').format(old.visit(change.old_node))
         text = self.words(change.words)
         if isinstance(change, ItemChange):
             if change.old_node is not None and isinstance(change.old_node, SubParagraph):
@@ -97,13 +142,16 @@ class _Redlining:
                           '</span>{1}</li>').format(change.old_number, text)
         number = (Markup('<span class="para-num"><del>{}.</del></span>').format(change.old_number)
                   if change.old_number is not None else Markup(""))
-        items = Markup("").join(self.removed(item) for item in change.items)
-        return self.element("p", "para rl-removed rl-changed", number + text) + items
+        return self.element("p", "para rl-removed rl-changed", number + text) + self.lost(change.items)
 
     def around(self, node: object, written: Markup) -> Markup:
-        """What was lost before and after ``node``, around what it is written as."""
-        return self.lost(self.marks.before.get(id(node), [])) + written + self.lost(
-            self.marks.after.get(id(node), []))
+        """What was lost before and after ``node``, around what it is written as (and the items a
+        paragraph or note lost with none left, after it)."""
+        inside = ("list item" if isinstance(node, tuple) else "sub-paragraph" if isinstance(node, SubParagraph)
+                  else None)
+        return (self.lost(self.marks.before.get(id(node), []), inside) + written
+                + self.lost(self.marks.trailing.get(id(node), []))
+                + self.lost(self.marks.after.get(id(node), []), inside))
 
     # -- sub-paragraphs, list items, quotes
 
@@ -253,8 +301,19 @@ class RedlineWriter(_Redlining, HtmlWriter):
         written = super().visit_Table(node)
         change = self.marks.tables.get(id(node))
         if change is not None and change.kind == "added":
-            return Markup('<div class="rl-changed rl-added">{}</div>').format(written)
-        return written
+            written = Markup('<div class="rl-changed rl-added">{}</div>').format(written)
+        return self.around(node, written)
+
+    def visit_Figure(self, node: Figure) -> Markup:
+        return self.around(node, super().visit_Figure(node))
+
+    def children(self, children: tuple) -> Markup:
+        """The part's blocks; what the old revision had and the new one lost with nothing of the old
+        left after it, first."""
+        lead = Markup("")
+        if self.marks.leading and children is self.ctx.part.children:
+            lead = self.lost(self.marks.leading)
+        return lead + super().children(children)
 
     def inlines(self, inlines: tuple) -> Markup:
         if self.marks.part_added and inlines and inlines is self.ctx.part.title:
@@ -283,6 +342,26 @@ class RedlineWriter(_Redlining, HtmlWriter):
                                                                           self.words(words))
 
 
+class OldWriter(HtmlWriter):
+    """What the old revision had and the new one lost, as the HTML writer writes it (struck out
+    around it): its ids prefixed, its references plain text (their targets may be gone), its
+    figures' bytes in the page (no file of the old revision is written beside it)."""
+
+    def visit_CrossRef(self, node: CrossRef) -> Markup:
+        return escape(node.text or node.label)
+
+    def visit_Figure(self, node: Figure) -> Markup:
+        return HtmlWriter.visit_Figure(OldWriter(dataclasses.replace(self.ctx, for_print=True), self.depth), node) \
+            if not self.ctx.for_print else super().visit_Figure(node)
+
+
+def removed_part(part: Part, lang: str, index: int, for_print: bool) -> dict:
+    """An annex the new revision removed, for the page template: where it stood, struck out whole
+    (the template wraps it in ``<del>``), its change bars from the stylesheet."""
+    context = part_context(part, OldWriter(HtmlContext(part, part.language, for_print, id_prefix=OLD)), lang, index)
+    return {**context, "entries": [], "change": "removed"}
+
+
 def writer_for(marks_by_part: dict[int, Marks]):
     """The writer factory ``page_context`` takes: a redline writer for each part of the new revision."""
     def make(ctx: HtmlContext) -> HtmlWriter:
@@ -291,4 +370,9 @@ def writer_for(marks_by_part: dict[int, Marks]):
     return make
 
 
-__all__ = ["Marks", "RedlineWriter", "RedlineFootnoteWriter", "writer_for"]
+def _item_kind(change: ItemChange) -> str:
+    node = change.old_node
+    return "sub-paragraph" if isinstance(node, SubParagraph) else "quote" if isinstance(node, Quote) else "list item"
+
+
+__all__ = ["Marks", "OldWriter", "RedlineWriter", "RedlineFootnoteWriter", "removed_part", "writer_for"]
