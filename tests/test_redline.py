@@ -338,19 +338,20 @@ End Sub
 """
 
 
-def test_libreoffice_accepts_the_docx_to_the_new_revision_and_rejects_it_to_the_old(project, capsys, tmp_path):
-    """LibreOffice itself, headless, accepts (rejects) every tracked change and saves the text: the
-    same text as it saves from the plain DOCX of the new (old) revision."""
+def libreoffice(tmp_path):
+    """``text(docx, how)``: the text LibreOffice itself, headless, saves of a DOCX after accepting
+    (``accept``), rejecting (``reject``) or keeping (``keep``) every tracked change."""
     soffice = require_tool("soffice")
-    redline, plain = _docx_pair(project, capsys)
     profile = tmp_path / "lo-profile"
     environment = f"-env:UserInstallation={profile.as_uri()}"
     subprocess.run([soffice, "--headless", "--terminate_after_init", environment], check=True, capture_output=True,
                    timeout=180)
     (profile / "user/basic/Standard/Module1.xba").write_text(LIBREOFFICE_MACRO, encoding="utf-8")
+    count = iter(range(1_000))
 
     def text(docx: bytes, how: str) -> str:
-        source, target = tmp_path / f"{how}-{len(docx)}.docx", tmp_path / f"{how}-{len(docx)}.txt"
+        name = f"{how}-{next(count)}"
+        source, target = tmp_path / f"{name}.docx", tmp_path / f"{name}.txt"
         source.write_bytes(docx)
         subprocess.run([soffice, "--headless", environment,
                         f'macro:///Standard.Module1.Resolve("{source}","{target}","{how}")'],
@@ -359,7 +360,14 @@ def test_libreoffice_accepts_the_docx_to_the_new_revision_and_rejects_it_to_the_
         # end leaves one empty paragraph, as in Word.
         # The word joiner gluing a note call to its word is layout, not text.
         return target.read_text(encoding="utf-8-sig").rstrip("\n").replace("\u2060", "")
+    return text
 
+
+def test_libreoffice_accepts_the_docx_to_the_new_revision_and_rejects_it_to_the_old(project, capsys, tmp_path):
+    """LibreOffice itself, headless, accepts (rejects) every tracked change and saves the text: the
+    same text as it saves from the plain DOCX of the new (old) revision."""
+    text = libreoffice(tmp_path)
+    redline, plain = _docx_pair(project, capsys)
     new, old = text(plain["new"], "keep"), text(plain["old"], "keep")
     assert new != old and "Un párrafo insertado" in new
     assert text(redline, "accept") == new
