@@ -444,3 +444,104 @@ def test_changed_table_rows_keep_their_cells_on_paper(project, capsys):
     for page_box in rendered.pages:
         walk(page_box._page_box)
     assert rows == [(None, 2), ("rl-removed rl-changed", 2), ("rl-changed", 2)]
+
+
+BLOCKS = """---
+lang: es
+title: Prueba
+---
+
+# Primera {#sec:primera}
+
+Párrafo uno.
+
+Párrafo con lista:
+
+- punto a;
+- punto b.
+
+Párrafo con cita:
+
+> Una cita entera.
+
+Párrafo antes del cuadro.
+
+| Región | 2009 |
+|:-------|-----:|
+| África | 10 |
+
+: Regiones {#tbl:reg}
+
+Párrafo antes de la figura.
+
+![Una figura](fig.png){#fig:f}
+
+# Segunda {#sec:segunda}
+
+Párrafo dos de la segunda.
+
+Párrafo tres de la segunda.
+
+# Tercera {#sec:tercera}
+
+Párrafo de la tercera.
+"""
+
+BLOCKS_CUT = {  # what the new revision drops: a list, a quote, a table, a figure, a whole section
+    "list": "\n- punto a;\n- punto b.\n",
+    "quote": "\n> Una cita entera.\n",
+    "table": "\n| Región | 2009 |\n|:-------|-----:|\n| África | 10 |\n\n: Regiones {#tbl:reg}\n",
+    "figure": "\n![Una figura](fig.png){#fig:f}\n",
+    "section": "\n# Segunda {#sec:segunda}\n\nPárrafo dos de la segunda.\n\nPárrafo tres de la segunda.\n",
+}
+
+
+def test_removed_blocks_stand_struck_where_they_were(project, capsys):
+    """A list, a quotation, a table, a figure and a whole section the new revision dropped stand
+    struck out where they were, in the old revision's order (the section's heading, then its
+    paragraphs, before the section that followed it); the DOCX accepts and rejects them."""
+    from conftest import ROOT
+
+    folder = add_document(project, "doc", {"es": BLOCKS}, "symbol: MC/TEST/1\ndate: 2026-11-28\nsession: 117\n"
+                                                           "original-language: es\n")
+    (folder / "fig.png").write_bytes((ROOT / "source/c-111-3/posts-by-grade.png").read_bytes())
+    git(project, "init", "-q")
+    git(project, "add", "source")
+    git(project, "commit", "-q", "-m", "v1")
+    git(project, "tag", "v1")
+    text = BLOCKS
+    for cut in BLOCKS_CUT.values():
+        assert text.count(cut) == 1
+        text = text.replace(cut, "")
+    (folder / "es.md").write_text(text, encoding="utf-8")
+    git(project, "commit", "-q", "-am", "v2")
+    assert main(["diff", "v1", "HEAD", "--project", str(project)]) == 0, capsys.readouterr().err
+    page = html.parse(str(project / "output/redline/doc/es/doc.redline.html")).getroot()
+    body = page.xpath("//main/article")[0]
+    blocks = body.xpath("./section/*[not(self::h2)]|./*[not(self::section) and not(self::p[@class='body-title'])]")
+    assert [(e.tag, _words(e)) for e in blocks] == [  # in document order, sections' blocks among the body's
+        ("p", "1.Párrafo uno."),
+        ("p", "2.Párrafo con lista:"), ("ul", "punto a;punto b."),
+        ("p", "3.Párrafo con cita:"), ("blockquote", "Una cita entera."),
+        ("p", "4.Párrafo antes del cuadro."), ("del", "Cuadro 1 RegionesRegión2009África10"),
+        ("p", "5.Párrafo antes de la figura."), ("del", "Gráfico 1 Una figura"),
+        ("p", "II. Segunda"), ("p", "6.Párrafo dos de la segunda."), ("p", "7.Párrafo tres de la segunda."),
+        ("p", "8.6.Párrafo de la tercera."),
+    ]
+    struck = [e for e in blocks if e.tag != "p" or "rl-removed" in e.get("class")]
+    assert len(struck) == 7 and all("rl-removed" in e.get("class") or "rl-lost" in e.get("class") for e in struck)
+    assert blocks[8].xpath(".//figure//img/@src")[0].startswith("data:image/png"), "the old figure's own bytes"
+    assert blocks[2].xpath("./li[contains(@class,'rl-removed')]"), "the list, struck item by item"
+    third = page.xpath("//main//section[@id='sec-tercera']/h2")[0]
+    assert [[_words(e) for e in third.xpath(f".//{tag}")] for tag in ("del", "ins")] == [["III."], ["II."]]
+    redline = (project / "output/redline/doc/es/doc.redline.docx").read_bytes()
+    plain = {}
+    from councildoc.pipeline import Project
+    from councildoc.revisions import export_revision, load_all
+    from councildoc.writers.docx import write_docx
+    for name, revision in (("old", "v1"), ("new", "HEAD")):
+        export_revision(project, revision, project / f"scratch-{name}")
+        documents, problems = load_all(Project(project / f"scratch-{name}"))
+        plain[name], problems = write_docx(documents[("doc", "es")], project / "styles")
+    assert _resolve(redline, "ins") == _resolve(plain["new"], "ins")
+    assert _resolve(redline, "del") == _resolve(plain["old"], "ins")
