@@ -383,7 +383,7 @@ Un párrafo del anexo.
 """
 
 
-def test_annex_added_and_annex_removed_in_place(project, capsys):
+def test_annex_added_and_annex_removed_in_place(project, capsys, tmp_path):
     """An annex added stands inserted (designation, title, paragraphs); an annex removed stands where
     it was, struck out whole (inside one ``<del>``, its ids its own), and is listed in the summary."""
     folder = spanish_v1(project)
@@ -411,6 +411,23 @@ def test_annex_added_and_annex_removed_in_place(project, capsys):
     assert summary.xpath("./h2/text()") == ["Resumen de los cambios", "Anexo"]
     assert [_words(p) for p in summary.xpath(".//p[contains(@class,'change removed')]")] == [
         "1. Un párrafo del anexo."]
+    # The DOCX: the annex deleted whole after the last part; rejecting every change brings it back,
+    # in the OOXML and in LibreOffice.
+    redline = (project / "output/redline/doc/es/doc.redline.docx").read_bytes()
+    from councildoc.pipeline import Project
+    from councildoc.revisions import export_revision, load_all
+    from councildoc.writers.docx import write_docx
+    plain = {}
+    for name, revision in (("with", "HEAD"), ("without", "v1")):
+        export_revision(project, revision, project / f"scratch-{name}")
+        documents, problems = load_all(Project(project / f"scratch-{name}"))
+        plain[name], problems = write_docx(documents[("doc", "es")], project / "styles")
+    assert _resolve(redline, "del")[-3:] == ["Anexo", "Regiones", "1. Un párrafo del anexo."]
+    assert _resolve(redline, "del") == _resolve(plain["with"], "ins")
+    assert _resolve(redline, "ins") == _resolve(plain["without"], "ins")
+    text = libreoffice(tmp_path)
+    assert text(redline, "reject") == text(plain["with"], "keep")
+    assert text(redline, "accept") == text(plain["without"], "keep")
 
 
 def test_changed_table_rows_keep_their_cells_on_paper(project, capsys):
