@@ -266,12 +266,24 @@ def _resolve(docx: bytes, keep: str) -> list[str]:
     return texts
 
 
-def _docx_pair(project, capsys) -> tuple[bytes, dict[str, bytes]]:
-    """The redline DOCX of two commits of a Spanish edition, and the plain DOCX of each commit."""
+def plain_docx(project, revision: str, key: tuple[str, str] = ("doc", "es")) -> bytes:
+    """The DOCX the ordinary writer makes of one edition at ``revision`` of ``project`` (the oracle
+    a redline DOCX accepts or rejects to)."""
     from councildoc.pipeline import Project
     from councildoc.revisions import export_revision, load_all
     from councildoc.writers.docx import write_docx
 
+    target = project / f"scratch-{revision.replace('/', '-')}"
+    if not target.exists():
+        export_revision(project, revision, target)
+    documents, problems = load_all(Project(target))
+    assert not problems
+    docx, problems = write_docx(documents[key], project / "styles")
+    return docx
+
+
+def _docx_pair(project, capsys) -> tuple[bytes, dict[str, bytes]]:
+    """The redline DOCX of two commits of a Spanish edition, and the plain DOCX of each commit."""
     folder = spanish_v1(project)
     # Beyond ES2: a paragraph added after a note, a note and a table row deleted, a paragraph's first word.
     (folder / "es.md").write_text(ES2.replace("Los elementos son:", "elementos son:")
@@ -285,13 +297,7 @@ def _docx_pair(project, capsys) -> tuple[bytes, dict[str, bytes]]:
                         "2026-03-04T10:11:12+01:00", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@t",
                         "HOME": str(project), "PATH": "/usr/bin:/bin"})
     assert main(["diff", "v1", "HEAD", "--project", str(project)]) == 0, capsys.readouterr().err
-    plain = {}
-    for name, revision in (("old", "v1"), ("new", "HEAD")):
-        target = project / f"scratch-{name}"
-        export_revision(project, revision, target)
-        documents, problems = load_all(Project(target))
-        assert not problems
-        plain[name], problems = write_docx(documents[("doc", "es")], project / "styles")
+    plain = {"old": plain_docx(project, "v1"), "new": plain_docx(project, "HEAD")}
     return (project / "output/redline/doc/es/doc.redline.docx").read_bytes(), plain
 
 
@@ -414,14 +420,7 @@ def test_annex_added_and_annex_removed_in_place(project, capsys, tmp_path):
     # The DOCX: the annex deleted whole after the last part; rejecting every change brings it back,
     # in the OOXML and in LibreOffice.
     redline = (project / "output/redline/doc/es/doc.redline.docx").read_bytes()
-    from councildoc.pipeline import Project
-    from councildoc.revisions import export_revision, load_all
-    from councildoc.writers.docx import write_docx
-    plain = {}
-    for name, revision in (("with", "HEAD"), ("without", "v1")):
-        export_revision(project, revision, project / f"scratch-{name}")
-        documents, problems = load_all(Project(project / f"scratch-{name}"))
-        plain[name], problems = write_docx(documents[("doc", "es")], project / "styles")
+    plain = {"with": plain_docx(project, "HEAD"), "without": plain_docx(project, "v1")}
     assert _resolve(redline, "del")[-3:] == ["Anexo", "Regiones", "1. Un párrafo del anexo."]
     assert _resolve(redline, "del") == _resolve(plain["with"], "ins")
     assert _resolve(redline, "ins") == _resolve(plain["without"], "ins")
@@ -552,13 +551,6 @@ def test_removed_blocks_stand_struck_where_they_were(project, capsys):
     third = page.xpath("//main//section[@id='sec-tercera']/h2")[0]
     assert [[_words(e) for e in third.xpath(f".//{tag}")] for tag in ("del", "ins")] == [["III."], ["II."]]
     redline = (project / "output/redline/doc/es/doc.redline.docx").read_bytes()
-    plain = {}
-    from councildoc.pipeline import Project
-    from councildoc.revisions import export_revision, load_all
-    from councildoc.writers.docx import write_docx
-    for name, revision in (("old", "v1"), ("new", "HEAD")):
-        export_revision(project, revision, project / f"scratch-{name}")
-        documents, problems = load_all(Project(project / f"scratch-{name}"))
-        plain[name], problems = write_docx(documents[("doc", "es")], project / "styles")
+    plain = {"old": plain_docx(project, "v1"), "new": plain_docx(project, "HEAD")}
     assert _resolve(redline, "ins") == _resolve(plain["new"], "ins")
     assert _resolve(redline, "del") == _resolve(plain["old"], "ins")

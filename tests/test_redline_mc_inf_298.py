@@ -19,7 +19,7 @@ import zipfile
 import pytest
 from conftest import ROOT, require_tool
 from lxml import etree, html
-from test_redline import W, _resolve, git, libreoffice
+from test_redline import W, _resolve, git, libreoffice, plain_docx
 
 from councildoc.cli import main
 
@@ -157,23 +157,10 @@ def test_the_pdf_shows_the_changes_in_place_and_the_summary_on_pages_of_its_own(
         assert english not in "".join(pages[summary:]), english
 
 
-def _plain_docx(project, revision: str) -> bytes:
-    from councildoc.pipeline import Project
-    from councildoc.revisions import export_revision, load_all
-    from councildoc.writers.docx import write_docx
-
-    target = project / f"scratch-{revision}"
-    if not target.exists():
-        export_revision(project, revision, target)
-    documents, problems = load_all(Project(target))
-    assert not problems
-    docx, problems = write_docx(documents[("mc-inf-298", "es")], project / "styles")
-    return docx
-
-
 def test_the_docx_accepts_to_the_new_revision_and_rejects_to_the_old_in_libreoffice(revised, tmp_path):
     redline = (revised / "output/redline/mc-inf-298/es/mc-inf-298.redline.docx").read_bytes()
-    plain = {"new": _plain_docx(revised, "HEAD"), "old": _plain_docx(revised, "v1")}
+    plain = {revision: plain_docx(revised, revision, ("mc-inf-298", "es")) for revision in ("HEAD", "v1")}
+    plain = {"new": plain["HEAD"], "old": plain["v1"]}
     # In the OOXML, read independently of the writer.
     assert _resolve(redline, "ins") == _resolve(plain["new"], "ins")
     assert _resolve(redline, "del") == _resolve(plain["old"], "ins")
