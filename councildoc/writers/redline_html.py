@@ -34,6 +34,7 @@ from ..model import (
     TableRow,
 )
 from ..redline import Change, ItemChange, Marks, Token, render_words, tokens
+from ..transforms import iter_paragraphs, iter_sections
 from .html import FootnoteWriter, HtmlContext, HtmlWriter, part_context
 
 OLD = "rl-old-"
@@ -344,10 +345,19 @@ class RedlineWriter(_Redlining, HtmlWriter):
 
 class OldWriter(HtmlWriter):
     """What the old revision had and the new one lost, as the HTML writer writes it (struck out
-    around it): its ids prefixed, its references plain text (their targets may be gone), its
-    figures' bytes in the page (no file of the old revision is written beside it)."""
+    around it): its ids prefixed, its references links where their target was lost with it (an
+    annex's reference to its own region) and plain text where not (the new revision's target of
+    that name is another), its figures' bytes in the page (no file of the old revision is written
+    beside it)."""
+
+    def __init__(self, ctx: HtmlContext, depth: int = 1, lost: frozenset[str] = frozenset()) -> None:
+        super().__init__(ctx, depth)
+        self.lost = lost
+        """The anchors of what is written struck out with it."""
 
     def visit_CrossRef(self, node: CrossRef) -> Markup:
+        if node.anchor in self.lost:
+            return super().visit_CrossRef(node)
         return escape(node.text or node.label)
 
     def visit_Figure(self, node: Figure) -> Markup:
@@ -358,7 +368,10 @@ class OldWriter(HtmlWriter):
 def removed_part(part: Part, lang: str, index: int, for_print: bool) -> dict:
     """An annex the new revision removed, for the page template: where it stood, struck out whole
     (the template wraps it in ``<del>``), its change bars from the stylesheet."""
-    context = part_context(part, OldWriter(HtmlContext(part, part.language, for_print, id_prefix=OLD)), lang, index)
+    lost = frozenset(node.anchor for node in (*iter_sections(part.children), *iter_paragraphs(part.children),
+                                              *part.notes, *part.tables, *part.figures) if node.anchor)
+    context = part_context(part, OldWriter(HtmlContext(part, part.language, for_print, id_prefix=OLD), lost=lost),
+                           lang, index)
     return {**context, "entries": [], "change": "removed"}
 
 
