@@ -384,7 +384,7 @@ ANNEX = """
 ::: {.annex}
 # Regiones
 
-Un párrafo del anexo.
+Un párrafo del anexo, con su [enlace](https://example.org/anexo).
 :::
 """
 
@@ -398,7 +398,8 @@ def test_annex_added_and_annex_removed_in_place(project, capsys, tmp_path):
     assert main(["diff", "v1", "HEAD", "--project", str(project)]) == 0, capsys.readouterr().err
     page = html.parse(str(project / "output/redline/doc/es/doc.redline.html")).getroot()
     annex = page.xpath("//main//section[contains(@class,'annex')]")[0]
-    assert [_words(e) for e in annex.xpath(".//p[contains(@class,'rl-added')]")] == ["1.Un párrafo del anexo."]
+    assert [_words(e) for e in annex.xpath(".//p[contains(@class,'rl-added')]")] == [
+        "1.Un párrafo del anexo, con su enlace."]
     assert annex.xpath(".//p[@class='annex-title']/ins/text()") == ["Regiones"]
     assert annex.xpath(".//h2[@class='annex-designation']/ins/text()") == ["Anexo"]
     assert not page.xpath("//main//del[contains(@class,'rl-removed-part')]")
@@ -409,19 +410,20 @@ def test_annex_added_and_annex_removed_in_place(project, capsys, tmp_path):
     assert len(struck) == 1 and struck[0].getprevious().tag == "article", "after the body, where it stood"
     annex = struck[0].xpath("./section[contains(@class,'annex')]")[0]
     assert [_words(annex.xpath(f".//{e}")[0]) for e in ("h2", "p[@class='annex-title']")] == ["Anexo", "Regiones"]
-    assert [_words(p) for p in annex.xpath(".//p[contains(@class,'para')]")] == ["1.Un párrafo del anexo."]
+    assert [_words(p) for p in annex.xpath(".//p[contains(@class,'para')]")] == [
+        "1.Un párrafo del anexo, con su enlace."]
     ids = page.xpath("//@id")
     assert len(ids) == len(set(ids)) and all(i.startswith("rl-old-") for i in annex.xpath(".//@id"))
     assert not page.xpath("//main//ins"), "nothing inserted"
     summary = page.xpath("//section[@class='redline-summary']")[0]
     assert summary.xpath("./h2/text()") == ["Resumen de los cambios", "Anexo"]
     assert [_words(p) for p in summary.xpath(".//p[contains(@class,'change removed')]")] == [
-        "1. Un párrafo del anexo."]
+        "1. Un párrafo del anexo, con su enlace."]
     # The DOCX: the annex deleted whole after the last part; rejecting every change brings it back,
     # in the OOXML and in LibreOffice.
     redline = (project / "output/redline/doc/es/doc.redline.docx").read_bytes()
     plain = {"with": plain_docx(project, "HEAD"), "without": plain_docx(project, "v1")}
-    assert _resolve(redline, "del")[-3:] == ["Anexo", "Regiones", "1. Un párrafo del anexo."]
+    assert _resolve(redline, "del")[-3:] == ["Anexo", "Regiones", "1. Un párrafo del anexo, con su enlace."]
     assert _resolve(redline, "del") == _resolve(plain["with"], "ins")
     assert _resolve(redline, "ins") == _resolve(plain["without"], "ins")
     text = libreoffice(tmp_path)

@@ -382,11 +382,38 @@ def _whole(element) -> str | None:
     return kinds.pop() if runs and len(kinds) == 1 and None not in kinds else None
 
 
+def _links_outside(root) -> None:
+    """A hyperlink Pandoc wrote inside a ``w:ins`` or ``w:del`` stands outside it, the revision
+    inside the hyperlink, around its runs — as Word writes it (a revision holds runs only; LibreOffice
+    drops a hyperlink inside one, text and all)."""
+    for link in list(root.iter(f"{{{W}}}hyperlink")):
+        revision = link.getparent()
+        if revision.tag not in (_INS, _DEL):
+            continue
+        pieces, current = [], None
+        for child in list(revision):
+            if child.tag == f"{{{W}}}hyperlink":
+                inner = etree.SubElement(child, revision.tag, dict(revision.attrib))
+                for run in [c for c in child if c is not inner]:
+                    inner.append(run)
+                pieces.append(child)
+                current = None
+                continue
+            if current is None:
+                current = etree.Element(revision.tag, dict(revision.attrib))
+                pieces.append(current)
+            current.append(child)
+        for piece in pieces:
+            revision.addprevious(piece)
+        revision.getparent().remove(revision)
+
+
 def track_marks(xml: bytes, author: str, date: str, first_id: int = 1) -> bytes:
     """Paragraphs and table rows inserted or deleted whole get their mark tracked, and their
     untracked runs (a tab, a note's reference) go into the same revision; every revision gets an id
     of its own."""
     root = etree.fromstring(xml)
+    _links_outside(root)
     ids = itertools.count(first_id)
     for row in root.iter(_TR):
         kind = _whole(row)
