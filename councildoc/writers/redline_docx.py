@@ -132,14 +132,33 @@ class RedlineAstBuilder(_AstBuilder):
             return written
         return {"t": "Span", "c": [_attr(), [*self.tracked("-", [_str(old)]), *self.tracked("+", [written])]]}
 
+    def note(self, part, number: int | None) -> dict:
+        """A footnote, and after its blocks the items it lost with none left, deleted."""
+        written = super().note(part, number)
+        marks = self.marks.get(id(part))
+        note = next((n for n in part.notes if n.number == number), None)
+        if marks is not None and note is not None:
+            place = _Place(part, note=True)
+            written["c"] += self.all_removed(marks.trailing.get(id(note), []), place)
+        return written
+
     # -- what the new revision lost
 
-    def lost(self, node: object, place: _Place, before: bool = True) -> list:
+    def lost(self, node: object, place: _Place, before: bool = True, in_list: bool = False) -> list:
         marks = self._marks(place)
         if marks is None:
             return []
-        found = (marks.before if before else marks.after).get(id(node), [])
-        return [block for change in found for block in self.removed(change, place)]
+        return self.all_removed((marks.before if before else marks.after).get(id(node), []), place, in_list)
+
+    def all_removed(self, changes: list, place: _Place, in_list: bool = False) -> list:
+        """What the new revision lost, deleted; list items in a bulleted list of their own unless
+        they stand in one (rejecting the deletion brings back a list, bullets and all)."""
+        out: list = []
+        for is_item, run in itertools.groupby(changes, key=lambda c: isinstance(c, ItemChange) and isinstance(
+                c.old_node, tuple)):
+            blocks = [block for change in run for block in self.removed(change, place)]
+            out += [{"t": "BulletList", "c": [[block] for block in blocks]}] if is_item and not in_list else blocks
+        return out
 
     def removed(self, change, place: _Place) -> list:
         if isinstance(change, TableRow):
@@ -161,7 +180,7 @@ class RedlineAstBuilder(_AstBuilder):
             return []  # its call is deleted where it stood, the note with it
         lead = self.tracked("-", [_str(f"{change.old_number}."), TAB]) if change.old_number is not None else []
         style = "Numbered Paragraph" if change.old_number is not None else "Unnumbered Paragraph"
-        items = [block for item in change.items for block in self.removed(item, place.inside())]
+        items = self.all_removed(change.items, place.inside())
         return [_styled(style, [*lead, *deleted]), *items]
 
     def struck(self, blocks: list) -> list:
@@ -203,7 +222,7 @@ class RedlineAstBuilder(_AstBuilder):
 
     def blocks(self, blocks: tuple, place: _Place) -> list:
         marks = self._marks(place) if place.top and blocks is place.part.children else None
-        lead = [b for change in marks.leading for b in self.removed(change, place)] if marks else []
+        lead = self.all_removed(marks.leading, place) if marks else []
         return [*lead, *super().blocks(blocks, place)]
 
     # -- headings
@@ -241,8 +260,7 @@ class RedlineAstBuilder(_AstBuilder):
         if not place.top:
             return super().visit_Paragraph(node, place)
         marks = self._marks(place)
-        trailing = [block for change in marks.trailing.get(id(node), []) for block in
-                    self.removed(change, place.inside())] if marks else []
+        trailing = self.all_removed(marks.trailing.get(id(node), []), place.inside()) if marks else []
         return [*self.lost(node, place), *self.house_paragraph(node, place), *trailing, *self.lost(node, place, False)]
 
     def house_paragraph(self, paragraph: Paragraph, place: _Place) -> list:
@@ -296,9 +314,9 @@ class RedlineAstBuilder(_AstBuilder):
         inner = place.inside(compact=True)
         items = []
         for item in node.items:
-            items += [[block] for block in self.lost(item, inner)]
+            items += [[block] for block in self.lost(item, inner, in_list=True)]
             items.append(self.blocks(item, inner))
-            items += [[block] for block in self.lost(item, inner, False)]
+            items += [[block] for block in self.lost(item, inner, False, in_list=True)]
         return [{"t": "BulletList", "c": items}]
 
     def visit_Quote(self, node: Quote, place: _Place) -> list:

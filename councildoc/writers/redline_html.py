@@ -104,7 +104,7 @@ class _Redlining:
         for kind, run in itertools.groupby(changes, key=lambda c: _item_kind(c) if isinstance(c, ItemChange) else None):
             written = Markup("").join(self.removed(change) for change in run)
             if kind == "sub-paragraph" and inside != kind:
-                written = Markup('<ol class="subparas rl-lost">{}</ol>').format(written)
+                written = self.element("ol", "subparas rl-lost", written)
             elif kind == "list item" and inside != kind:
                 written = self.element("ul", "bullets rl-lost", written)
             out += written
@@ -147,11 +147,11 @@ class _Redlining:
 
     def around(self, node: object, written: Markup) -> Markup:
         """What was lost before and after ``node``, around what it is written as (and the items a
-        paragraph or note lost with none left, after it)."""
+        paragraph lost with none left, after it; a note writes those inside it)."""
         inside = ("list item" if isinstance(node, tuple) else "sub-paragraph" if isinstance(node, SubParagraph)
                   else None)
-        return (self.lost(self.marks.before.get(id(node), []), inside) + written
-                + self.lost(self.marks.trailing.get(id(node), []))
+        trailing = self.lost(self.marks.trailing.get(id(node), [])) if isinstance(node, Paragraph) else Markup("")
+        return (self.lost(self.marks.before.get(id(node), []), inside) + written + trailing
                 + self.lost(self.marks.after.get(id(node), []), inside))
 
     # -- sub-paragraphs, list items, quotes
@@ -277,7 +277,12 @@ class RedlineWriter(_Redlining, HtmlWriter):
         call = Markup('<a class="note-call" href="#{}" id="{}" role="doc-noteref"><sup>{}</sup></a>').format(
             self.ctx.id(note.anchor), self.ctx.id(note.call_anchor), note.number)
         return call + Markup('<span class="{}" id="{}" data-n="{}" role="note">{}</span>').format(
-            css, note.anchor, note.number, RedlineFootnoteWriter(self.ctx, self.marks, self.depth).blocks(note.blocks))
+            css, note.anchor, note.number, self.footnote(note))
+
+    def footnote(self, note: Note) -> Markup:
+        """A note's blocks at its call, on paper, and the items it lost with none left, struck."""
+        writer = RedlineFootnoteWriter(self.ctx, self.marks, self.depth)
+        return writer.blocks(note.blocks) + writer.lost(self.marks.trailing.get(id(note), []))
 
     def note(self, note: Note) -> Markup:
         change = self.marks.notes.get(id(note))
@@ -292,8 +297,9 @@ class RedlineWriter(_Redlining, HtmlWriter):
         written = Markup(
             '<li id="{0}" value="{1}" class="{5}"><span class="note-num">{4}</span>{2}'
             '<a class="backref" href="#{3}" role="doc-backlink" aria-label="↩ {1}">↩</a></li>'
-        ).format(self.ctx.id(note.anchor), note.number, self.blocks(note.blocks), self.ctx.id(note.call_anchor),
-                 number, css)
+        ).format(self.ctx.id(note.anchor), note.number,
+                 self.blocks(note.blocks) + self.lost(self.marks.trailing.get(id(note), [])),
+                 self.ctx.id(note.call_anchor), number, css)
         return self.around(note, written)
 
     # -- tables
