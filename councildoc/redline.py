@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import itertools
 from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
@@ -64,6 +65,9 @@ class Token:
     """No space between it and the word before (``paragraph 4.``, a note call after its word)."""
     styles: tuple[str, ...] = field(default=(), compare=False)
     """How it is set: ``emphasis``, ``strong``, ``code``, outermost first (an in-place redline keeps them)."""
+    within: tuple[Inline, ...] = field(default=(), compare=False)
+    """The links and language spans it stands in, outermost first (an in-place redline keeps them:
+    a link stays a link, a passage in another language keeps its language)."""
 
 
 class _Tokens(Visitor):
@@ -76,6 +80,8 @@ class _Tokens(Visitor):
         """Whether the text read so far ends with a space."""
         self.styles: tuple[str, ...] = ()
         """How the text being read is set."""
+        self.within: tuple[Inline, ...] = ()
+        """The links and spans the text being read stands in."""
 
     def run(self, inlines: tuple[Inline, ...]) -> list[Token]:
         return [token for inline in inlines for token in self.visit(inline)]
@@ -83,7 +89,7 @@ class _Tokens(Visitor):
     def visit_Text(self, node: Text | Code, styles: tuple[str, ...] = ()) -> list[Token]:
         words = node.text.split()
         out = [Token(word, word, glued=index == 0 and not node.text[:1].isspace() and not self.spaced,
-                     styles=self.styles + styles) for index, word in enumerate(words)]
+                     styles=self.styles + styles, within=self.within) for index, word in enumerate(words)]
         if node.text:
             self.spaced = node.text[-1:].isspace()
         return out
@@ -105,7 +111,11 @@ class _Tokens(Visitor):
         return self._styled("strong", node)
 
     def _children(self, node: Span | Link) -> list[Token]:
-        return self.run(node.children)
+        outer, self.within = self.within, (*self.within, node)
+        try:
+            return self.run(node.children)
+        finally:
+            self.within = outer
 
     visit_Span = visit_Link = _children
 
@@ -115,12 +125,13 @@ class _Tokens(Visitor):
 
     def visit_NoteCall(self, node: NoteCall) -> list[Token]:
         self.spaced = False
-        return [Token(node.letter or str(node.number), f"[^{node.label}]", call=True, node=node, glued=True)]
+        return [Token(node.letter or str(node.number), f"[^{node.label}]", call=True, node=node, glued=True,
+                      within=self.within)]
 
     def visit_CrossRef(self, node: CrossRef) -> list[Token]:
         glued, self.spaced = not self.spaced, False
         return [Token(node.text or node.label, f"@{node.label}", target=node.label if node.text else None,
-                      node=node, glued=glued)]
+                      node=node, glued=glued, within=self.within)]
 
 
 def tokens(inlines: tuple[Inline, ...]) -> list[Token]:
@@ -269,12 +280,14 @@ def _ratio(a: tuple, b: tuple) -> float:
     return difflib.SequenceMatcher(a=a, b=b, autojunk=False).ratio()
 
 
-def pair(old: list[tuple], new: list[tuple], alike=lambda a, b: True):
+def pair(old: list[tuple], new: list[tuple], alike=lambda a, b: True, ratio=None):
     """Old and new things matched by identity: equal ones first, then the most alike, in order.
 
     Yields ``(kind, i, j)``: ``same`` and ``changed`` with both indexes, ``added`` with ``i`` None,
-    ``removed`` with ``j`` None. ``alike(a, b)`` says whether two things may pair at all.
+    ``removed`` with ``j`` None. ``alike(a, b)`` says whether two things may pair at all, ``ratio(a, b)``
+    how alike they are (by default difflib's ratio of the two).
     """
+    ratio = ratio or _ratio
     matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
@@ -285,9 +298,9 @@ def pair(old: list[tuple], new: list[tuple], alike=lambda a, b: True):
         for j in range(j1, j2):
             best, best_ratio = None, SAME_ENOUGH
             for candidate in range(i, i2):
-                ratio = _ratio(old[candidate], new[j])
-                if ratio >= best_ratio and alike(old[candidate], new[j]):
-                    best, best_ratio = candidate, ratio
+                found = ratio(old[candidate], new[j])
+                if found >= best_ratio and alike(old[candidate], new[j]):
+                    best, best_ratio = candidate, found
             if best is None:
                 yield "added", None, j
                 continue
@@ -341,7 +354,8 @@ def compare_paragraphs(old: list[Paragraph], new: list[Paragraph], names: dict[i
     old_text = [paragraph_text(p) for p in old]
     new_text = [paragraph_text(p) for p in new]
     changes: list[Change] = []
-    for kind, i, j in pair([_identity(t) for t in old_text], [_identity(t) for t in new_text]):
+    for kind, i, j in pair([_identity(t) for t in old_text], [_identity(t) for t in new_text],
+                           ratio=_paragraph_ratio):
         before = old[i].number if i is not None else None
         after = new[j].number if j is not None else None
         section = names.get(id(new[j]), "") if j is not None else ""
@@ -352,7 +366,19 @@ def compare_paragraphs(old: list[Paragraph], new: list[Paragraph], names: dict[i
 
 
 def _identity(text: _Text) -> tuple:
-    return (*(t.identity for t in text.tokens), *(i for item in text.items for i in ("¶", *item.identity)))
+    return (*(t.identity for t in text.tokens), *(i for item in text.items for i in (_ITEM, *item.identity)))
+
+
+_ITEM = ("item",)
+"""Where an item's words start in a paragraph's identity (no word is a tuple)."""
+
+
+def _paragraph_ratio(a: tuple, b: tuple) -> float:
+    """How alike two paragraphs are: as a whole, or by their own words (a paragraph that lost or
+    gained its whole list is still the paragraph that introduced it)."""
+    def own(identity: tuple) -> tuple:
+        return identity[:identity.index(_ITEM)] if _ITEM in identity else identity
+    return max(_ratio(a, b), _ratio(own(a), own(b)) if own(a) != a or own(b) != b else 0.0)
 
 
 def compare_notes(old: tuple[Note, ...], new: tuple[Note, ...]) -> list[Change]:
@@ -467,7 +493,7 @@ def compare_figure(old: Figure | None, new: Figure | None) -> Change:
         kind = "changed" if items or any(op != "=" for op, _ in caption) else "same"
     else:
         kind = "added" if old is None else "removed"
-    return Change(kind, old.number if old else None, new.number if new else None, caption, "", items)
+    return Change(kind, old.number if old else None, new.number if new else None, caption, "", items, old, new)
 
 
 def _plain_tokens(text: str) -> list[Token]:
@@ -498,6 +524,9 @@ class PartRedline:
     """An annex the old revision did not have."""
     headings: list[Change] = field(default_factory=list)
     """Each heading, matched by its words like paragraphs (``old_number``, ``new_number``: I, II…)."""
+    old_part: Part | None = None
+    """The old revision's part (where a removed paragraph, heading, table or figure stood; an annex
+    the new revision removed is written struck out from it)."""
 
 
 @dataclass
@@ -601,7 +630,7 @@ def compare_part(before: Part, after: Part, title: str, shown: Part | None) -> P
                        compare_figures(before.figures, after.figures), part=shown,
                        holders=_holders(after, {label for label, _, _ in references}),
                        headings=compare_headings(list(iter_sections(before.children)),
-                                                 list(iter_sections(after.children))))
+                                                 list(iter_sections(after.children))), old_part=before)
 
 
 def compare(old: Document, new: Document) -> Redline:
@@ -652,9 +681,17 @@ class Marks:
         """The whole part is new (its title is inserted too)."""
         self.headings: dict[int, Change] = {}
         """id of a new section → its heading's change."""
-        self._place(redline.paragraphs)
+        self.anchors = {token.target: token.node.anchor
+                        for text in ([paragraph_text(p) for p in iter_paragraphs(redline.part.children)]
+                                     + [note_text(n) for n in redline.part.notes]) if redline.part is not None
+                        for token in text.all_tokens() if token.target and token.node.anchor}
+        """Label → the anchor a reference to it links to in the new revision (a struck reference links there too)."""
+        self.trailing: dict[int, list] = {}
+        """id of a new paragraph or note → the items (sub-paragraphs, list items, quotes) it lost, none left."""
+        self.leading: list = []
+        """What the old revision had and the new one lost, where nothing of the old revision is left to stand after."""
+        self._place_blocks(redline)
         self._place(redline.notes)
-        self._place(redline.headings)
         self.headings = {id(c.new_node): c for c in redline.headings if c.new_node is not None}
         for change in redline.paragraphs:
             if change.new_node is not None:
@@ -672,8 +709,30 @@ class Marks:
             if change.new_node is not None and change.kind != "same":
                 self._table(change)
 
-    def _place(self, changes: list) -> None:
-        """Each removed thing goes before the next thing of the new revision, or after the last."""
+    def _place_blocks(self, redline: PartRedline) -> None:
+        """Each removed heading, paragraph, table or figure goes before what the new revision kept
+        of the next one in the old revision's order (so a removed section stands whole before the
+        section that followed it), or after the last kept one."""
+        changes = redline.paragraphs + redline.headings + redline.tables + redline.figures
+        kept = {id(c.old_node): c.new_node for c in changes if c.old_node is not None and c.new_node is not None}
+        removed = {id(c.old_node): c for c in changes if c.old_node is not None and c.new_node is None}
+        pending, last = [], None
+        for node in _blocks_in_order(redline.old_part.children if redline.old_part is not None else ()):
+            if id(node) in removed:
+                pending.append(removed[id(node)])
+            elif id(node) in kept:
+                if pending:
+                    self.before.setdefault(id(kept[id(node)]), []).extend(pending)
+                    pending = []
+                last = kept[id(node)]
+        if pending and last is not None:
+            self.after.setdefault(id(last), []).extend(pending)
+        elif pending:
+            self.leading = pending
+
+    def _place(self, changes: list) -> list:
+        """Each removed thing goes before the next thing of the new revision, or after the last; what
+        has no new thing to stand by is returned."""
         pending, last = [], None
         for change in changes:
             if change.new_node is None:
@@ -685,6 +744,8 @@ class Marks:
             last = change.new_node
         if pending and last is not None:
             self.after.setdefault(id(last), []).extend(pending)
+            return []
+        return pending
 
     def _own_text(self, blocks: tuple, words: list[tuple[str, Token]]) -> None:
         """A note's or an item's own words stand in place of its first paragraph's text (its later
@@ -694,7 +755,9 @@ class Marks:
             self.text[id(paragraph)] = words if index == 0 else []
 
     def _items(self, change: Change) -> None:
-        self._place(change.items)
+        orphans = self._place(change.items)
+        if orphans and change.new_node is not None:  # all its items removed: they stand after it
+            self.trailing.setdefault(id(change.new_node), []).extend(orphans)
         for item in change.items:
             if item.new_node is None:
                 continue
@@ -730,22 +793,52 @@ class Marks:
                 self.after.setdefault(id(last), []).extend(pending)
 
 
+def _blocks_in_order(children: tuple) -> list:
+    """A part's headings (its sections), paragraphs, tables and figures in the order they stand."""
+    found: list = []
+    for child in children:
+        if isinstance(child, (Paragraph, Table, Figure, Section)):
+            found.append(child)
+        if isinstance(child, Section):
+            found += _blocks_in_order(child.children)
+    return found
+
+
 def _plain_token(token: Token, op: str) -> Markup:
     return Markup("<sup>{}</sup>").format(token.shown) if token.call else escape(token.shown)
 
 
-def render_words(words: list[tuple[str, Token]], write_token=_plain_token) -> Markup:
+def _plain_wrap(inline: Inline, written: Markup) -> Markup:
+    return written
+
+
+def render_words(words: list[tuple[str, Token]], write_token=_plain_token, wrap=_plain_wrap) -> Markup:
     """Words with ``<ins>`` and ``<del>`` runs; ``write_token(token, op)`` writes each word (by default
     note calls as superscripts, the rest as text; the in-place redline writes calls and references
-    as its writer does)."""
+    as its writer does), ``wrap(link_or_span, written)`` the words of a run that stand in one link
+    or span (by default nothing: the summary's words link nowhere)."""
     out: list[Markup] = []
     run_op, run = "=", []
+
+    def joined(tokens_: list[Token], depth: int) -> Markup:
+        """The tokens, those standing in one link or span (at ``depth``) written in it."""
+        written = Markup("")
+        for index, (inline, group) in enumerate(itertools.groupby(
+                tokens_, key=lambda t: t.within[depth] if len(t.within) > depth else None)):
+            group = list(group)
+            space = Markup("") if (index == 0 or group[0].glued) else Markup(" ")
+            if inline is None:
+                written += space + Markup("").join(
+                    (Markup("") if i == 0 or t.glued else Markup(" ")) + write_token(t, run_op)
+                    for i, t in enumerate(group))
+            else:
+                written += space + wrap(inline, joined(group, depth + 1))
+        return written
 
     def flush():
         if not run:
             return
-        text = Markup("").join((Markup("") if index == 0 or t.glued else Markup(" ")) + write_token(t, run_op)
-                               for index, t in enumerate(run))
+        text = joined(run, 0)
         if out and not run[0].glued:
             out.append(Markup(" "))
         tag = {"+": "ins", "-": "del"}.get(run_op)

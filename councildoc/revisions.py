@@ -28,7 +28,7 @@ from .safety import MAX_FILE_BYTES, control_character, is_inside
 from .writers.html import STYLESHEET, make_environment, page_context
 from .writers.pdf import PRINT_STYLESHEET, html_to_pdf
 from .writers.redline_docx import write_redline_docx
-from .writers.redline_html import writer_for
+from .writers.redline_html import removed_part, writer_for
 
 TEMPLATE = "redline.html.j2"
 SOURCE_FOLDERS = ("source", "languages")
@@ -156,6 +156,10 @@ def redline_page(redline: Redline, document: Document, old_rev: str, new_rev: st
     stylesheet = (project.styles_dir / (PRINT_STYLESHEET if for_print else STYLESHEET)).read_text(encoding="utf-8")
     marks = {id(part.part): redline_marks(part) for part in redline.parts if part.part is not None}
     context = page_context(document, stylesheet, for_print=for_print, writer=writer_for(marks))
+    for part, written in zip(document.parts, context["parts"], strict=True):  # an annex added: its designation too
+        written["change"] = next(("added" for r in redline.parts if r.part is part and r.added), None)
+    context["parts"] += [removed_part(r.old_part, document.meta.lang, len(context["parts"]) + index, for_print)
+                         for index, r in enumerate(p for p in redline.parts if p.part is None)]
     context.update(
         redline_stylesheet=Markup((project.styles_dir / REDLINE_STYLESHEET).read_text(encoding="utf-8")),
         old_rev=old_rev, new_rev=new_rev if new_rev is not None else words.redline_working_tree,

@@ -266,12 +266,24 @@ def _resolve(docx: bytes, keep: str) -> list[str]:
     return texts
 
 
-def _docx_pair(project, capsys) -> tuple[bytes, dict[str, bytes]]:
-    """The redline DOCX of two commits of a Spanish edition, and the plain DOCX of each commit."""
+def plain_docx(project, revision: str, key: tuple[str, str] = ("doc", "es")) -> bytes:
+    """The DOCX the ordinary writer makes of one edition at ``revision`` of ``project`` (the oracle
+    a redline DOCX accepts or rejects to)."""
     from councildoc.pipeline import Project
     from councildoc.revisions import export_revision, load_all
     from councildoc.writers.docx import write_docx
 
+    target = project / f"scratch-{revision.replace('/', '-')}"
+    if not target.exists():
+        export_revision(project, revision, target)
+    documents, problems = load_all(Project(target))
+    assert not problems
+    docx, problems = write_docx(documents[key], project / "styles")
+    return docx
+
+
+def _docx_pair(project, capsys) -> tuple[bytes, dict[str, bytes]]:
+    """The redline DOCX of two commits of a Spanish edition, and the plain DOCX of each commit."""
     folder = spanish_v1(project)
     # Beyond ES2: a paragraph added after a note, a note and a table row deleted, a paragraph's first word.
     (folder / "es.md").write_text(ES2.replace("Los elementos son:", "elementos son:")
@@ -285,13 +297,7 @@ def _docx_pair(project, capsys) -> tuple[bytes, dict[str, bytes]]:
                         "2026-03-04T10:11:12+01:00", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@t",
                         "HOME": str(project), "PATH": "/usr/bin:/bin"})
     assert main(["diff", "v1", "HEAD", "--project", str(project)]) == 0, capsys.readouterr().err
-    plain = {}
-    for name, revision in (("old", "v1"), ("new", "HEAD")):
-        target = project / f"scratch-{name}"
-        export_revision(project, revision, target)
-        documents, problems = load_all(Project(target))
-        assert not problems
-        plain[name], problems = write_docx(documents[("doc", "es")], project / "styles")
+    plain = {"old": plain_docx(project, "v1"), "new": plain_docx(project, "HEAD")}
     return (project / "output/redline/doc/es/doc.redline.docx").read_bytes(), plain
 
 
@@ -338,19 +344,20 @@ End Sub
 """
 
 
-def test_libreoffice_accepts_the_docx_to_the_new_revision_and_rejects_it_to_the_old(project, capsys, tmp_path):
-    """LibreOffice itself, headless, accepts (rejects) every tracked change and saves the text: the
-    same text as it saves from the plain DOCX of the new (old) revision."""
+def libreoffice(tmp_path):
+    """``text(docx, how)``: the text LibreOffice itself, headless, saves of a DOCX after accepting
+    (``accept``), rejecting (``reject``) or keeping (``keep``) every tracked change."""
     soffice = require_tool("soffice")
-    redline, plain = _docx_pair(project, capsys)
     profile = tmp_path / "lo-profile"
     environment = f"-env:UserInstallation={profile.as_uri()}"
     subprocess.run([soffice, "--headless", "--terminate_after_init", environment], check=True, capture_output=True,
                    timeout=180)
     (profile / "user/basic/Standard/Module1.xba").write_text(LIBREOFFICE_MACRO, encoding="utf-8")
+    count = iter(range(1_000))
 
     def text(docx: bytes, how: str) -> str:
-        source, target = tmp_path / f"{how}-{len(docx)}.docx", tmp_path / f"{how}-{len(docx)}.txt"
+        name = f"{how}-{next(count)}"
+        source, target = tmp_path / f"{name}.docx", tmp_path / f"{name}.txt"
         source.write_bytes(docx)
         subprocess.run([soffice, "--headless", environment,
                         f'macro:///Standard.Module1.Resolve("{source}","{target}","{how}")'],
@@ -359,7 +366,14 @@ def test_libreoffice_accepts_the_docx_to_the_new_revision_and_rejects_it_to_the_
         # end leaves one empty paragraph, as in Word.
         # The word joiner gluing a note call to its word is layout, not text.
         return target.read_text(encoding="utf-8-sig").rstrip("\n").replace("\u2060", "")
+    return text
 
+
+def test_libreoffice_accepts_the_docx_to_the_new_revision_and_rejects_it_to_the_old(project, capsys, tmp_path):
+    """LibreOffice itself, headless, accepts (rejects) every tracked change and saves the text: the
+    same text as it saves from the plain DOCX of the new (old) revision."""
+    text = libreoffice(tmp_path)
+    redline, plain = _docx_pair(project, capsys)
     new, old = text(plain["new"], "keep"), text(plain["old"], "keep")
     assert new != old and "Un párrafo insertado" in new
     assert text(redline, "accept") == new
@@ -370,28 +384,51 @@ ANNEX = """
 ::: {.annex}
 # Regiones
 
-Un párrafo del anexo.
+Un párrafo del anexo, con su [enlace](https://example.org/anexo).
 :::
 """
 
 
-def test_annex_added_in_place_and_annex_removed_in_the_summary(project, capsys):
+def test_annex_added_and_annex_removed_in_place(project, capsys, tmp_path):
+    """An annex added stands inserted (designation, title, paragraphs); an annex removed stands where
+    it was, struck out whole (inside one ``<del>``, its ids its own), and is listed in the summary."""
     folder = spanish_v1(project)
     (folder / "es.md").write_text(ES1 + ANNEX, encoding="utf-8")
     git(project, "commit", "-q", "-am", "v2")
     assert main(["diff", "v1", "HEAD", "--project", str(project)]) == 0, capsys.readouterr().err
     page = html.parse(str(project / "output/redline/doc/es/doc.redline.html")).getroot()
     annex = page.xpath("//main//section[contains(@class,'annex')]")[0]
-    assert [_words(e) for e in annex.xpath(".//p[contains(@class,'rl-added')]")] == ["1.Un párrafo del anexo."]
+    assert [_words(e) for e in annex.xpath(".//p[contains(@class,'rl-added')]")] == [
+        "1.Un párrafo del anexo, con su enlace."]
     assert annex.xpath(".//p[@class='annex-title']/ins/text()") == ["Regiones"]
+    assert annex.xpath(".//h2[@class='annex-designation']/ins/text()") == ["Anexo"]
+    assert not page.xpath("//main//del[contains(@class,'rl-removed-part')]")
 
     assert main(["diff", "HEAD", "v1", "--project", str(project)]) == 0, capsys.readouterr().err
     page = html.parse(str(project / "output/redline/doc/es/doc.redline.html")).getroot()
-    assert not page.xpath("//main//section[contains(@class,'annex')]")
+    struck = page.xpath("//main/del[contains(@class,'rl-removed-part')]")
+    assert len(struck) == 1 and struck[0].getprevious().tag == "article", "after the body, where it stood"
+    annex = struck[0].xpath("./section[contains(@class,'annex')]")[0]
+    assert [_words(annex.xpath(f".//{e}")[0]) for e in ("h2", "p[@class='annex-title']")] == ["Anexo", "Regiones"]
+    assert [_words(p) for p in annex.xpath(".//p[contains(@class,'para')]")] == [
+        "1.Un párrafo del anexo, con su enlace."]
+    ids = page.xpath("//@id")
+    assert len(ids) == len(set(ids)) and all(i.startswith("rl-old-") for i in annex.xpath(".//@id"))
+    assert not page.xpath("//main//ins"), "nothing inserted"
     summary = page.xpath("//section[@class='redline-summary']")[0]
     assert summary.xpath("./h2/text()") == ["Resumen de los cambios", "Anexo"]
     assert [_words(p) for p in summary.xpath(".//p[contains(@class,'change removed')]")] == [
-        "1. Un párrafo del anexo."]
+        "1. Un párrafo del anexo, con su enlace."]
+    # The DOCX: the annex deleted whole after the last part; rejecting every change brings it back,
+    # in the OOXML and in LibreOffice.
+    redline = (project / "output/redline/doc/es/doc.redline.docx").read_bytes()
+    plain = {"with": plain_docx(project, "HEAD"), "without": plain_docx(project, "v1")}
+    assert _resolve(redline, "del")[-3:] == ["Anexo", "Regiones", "1. Un párrafo del anexo, con su enlace."]
+    assert _resolve(redline, "del") == _resolve(plain["with"], "ins")
+    assert _resolve(redline, "ins") == _resolve(plain["without"], "ins")
+    text = libreoffice(tmp_path)
+    assert text(redline, "reject") == text(plain["with"], "keep")
+    assert text(redline, "accept") == text(plain["without"], "keep")
 
 
 def test_changed_table_rows_keep_their_cells_on_paper(project, capsys):
@@ -425,3 +462,118 @@ def test_changed_table_rows_keep_their_cells_on_paper(project, capsys):
     for page_box in rendered.pages:
         walk(page_box._page_box)
     assert rows == [(None, 2), ("rl-removed rl-changed", 2), ("rl-changed", 2)]
+
+
+BLOCKS = """---
+lang: es
+title: Prueba
+---
+
+# Primera {#sec:primera}
+
+Párrafo uno.[^n]
+
+[^n]: Nota con lista:
+
+    - uno;
+    - dos.
+
+Párrafo con lista:
+
+- punto a;
+- punto b.
+
+Párrafo con cita:
+
+> Una cita entera.
+
+Párrafo antes del cuadro.
+
+| Región | 2009 |
+|:-------|-----:|
+| África | 10 |
+
+: Regiones {#tbl:reg}
+
+Párrafo antes de la figura.
+
+![Una figura](fig.png){#fig:f}
+
+# Segunda {#sec:segunda}
+
+Párrafo dos de la segunda.
+
+Párrafo tres de la segunda.
+
+# Tercera {#sec:tercera}
+
+Párrafo de la tercera.
+"""
+
+BLOCKS_CUT = {  # what the new revision drops: a list, a note's list, a quote, a table, a figure, a section
+    "note's list": "\n    - uno;\n    - dos.\n",
+    "list": "\n- punto a;\n- punto b.\n",
+    "quote": "\n> Una cita entera.\n",
+    "table": "\n| Región | 2009 |\n|:-------|-----:|\n| África | 10 |\n\n: Regiones {#tbl:reg}\n",
+    "figure": "\n![Una figura](fig.png){#fig:f}\n",
+    "section": "\n# Segunda {#sec:segunda}\n\nPárrafo dos de la segunda.\n\nPárrafo tres de la segunda.\n",
+}
+
+
+def test_removed_blocks_stand_struck_where_they_were(project, capsys, tmp_path):
+    """A list, a quotation, a table, a figure and a whole section the new revision dropped stand
+    struck out where they were, in the old revision's order (the section's heading, then its
+    paragraphs, before the section that followed it); the DOCX accepts and rejects them."""
+    from conftest import ROOT
+
+    folder = add_document(project, "doc", {"es": BLOCKS}, "symbol: MC/TEST/1\ndate: 2026-11-28\nsession: 117\n"
+                                                           "original-language: es\n")
+    (folder / "fig.png").write_bytes((ROOT / "source/c-111-3/posts-by-grade.png").read_bytes())
+    git(project, "init", "-q")
+    git(project, "add", "source")
+    git(project, "commit", "-q", "-m", "v1")
+    git(project, "tag", "v1")
+    text = BLOCKS
+    for cut in BLOCKS_CUT.values():
+        assert text.count(cut) == 1
+        text = text.replace(cut, "")
+    (folder / "es.md").write_text(text, encoding="utf-8")
+    git(project, "commit", "-q", "-am", "v2")
+    assert main(["diff", "v1", "HEAD", "--project", str(project)]) == 0, capsys.readouterr().err
+    page = html.parse(str(project / "output/redline/doc/es/doc.redline.html")).getroot()
+    body = page.xpath("//main/article")[0]
+    blocks = body.xpath("./section[@id]/*[not(self::h2)]|./*[not(self::section) and not(self::p[@class='body-title'])]")
+    assert [(e.tag, _words(e)) for e in blocks] == [  # in document order, sections' blocks among the body's
+        ("p", "1.Párrafo uno.\u20601"),
+        ("p", "2.Párrafo con lista:"), ("ul", "punto a;punto b."),
+        ("p", "3.Párrafo con cita:"), ("blockquote", "Una cita entera."),
+        ("p", "4.Párrafo antes del cuadro."), ("del", "Cuadro 1 RegionesRegión2009África10"),
+        ("p", "5.Párrafo antes de la figura."), ("del", "Gráfico 1 Una figura"),
+        ("p", "II. Segunda"), ("p", "6.Párrafo dos de la segunda."), ("p", "7.Párrafo tres de la segunda."),
+        ("p", "8.6.Párrafo de la tercera."),
+    ]
+    struck = [e for e in blocks if e.tag != "p" or "rl-removed" in e.get("class")]
+    assert len(struck) == 7 and all("rl-removed" in e.get("class") or "rl-lost" in e.get("class") for e in struck)
+    assert blocks[8].xpath(".//figure//img/@src")[0].startswith("data:image/png"), "the old figure's own bytes"
+    assert blocks[2].xpath("./li[contains(@class,'rl-removed')]"), "the list, struck item by item"
+    note = page.xpath("//main//section[@class='notes']//li")[0]  # the note's list, struck after its text
+    assert [_words(li) for li in note.xpath(".//ul[contains(@class,'rl-lost')]/li[contains(@class,'rl-removed')]")
+            ] == ["uno;", "dos."]
+    third = page.xpath("//main//section[@id='sec-tercera']/h2")[0]
+    assert [[_words(e) for e in third.xpath(f".//{tag}")] for tag in ("del", "ins")] == [["III."], ["II."]]
+    redline = (project / "output/redline/doc/es/doc.redline.docx").read_bytes()
+    plain = {"old": plain_docx(project, "v1"), "new": plain_docx(project, "HEAD")}
+    assert _resolve(redline, "ins") == _resolve(plain["new"], "ins")
+    assert _resolve(redline, "del") == _resolve(plain["old"], "ins")
+    text = libreoffice(tmp_path)
+    assert text(redline, "reject") == text(plain["old"], "keep")
+    # Accepting: the new text, but for one empty paragraph where the removed table's title stood —
+    # LibreOffice (7.4) keeps a deleted paragraph's mark when a table follows it (there is nothing to
+    # join it to); docs/review.md says so. (Word not checked.)
+    accepted, new = text(redline, "accept"), text(plain["new"], "keep")
+    assert accepted.replace("del cuadro.\n\n5.", "del cuadro.\n5.") == new
+    # On paper, the note's lost list stands in the footnote, at the foot of the page.
+    pdf = project / "output/redline/doc/es/doc.redline.pdf"
+    first = subprocess.run([require_tool("pdftotext"), "-l", "2", str(pdf), "-"], capture_output=True, text=True,
+                           check=True).stdout
+    assert "Nota con lista:" in first and "uno;" in first.split("Nota con lista:")[1]

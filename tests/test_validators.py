@@ -37,15 +37,36 @@ def pages(tmp_path_factory) -> list[Path]:
     _git(root, "init", "-q")
     _git(root, "add", "source")
     _git(root, "commit", "-q", "-m", "v1")
+    # The English revision inserts a paragraph and changes words in a paragraph holding a reference
+    # and in a note holding a web link (links inside changed text); the Spanish one removes the
+    # annex (struck out whole where it stood, in English inside the Spanish page).
     inserted = "A paragraph inserted after the first revision.\n\n# Mandate {#sec:mandato}"
-    english.write_text(text.replace("# Mandate {#sec:mandato}", inserted), encoding="utf-8")
+    english.write_text(text.replace("# Mandate {#sec:mandato}", inserted)
+                       .replace("These are but a few examples", "These are only a few examples")
+                       .replace("International Migration Law Database, available", "The Law Database, available"),
+                       encoding="utf-8")
     assert main(["--project", str(root), "--format", "html"]) == 0
+    spanish = root / "source/mc-inf-298/es.md"  # after the build: the editions no longer agree
+    text = spanish.read_text(encoding="utf-8")
+    spanish.write_text(text[:text.index("::: {.annex")].replace(
+        " En el @annex:field del presente documento figuran ejemplos adicionales.", ""), encoding="utf-8")
     assert main(["diff", "HEAD", "--project", str(root), "--doc", "mc-inf-298", "--lang", "en"]) == 0
+    assert main(["diff", "HEAD", "--project", str(root), "--doc", "mc-inf-298", "--lang", "es"]) == 0
     found = sorted((root / "output").rglob("*.html"))
     names = {page.name for page in found}
     for expected in ("index.html", "mc-inf-298.html", "c-111-inf-7.html", "mc-inf-298.side-by-side.html",
                      "c-111-inf-7.side-by-side.html", "mc-inf-298.redline.html"):
         assert expected in names, f"the build wrote no {expected}"
+    redlines = [page for page in found if page.name == "mc-inf-298.redline.html"]
+    assert sorted(page.parent.name for page in redlines) == ["en", "es"]
+    from lxml import html
+    english_redline, spanish_redline = (html.parse(str(page)).getroot() for page in sorted(redlines))
+    assert english_redline.xpath("//main//p[contains(@class,'rl-changed')]//a[@class='xref']")
+    assert english_redline.xpath("//main//li[contains(@class,'rl-changed')]//a[starts-with(@href,'http')]")
+    removed = spanish_redline.xpath("//main/del[contains(@class,'rl-removed-part')]/section[@lang='en']")
+    assert len(removed) == 1
+    # Its reference to one of its own regions still links there, to the struck region's own id.
+    assert "#rl-old-sec-middle-east" in removed[0].xpath(".//a[@class='xref']/@href")
     return found
 
 

@@ -164,7 +164,7 @@ class HtmlWriter(Visitor):
         if not ctx.for_print:
             return call
         return call + Markup('<span class="footnote" id="{}" data-n="{}" role="note">{}</span>').format(
-            note.anchor, note.number, FootnoteWriter(ctx, self.depth).blocks(note.blocks)
+            ctx.id(note.anchor), note.number, FootnoteWriter(ctx, self.depth).blocks(note.blocks)
         )
 
     # -- blocks
@@ -297,7 +297,7 @@ class HtmlWriter(Visitor):
         level = min(self.depth + node.level, 6)
         heading = Markup('<h{0} class="heading level-{1}">{2}</h{0}>').format(level, node.level,
                                                                             self.heading_text(node))
-        return Markup('<section id="{}">\n{}\n{}\n</section>').format(node.anchor, heading,
+        return Markup('<section id="{}">\n{}\n{}\n</section>').format(self.ctx.id(node.anchor), heading,
                                                                      self.children(node.children))
 
     def heading_text(self, node: Section) -> Markup:
@@ -377,6 +377,23 @@ def edition_links(document: Document, editions: tuple[str, ...], published: tupl
     }
 
 
+def part_context(part: Part, part_writer: HtmlWriter, lang: str, index: int) -> dict:
+    """What the page template shows of one part (the ``index``-th), written by ``part_writer``."""
+    for_print = part_writer.ctx.for_print
+    return {
+        "kind": part.kind,
+        "anchor": part_writer.ctx.id(part.anchor) if part.anchor else "body",
+        "lang": part.lang if part.lang != lang else None,
+        "designation": part.designation,
+        "title": part_writer.inlines(part.title) if part.title else None,
+        "content": part_writer.children(part.children),
+        "notes": part_writer.notes(part) if part.notes and not for_print else None,
+        "entries": entries_by_heading(part, part_writer) if part.kind == "annex" and not for_print else [],
+        "page_name": f"annex{index}" if part.kind == "annex" else "body",
+        "change": None,
+    }
+
+
 def page_context(
     document: Document, stylesheet: str, *, for_print: bool = False, relaxed: frozenset[str] = frozenset(),
     editions: tuple[str, ...] = (), published: tuple[str, ...] = (),
@@ -396,20 +413,8 @@ def page_context(
             "call": Markup("") if for_print else WORD_JOINER + body_writer.note_call(note.number),
             "print_call": WORD_JOINER + body_writer.note_call(note.number) if for_print else Markup(""),
         }
-    parts = []
-    for part in document.parts:
-        part_writer = writer(HtmlContext(part, part.language, for_print, relaxed))
-        parts.append({
-            "kind": part.kind,
-            "anchor": part.anchor or "body",
-            "lang": part.lang if part.lang != meta.lang else None,
-            "designation": part.designation,
-            "title": part_writer.inlines(part.title) if part.title else None,
-            "content": part_writer.children(part.children),
-            "notes": part_writer.notes(part) if part.notes and not for_print else None,
-            "entries": entries_by_heading(part, part_writer) if part.kind == "annex" and not for_print else [],
-            "page_name": f"annex{len(parts)}" if part.kind == "annex" else "body",
-        })
+    parts = [part_context(part, writer(HtmlContext(part, part.language, for_print, relaxed)), meta.lang, index)
+             for index, part in enumerate(document.parts)]
     return {
         "lang": meta.lang,
         "symbol": meta.symbol,

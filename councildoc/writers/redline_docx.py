@@ -22,6 +22,8 @@ from ..diagnostics import Diagnostic
 from ..model import (
     CrossRef,
     Document,
+    Figure,
+    Link,
     ListBlock,
     Note,
     Paragraph,
@@ -32,8 +34,11 @@ from ..model import (
     TableCell,
     TableRow,
 )
-from ..redline import ItemChange, Marks, Redline, Token, tokens
-from .docx import NS, TAB, W, _AstBuilder, _attr, _Place, _str, _styled, _zip, write_docx
+from ..redline import Change, ItemChange, Marks, Redline, Token, tokens
+from .docx import NS, TAB, W, _AstBuilder, _attr, _div, _Place, _str, _styled, _zip, write_docx
+
+PAGE_BREAK = '<w:r><w:br w:type="page"/></w:r>'
+"""Before a removed annex's designation: it starts a page, as it did (the break deleted with it)."""
 
 Words = list[tuple[str, Token]]
 
@@ -44,6 +49,8 @@ class RedlineAstBuilder(_AstBuilder):
     def __init__(self, document: Document, redline: Redline, author: str, date: str) -> None:
         super().__init__(document)
         self.marks = {id(part.part): Marks(part) for part in redline.parts if part.part is not None}
+        self.removed_parts = [part.old_part for part in redline.parts if part.part is None and part.old_part]
+        """The annexes the new revision removed (written struck out after the last part)."""
         self.author, self.date = author, date
         self.caption: tuple[tuple, Words] | None = None
         """The title of the table being written and its words, where they changed."""
@@ -65,24 +72,41 @@ class RedlineAstBuilder(_AstBuilder):
 
     def words(self, words: Words, place: _Place) -> list:
         """The words, runs of inserted and deleted ones tracked; the space before a changed run is
-        part of the change, so that accepting or rejecting leaves single spaces."""
+        part of the change, so that accepting or rejecting leaves single spaces. Words that stand in
+        a link (a language span) stay in it."""
         out: list = []
         written = {"old": False, "new": False}  # whether each revision's text has a word yet
         for op, run in itertools.groupby(words, key=lambda pair: pair[0]):
             sides = {"=": ("old", "new"), "+": ("new",), "-": ("old",)}[op]
-            inlines: list = []
+            pieces: list[tuple[Token, list]] = []
             for _, token in run:
+                lead: list = []
                 if any(written[side] for side in sides) and not token.glued:
                     if op == "=" and written["old"] != written["new"]:  # a run deleted (inserted) at the start
-                        inlines += self.tracked("-" if written["old"] else "+", [{"t": "Space"}])
+                        lead += self.tracked("-" if written["old"] else "+", [{"t": "Space"}])
                     else:
-                        inlines.append({"t": "Space"})
-                inlines.append(self.token(token, op, place))
+                        lead.append({"t": "Space"})
+                pieces.append((token, [*lead, self.token(token, op, place)]))
                 written.update(dict.fromkeys(sides, True))
-            if op == "=":
-                out += inlines
-            else:
-                out += self.tracked(op, inlines)
+            inlines = self.within(pieces, 0)
+            out += inlines if op == "=" else self.tracked(op, inlines)
+        return out
+
+    def within(self, pieces: list[tuple[Token, list]], depth: int) -> list:
+        """The pieces, those whose words stand in one link or span (at ``depth``) in it; the space
+        before the first stays outside."""
+        out: list = []
+        for inline, group in itertools.groupby(
+                pieces, key=lambda piece: piece[0].within[depth] if len(piece[0].within) > depth else None):
+            group = list(group)
+            if inline is None:
+                out += [written for _, inlines in group for written in inlines]
+                continue
+            first = list(group[0][1])
+            lead = [first.pop(0)] if first and first[0] == {"t": "Space"} else []
+            inner = self.within([(group[0][0], first), *group[1:]], depth + 1)
+            out += [*lead, {"t": "Link", "c": [_attr(), inner, [inline.url, ""]]} if isinstance(inline, Link)
+                    else {"t": "Span", "c": [_attr(lang=inline.lang), inner]}]
         return out
 
     def token(self, token: Token, op: str, place: _Place) -> dict:
@@ -108,18 +132,39 @@ class RedlineAstBuilder(_AstBuilder):
             return written
         return {"t": "Span", "c": [_attr(), [*self.tracked("-", [_str(old)]), *self.tracked("+", [written])]]}
 
+    def note(self, part, number: int | None) -> dict:
+        """A footnote, and after its blocks the items it lost with none left, deleted."""
+        written = super().note(part, number)
+        marks = self.marks.get(id(part))
+        note = next((n for n in part.notes if n.number == number), None)
+        if marks is not None and note is not None:
+            place = _Place(part, note=True)
+            written["c"] += self.all_removed(marks.trailing.get(id(note), []), place)
+        return written
+
     # -- what the new revision lost
 
-    def lost(self, node: object, place: _Place, before: bool = True) -> list:
+    def lost(self, node: object, place: _Place, before: bool = True, in_list: bool = False) -> list:
         marks = self._marks(place)
         if marks is None:
             return []
-        found = (marks.before if before else marks.after).get(id(node), [])
-        return [block for change in found for block in self.removed(change, place)]
+        return self.all_removed((marks.before if before else marks.after).get(id(node), []), place, in_list)
+
+    def all_removed(self, changes: list, place: _Place, in_list: bool = False) -> list:
+        """What the new revision lost, deleted; list items in a bulleted list of their own unless
+        they stand in one (rejecting the deletion brings back a list, bullets and all)."""
+        out: list = []
+        for is_item, run in itertools.groupby(changes, key=lambda c: isinstance(c, ItemChange) and isinstance(
+                c.old_node, tuple)):
+            blocks = [block for change in run for block in self.removed(change, place)]
+            out += [{"t": "BulletList", "c": [[block] for block in blocks]}] if is_item and not in_list else blocks
+        return out
 
     def removed(self, change, place: _Place) -> list:
         if isinstance(change, TableRow):
             return []  # rows are written by visit_Table
+        if isinstance(change, Change) and isinstance(change.old_node, (Table, Figure)):
+            return self.struck(self.visit(change.old_node, place))  # no mark is keyed by an old node
         deleted = self.words(change.words, place)
         if isinstance(change, ItemChange):
             if isinstance(change.old_node, SubParagraph):
@@ -135,8 +180,50 @@ class RedlineAstBuilder(_AstBuilder):
             return []  # its call is deleted where it stood, the note with it
         lead = self.tracked("-", [_str(f"{change.old_number}."), TAB]) if change.old_number is not None else []
         style = "Numbered Paragraph" if change.old_number is not None else "Unnumbered Paragraph"
-        items = [block for item in change.items for block in self.removed(item, place.inside())]
+        items = self.all_removed(change.items, place.inside())
         return [_styled(style, [*lead, *deleted]), *items]
+
+    def struck(self, blocks: list) -> list:
+        """Pandoc blocks with all their text deleted (``track_marks`` then deletes their paragraph
+        marks and table rows too)."""
+        for block in blocks:
+            kind, content = block.get("t"), block.get("c")
+            if kind in ("Para", "Plain"):
+                block["c"] = self.tracked("-", content)
+            elif kind == "Header":
+                content[2] = self.tracked("-", content[2])
+            elif kind == "Div":
+                self.struck(content[1])
+            elif kind == "BlockQuote":
+                self.struck(content)
+            elif kind in ("BulletList", "OrderedList"):
+                for item in content if kind == "BulletList" else content[1]:
+                    self.struck(item)
+            elif kind == "Table":
+                for row in [*content[3][1], *(r for body in content[4] for r in body[3])]:
+                    for cell in row[1]:
+                        self.struck(cell[4])
+        return blocks
+
+    def ast(self) -> dict:
+        """The new revision, then each annex it removed, struck out whole where it stood (after the
+        last part, on a page of its own): rejecting every change brings it back."""
+        written = super().ast()
+        for part in self.removed_parts:
+            place = _Place(part, top=True)
+            head = [_styled("Annex Heading", [{"t": "RawInline", "c": ["openxml", PAGE_BREAK]},
+                                              _str(part.designation or "")])]
+            if part.title:
+                head.append(_styled("Annex Title", _AstBuilder.inlines(self, part.title, place)))
+            content = self.struck([*head, *self.blocks(part.children, place)])
+            written["blocks"].append(_div(content, lang=part.lang) if part.lang != self.document.meta.lang
+                                     else _div(content))
+        return written
+
+    def blocks(self, blocks: tuple, place: _Place) -> list:
+        marks = self._marks(place) if place.top and blocks is place.part.children else None
+        lead = self.all_removed(marks.leading, place) if marks else []
+        return [*lead, *super().blocks(blocks, place)]
 
     # -- headings
 
@@ -172,7 +259,9 @@ class RedlineAstBuilder(_AstBuilder):
             return [written, *self.blocks(node.attachments, place.inside())]
         if not place.top:
             return super().visit_Paragraph(node, place)
-        return [*self.lost(node, place), *self.house_paragraph(node, place), *self.lost(node, place, False)]
+        marks = self._marks(place)
+        trailing = self.all_removed(marks.trailing.get(id(node), []), place.inside()) if marks else []
+        return [*self.lost(node, place), *self.house_paragraph(node, place), *trailing, *self.lost(node, place, False)]
 
     def house_paragraph(self, paragraph: Paragraph, place: _Place) -> list:
         marks = self._marks(place)
@@ -225,9 +314,9 @@ class RedlineAstBuilder(_AstBuilder):
         inner = place.inside(compact=True)
         items = []
         for item in node.items:
-            items += [[block] for block in self.lost(item, inner)]
+            items += [[block] for block in self.lost(item, inner, in_list=True)]
             items.append(self.blocks(item, inner))
-            items += [[block] for block in self.lost(item, inner, False)]
+            items += [[block] for block in self.lost(item, inner, False, in_list=True)]
         return [{"t": "BulletList", "c": items}]
 
     def visit_Quote(self, node: Quote, place: _Place) -> list:
@@ -243,6 +332,9 @@ class RedlineAstBuilder(_AstBuilder):
             return self.words(self.caption[1], place)
         return super().inlines(inlines, place)
 
+    def visit_Figure(self, node: Figure, place: _Place) -> list:
+        return [*self.lost(node, place), *super().visit_Figure(node, place), *self.lost(node, place, False)]
+
     def visit_Table(self, node: Table, place: _Place) -> list:
         marks = self._marks(place)
         words = marks.captions.get(id(node)) if marks else None
@@ -251,6 +343,7 @@ class RedlineAstBuilder(_AstBuilder):
         self.caption = None
         if marks is None:
             return written
+        written = [*self.lost(node, place), *written, *self.lost(node, place, False)]
         table = next(block for block in written if block.get("t") == "Table")
         cells = place.inside()
         for section, rows in ((table["c"][3], node.head), (table["c"][4][0], node.body)):
@@ -300,10 +393,37 @@ def _revision(tag: str, author: str, date: str, ids: itertools.count):
 
 
 def _whole(element) -> str | None:
-    """``w:ins`` or ``w:del`` when every run with text in ``element`` is inserted, or deleted."""
-    runs = [r for r in element.iter(_R) if r.find("w:t", NS) is not None or r.find("w:delText", NS) is not None]
+    """``w:ins`` or ``w:del`` when every run with text (or a picture) in ``element`` is inserted, or deleted."""
+    runs = [r for r in element.iter(_R) if any(r.find(f"w:{what}", NS) is not None
+                                               for what in ("t", "delText", "drawing"))]
     kinds = {_tracked_by(r) for r in runs}
     return kinds.pop() if runs and len(kinds) == 1 and None not in kinds else None
+
+
+def _links_outside(root) -> None:
+    """A hyperlink Pandoc wrote inside a ``w:ins`` or ``w:del`` stands outside it, the revision
+    inside the hyperlink, around its runs — as Word writes it (a revision holds runs only; LibreOffice
+    drops a hyperlink inside one, text and all)."""
+    for link in list(root.iter(f"{{{W}}}hyperlink")):
+        revision = link.getparent()
+        if revision.tag not in (_INS, _DEL):
+            continue
+        pieces, current = [], None
+        for child in list(revision):
+            if child.tag == f"{{{W}}}hyperlink":
+                inner = etree.SubElement(child, revision.tag, dict(revision.attrib))
+                for run in [c for c in child if c is not inner]:
+                    inner.append(run)
+                pieces.append(child)
+                current = None
+                continue
+            if current is None:
+                current = etree.Element(revision.tag, dict(revision.attrib))
+                pieces.append(current)
+            current.append(child)
+        for piece in pieces:
+            revision.addprevious(piece)
+        revision.getparent().remove(revision)
 
 
 def track_marks(xml: bytes, author: str, date: str, first_id: int = 1) -> bytes:
@@ -311,6 +431,7 @@ def track_marks(xml: bytes, author: str, date: str, first_id: int = 1) -> bytes:
     untracked runs (a tab, a note's reference) go into the same revision; every revision gets an id
     of its own."""
     root = etree.fromstring(xml)
+    _links_outside(root)
     ids = itertools.count(first_id)
     for row in root.iter(_TR):
         kind = _whole(row)

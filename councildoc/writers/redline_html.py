@@ -12,11 +12,34 @@ stylesheet (``styles/redline.css``) draws the change bar in the margin.
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
+
 from markupsafe import Markup, escape
 
-from ..model import CrossRef, ListBlock, Note, Paragraph, Quote, Section, SubParagraph, Table, TableCell, TableRow
-from ..redline import ItemChange, Marks, Token, render_words, tokens
-from .html import FootnoteWriter, HtmlContext, HtmlWriter
+from ..model import (
+    CrossRef,
+    Figure,
+    Link,
+    ListBlock,
+    Note,
+    Paragraph,
+    Part,
+    Quote,
+    Section,
+    Span,
+    SubParagraph,
+    Table,
+    TableCell,
+    TableRow,
+)
+from ..redline import Change, ItemChange, Marks, Token, render_words, tokens
+from ..transforms import iter_paragraphs, iter_sections
+from .html import FootnoteWriter, HtmlContext, HtmlWriter, part_context
+
+OLD = "rl-old-"
+"""Put before every id of what the new revision lost and the redline writes struck out (an old
+annex's ids may be the new revision's)."""
 
 _TAGS = {"emphasis": "em", "strong": "strong", "code": "code"}
 
@@ -35,8 +58,14 @@ class _Redlining:
     # -- words
 
     def words(self, words: list[tuple[str, Token]]) -> Markup:
-        """Words with ``<ins>`` and ``<del>`` runs; calls and references written as the writer writes them."""
-        return render_words(words, self.token)
+        """Words with ``<ins>`` and ``<del>`` runs; calls and references written as the writer writes
+        them, words in a link still in it."""
+        return render_words(words, self.token, self.wrap)
+
+    def wrap(self, inline: Link | Span, written: Markup) -> Markup:
+        if isinstance(inline, Link):
+            return Markup('<a href="{}">{}</a>').format(inline.url, written)
+        return Markup('<span lang="{}">{}</span>').format(inline.lang, written)
 
     def token(self, token: Token, op: str) -> Markup:
         if token.node is None:
@@ -54,6 +83,9 @@ class _Redlining:
                                '<span class="note-para"><del>{}</del></span></span>').format(
                     removed.old_number, self.words(removed.words))
             return call
+        anchor = self.marks.anchors.get(token.target) if token.target else None
+        if anchor is not None:  # a reference the text no longer makes, to a target the new revision has
+            return Markup('<a class="xref" href="#{}">{}</a>').format(self.ctx.id(anchor), token.shown)
         return escape(token.shown)
 
     def visit_CrossRef(self, node: CrossRef) -> Markup:
@@ -65,8 +97,18 @@ class _Redlining:
 
     # -- what the new revision lost
 
-    def lost(self, changes: list) -> Markup:
-        return Markup("").join(self.removed(change) for change in changes)
+    def lost(self, changes: list, inside: str | None = None) -> Markup:
+        """What the new revision lost, struck out; sub-paragraphs and list items in a list of their
+        own unless they stand in one (``inside``: ``sub-paragraph``, ``list item``)."""
+        out = Markup("")
+        for kind, run in itertools.groupby(changes, key=lambda c: _item_kind(c) if isinstance(c, ItemChange) else None):
+            written = Markup("").join(self.removed(change) for change in run)
+            if kind == "sub-paragraph" and inside != kind:
+                written = self.element("ol", "subparas rl-lost", written)
+            elif kind == "list item" and inside != kind:
+                written = self.element("ul", "bullets rl-lost", written)
+            out += written
+        return out
 
     def removed(self, change) -> Markup:
         """A paragraph, note, item or table row of the old revision, struck out where it stood."""
@@ -79,6 +121,10 @@ class _Redlining:
                 cells += Markup('<{0} class="align-{1}">{2}</{0}>').format(
                     Markup(tag), align, self.words([("-", t) for t in tokens(cell.inlines)]))
             return Markup('<tr class="rl-removed rl-changed">{}</tr>').format(cells)
+        if isinstance(change, Change) and isinstance(change.old_node, (Table, Figure)):
+            # As the old revision set it, struck out (its ids its own).
+            old = OldWriter(dataclasses.replace(self.ctx, id_prefix=OLD), self.depth)
+            return Markup('<del class="rl-block rl-removed">{}</del>').format(old.visit(change.old_node))
         text = self.words(change.words)
         if isinstance(change, ItemChange):
             if change.old_node is not None and isinstance(change.old_node, SubParagraph):
@@ -97,13 +143,16 @@ class _Redlining:
                           '</span>{1}</li>').format(change.old_number, text)
         number = (Markup('<span class="para-num"><del>{}.</del></span>').format(change.old_number)
                   if change.old_number is not None else Markup(""))
-        items = Markup("").join(self.removed(item) for item in change.items)
-        return self.element("p", "para rl-removed rl-changed", number + text) + items
+        return self.element("p", "para rl-removed rl-changed", number + text) + self.lost(change.items)
 
     def around(self, node: object, written: Markup) -> Markup:
-        """What was lost before and after ``node``, around what it is written as."""
-        return self.lost(self.marks.before.get(id(node), [])) + written + self.lost(
-            self.marks.after.get(id(node), []))
+        """What was lost before and after ``node``, around what it is written as (and the items a
+        paragraph lost with none left, after it; a note writes those inside it)."""
+        inside = ("list item" if isinstance(node, tuple) else "sub-paragraph" if isinstance(node, SubParagraph)
+                  else None)
+        trailing = self.lost(self.marks.trailing.get(id(node), [])) if isinstance(node, Paragraph) else Markup("")
+        return (self.lost(self.marks.before.get(id(node), []), inside) + written + trailing
+                + self.lost(self.marks.after.get(id(node), []), inside))
 
     # -- sub-paragraphs, list items, quotes
 
@@ -228,7 +277,12 @@ class RedlineWriter(_Redlining, HtmlWriter):
         call = Markup('<a class="note-call" href="#{}" id="{}" role="doc-noteref"><sup>{}</sup></a>').format(
             self.ctx.id(note.anchor), self.ctx.id(note.call_anchor), note.number)
         return call + Markup('<span class="{}" id="{}" data-n="{}" role="note">{}</span>').format(
-            css, note.anchor, note.number, RedlineFootnoteWriter(self.ctx, self.marks, self.depth).blocks(note.blocks))
+            css, note.anchor, note.number, self.footnote(note))
+
+    def footnote(self, note: Note) -> Markup:
+        """A note's blocks at its call, on paper, and the items it lost with none left, struck."""
+        writer = RedlineFootnoteWriter(self.ctx, self.marks, self.depth)
+        return writer.blocks(note.blocks) + writer.lost(self.marks.trailing.get(id(note), []))
 
     def note(self, note: Note) -> Markup:
         change = self.marks.notes.get(id(note))
@@ -243,8 +297,9 @@ class RedlineWriter(_Redlining, HtmlWriter):
         written = Markup(
             '<li id="{0}" value="{1}" class="{5}"><span class="note-num">{4}</span>{2}'
             '<a class="backref" href="#{3}" role="doc-backlink" aria-label="↩ {1}">↩</a></li>'
-        ).format(self.ctx.id(note.anchor), note.number, self.blocks(note.blocks), self.ctx.id(note.call_anchor),
-                 number, css)
+        ).format(self.ctx.id(note.anchor), note.number,
+                 self.blocks(note.blocks) + self.lost(self.marks.trailing.get(id(note), [])),
+                 self.ctx.id(note.call_anchor), number, css)
         return self.around(note, written)
 
     # -- tables
@@ -253,8 +308,19 @@ class RedlineWriter(_Redlining, HtmlWriter):
         written = super().visit_Table(node)
         change = self.marks.tables.get(id(node))
         if change is not None and change.kind == "added":
-            return Markup('<div class="rl-changed rl-added">{}</div>').format(written)
-        return written
+            written = Markup('<div class="rl-changed rl-added">{}</div>').format(written)
+        return self.around(node, written)
+
+    def visit_Figure(self, node: Figure) -> Markup:
+        return self.around(node, super().visit_Figure(node))
+
+    def children(self, children: tuple) -> Markup:
+        """The part's blocks; what the old revision had and the new one lost with nothing of the old
+        left after it, first."""
+        lead = Markup("")
+        if self.marks.leading and children is self.ctx.part.children:
+            lead = self.lost(self.marks.leading)
+        return lead + super().children(children)
 
     def inlines(self, inlines: tuple) -> Markup:
         if self.marks.part_added and inlines and inlines is self.ctx.part.title:
@@ -283,6 +349,38 @@ class RedlineWriter(_Redlining, HtmlWriter):
                                                                           self.words(words))
 
 
+class OldWriter(HtmlWriter):
+    """What the old revision had and the new one lost, as the HTML writer writes it (struck out
+    around it): its ids prefixed, its references links where their target was lost with it (an
+    annex's reference to its own region) and plain text where not (the new revision's target of
+    that name is another), its figures' bytes in the page (no file of the old revision is written
+    beside it)."""
+
+    def __init__(self, ctx: HtmlContext, depth: int = 1, lost: frozenset[str] = frozenset()) -> None:
+        super().__init__(ctx, depth)
+        self.lost = lost
+        """The anchors of what is written struck out with it."""
+
+    def visit_CrossRef(self, node: CrossRef) -> Markup:
+        if node.anchor in self.lost:
+            return super().visit_CrossRef(node)
+        return escape(node.text or node.label)
+
+    def visit_Figure(self, node: Figure) -> Markup:
+        return HtmlWriter.visit_Figure(OldWriter(dataclasses.replace(self.ctx, for_print=True), self.depth), node) \
+            if not self.ctx.for_print else super().visit_Figure(node)
+
+
+def removed_part(part: Part, lang: str, index: int, for_print: bool) -> dict:
+    """An annex the new revision removed, for the page template: where it stood, struck out whole
+    (the template wraps it in ``<del>``), its change bars from the stylesheet."""
+    lost = frozenset(node.anchor for node in (*iter_sections(part.children), *iter_paragraphs(part.children),
+                                              *part.notes, *part.tables, *part.figures) if node.anchor)
+    context = part_context(part, OldWriter(HtmlContext(part, part.language, for_print, id_prefix=OLD), lost=lost),
+                           lang, index)
+    return {**context, "entries": [], "change": "removed"}
+
+
 def writer_for(marks_by_part: dict[int, Marks]):
     """The writer factory ``page_context`` takes: a redline writer for each part of the new revision."""
     def make(ctx: HtmlContext) -> HtmlWriter:
@@ -291,4 +389,9 @@ def writer_for(marks_by_part: dict[int, Marks]):
     return make
 
 
-__all__ = ["Marks", "RedlineWriter", "RedlineFootnoteWriter", "writer_for"]
+def _item_kind(change: ItemChange) -> str:
+    node = change.old_node
+    return "sub-paragraph" if isinstance(node, SubParagraph) else "quote" if isinstance(node, Quote) else "list item"
+
+
+__all__ = ["Marks", "OldWriter", "RedlineWriter", "RedlineFootnoteWriter", "removed_part", "writer_for"]
