@@ -37,6 +37,7 @@ from ..model import (
     LineBreak,
     Link,
     ListBlock,
+    Note,
     NoteCall,
     Paragraph,
     Part,
@@ -190,11 +191,15 @@ class _AstBuilder(Visitor):
                                                                    node.text, lang=lang)]}
         return _str(node.text)
 
+    def note_blocks(self, part: Part, note: Note) -> list:
+        """The blocks a footnote holds (the redline adds what the note lost)."""
+        return self.blocks(note.blocks, _Place(part, note=True))
+
     def note(self, part: Part, number: int | None) -> dict:
         """A real Word footnote holding every block of the note, its call bookmarked."""
         # Its language is the annex's: Pandoc tags a note's text with the div it is called in.
         note = next(n for n in part.notes if n.number == number)
-        footnote = {"t": "Note", "c": self.blocks(note.blocks, _Place(part, note=True))}
+        footnote = {"t": "Note", "c": self.note_blocks(part, note)}
         # Its call bookmarked (Pandoc writes a span's id as a bookmark) for the NOTEREF fields citing it.
         return {"t": "Span", "c": [_attr(note_bookmark(note.anchor or "")), [footnote]]}
 

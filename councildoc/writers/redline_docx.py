@@ -132,15 +132,13 @@ class RedlineAstBuilder(_AstBuilder):
             return written
         return {"t": "Span", "c": [_attr(), [*self.tracked("-", [_str(old)]), *self.tracked("+", [written])]]}
 
-    def note(self, part, number: int | None) -> dict:
-        """A footnote, and after its blocks the items it lost with none left, deleted."""
-        written = super().note(part, number)
+    def note_blocks(self, part, note) -> list:
+        """A footnote's blocks, and after them the items it lost with none left, deleted."""
+        blocks = super().note_blocks(part, note)
         marks = self.marks.get(id(part))
-        note = next((n for n in part.notes if n.number == number), None)
-        if marks is not None and note is not None:
-            place = _Place(part, note=True)
-            written["c"] += self.all_removed(marks.trailing.get(id(note), []), place)
-        return written
+        if marks is not None:
+            blocks += self.all_removed(marks.trailing.get(id(note), []), _Place(part, note=True))
+        return blocks
 
     # -- what the new revision lost
 
