@@ -146,7 +146,9 @@ def compare(original: list[Page], built: list[Page]) -> list[dict]:
             index = next(i for i, e in enumerate(ends) if e >= end)
             row["mid_line"] = ends[index] != end
             built_page = row["built"]
-            last = max((i for i, (number, _) in enumerate(lines) if number == page.number), default=None)
+            last = max((i for i, (number, _) in enumerate(lines)
+                        if number == page.number or (not page.known_end and number > page.number)), default=None)
+            row["last_page"] = lines[-1][0] if lines else page.number
             row["lines_off"] = None if last is None else last - index
             row["build_last"] = lines[last][1] if last is not None else ""
             rows.append(row)
@@ -164,7 +166,7 @@ def _off(row: dict) -> str:
     if "error" in row:
         return row["error"]
     if not page.known_end:
-        return "end not shown"
+        return "not compared"
     off = row["lines_off"]
     text = "match" if off == 0 else f"{off:+d} line{'s' if abs(off) != 1 else ''}".replace("-", "−")
     if row["mid_line"]:
@@ -178,8 +180,11 @@ def table(rows: list[dict]) -> str:
            "| --- | --- | --- | --- | --- | --- |"]
     for row in rows:
         page, built = row["page"], row["built"]
-        name = f"{'body' if page.part == 'body' else 'annex'} {page.number}"
-        original_end = _tail(page.text) if page.known_end else "(ends between paragraphs)"
+        name = f"{page.part} {page.number}"
+        original_end = _tail(page.text)
+        if not page.known_end:
+            name += f"–{row['last_page']}"
+            original_end = "(the rest: its page ends fell between paragraphs, which the seed does not show)"
         out.append(f"| {name} | {original_end} | {_tail(row.get('build_last', ''))} | {_off(row)} | "
                    f"{_notes(page.notes)} | {_notes(built.notes if built else [])} |")
     return "\n".join(out) + "\n"

@@ -163,7 +163,9 @@ class HtmlWriter(Visitor):
         )
         if not ctx.for_print:
             return call
-        return call + Markup('<span class="footnote" id="{}" data-n="{}" role="note">{}</span>').format(
+        # A space after the note's number (the ::footnote-marker): a word space of the note's text,
+        # which justification stretches like the line's others, as Word sets "¹ En el…".
+        return call + Markup('<span class="footnote" id="{}" data-n="{}" role="note"> {}</span>').format(
             note.anchor, note.number, FootnoteWriter(ctx, self.depth).blocks(note.blocks)
         )
 
