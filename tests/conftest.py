@@ -114,6 +114,17 @@ def require_tool(name: str) -> str:
     return path
 
 
+def require_module(name: str):
+    """A Python package a test drives (a validator from the test extra), imported; skipped where it
+    is missing, but a failure on CI, where ``./setup.sh`` installs it."""
+    import importlib
+
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        _missing(f"the Python package {name} (the test extra)")
+
+
 TOOLS = ROOT / ".tools" / "node_modules"
 
 
