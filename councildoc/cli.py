@@ -95,7 +95,8 @@ def make_parser(prog: str | None = None) -> argparse.ArgumentParser:
                              + ("(default: this script's folder)" if prog.endswith(".py") else
                                 "(default: the nearest one from the current folder up)"))
     parser.add_argument("--pdf-variant", choices=PDF_VARIANTS,
-                        help="write PDFs to a standard: pdf/ua-1 (tagged, accessible) or pdf/a-2b (archival)")
+                        help="the PDFs' standard: pdf/ua-1 (tagged, accessible: the default), pdf/a-2b "
+                             "(archival), or untagged")
     parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
                         help="build N editions at a time (default: the machine's cores)")
     parser.add_argument("--shard", default="1/1", metavar="K/N",

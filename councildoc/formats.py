@@ -31,7 +31,7 @@ class RenderContext:
     styles_dir: Path
     """The stylesheets and the Word styles."""
     pdf_variant: str | None = None
-    """``pdf/ua-1`` or ``pdf/a-2b`` for the PDF, or None."""
+    """One of :data:`PDF_VARIANTS` for the PDF; None for the default, ``pdf/ua-1``."""
     editions: tuple[str, ...] = ()
     """Every language edition of the document (the web page links to the others)."""
     published: tuple[str, ...] = ()
@@ -71,8 +71,9 @@ class Format:
         return writer(document, context)
 
 
-PDF_VARIANTS = ("pdf/ua-1", "pdf/a-2b")
-"""The PDF standards WeasyPrint can write to (``--pdf-variant``)."""
+PDF_VARIANTS = ("pdf/ua-1", "pdf/a-2b", "untagged")
+"""What ``--pdf-variant`` offers: PDF/UA-1 (tagged and accessible: the default), PDF/A-2b
+(archival), or an untagged PDF to no standard."""
 
 REGISTRY: dict[str, Format] = {}
 """Every format, by name, in the order they are built and listed."""

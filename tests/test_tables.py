@@ -234,7 +234,7 @@ WRAPPING = EN.replace("| Office costs | 30 | – |",
                       "| Office costs, rent, utilities, security, cleaning, maintenance of the premises and "
                       "insurance of the buildings and their contents[^rent] | 30 |  |").replace(
     "[^body]: A body note.", "[^body]: A body note.\n[^rent]: Of the offices in Geneva.")
-LONG = EN.replace("# Staff\n", "# Staff\n\n" + "\n".join(f"| G-{n} | {n * 7} |" for n in range(1, 70)).join(
+LONG = EN.replace("# Staff\n", "# Staff\n\n" + "\n".join(f"| G-{n} | {n * 7} |" for n in range(1, 73)).join(
     ["| Grade | Posts |\n|---|--:|\n", "\n\n: Many rows, in a table long enough to cross onto the next page "
      "and to have its head rows repeated there {#tbl:long}\n"]))
 

@@ -68,7 +68,7 @@ def other_house(tmp_path_factory):
         shutil.copytree(ROOT / folder, root / folder)
     sheet = root / "styles/council-print.css"
     css = sheet.read_text(encoding="utf-8")
-    for old, new in (("--page-margin: 2.5cm;", "--page-margin: 2cm;"), ("--text-size: 12pt;", "--text-size: 11pt;"),
+    for old, new in (("--page-margin: 70.85pt;", "--page-margin: 2cm;"), ("--text-size: 12pt;", "--text-size: 11pt;"),
                      ("--note-size: 10pt;", "--note-size: 9pt;"), ("--number-tab: 1.27cm;", "--number-tab: 1.5cm;")):
         assert old in css
         css = css.replace(old, new)
@@ -104,7 +104,7 @@ def test_the_print_stylesheet_must_set_its_layout_as_lengths(tmp_path):
 
     values, unset = layout_values((ROOT / "styles/council-print.css").read_text(encoding="utf-8"))
     assert unset == [] and set(values) == set(LAYOUT_PROPERTIES)
-    assert values["page-margin"] == pytest.approx(2.5 / 2.54 * 72, abs=0.001) and values["note-size"] == 10
+    assert values["page-margin"] == pytest.approx(1417 / 20, abs=0.001) and values["note-size"] == 10  # 2.5 cm in twips
     values, unset = layout_values(":root { --page-margin: calc(1cm + 1cm); --text-size: 11pt; }")
     assert values == {"text-size": 11} and "page-margin" in unset
 
@@ -117,7 +117,7 @@ def test_a_print_stylesheet_whose_layout_is_no_length_is_refused_at_its_line(tmp
     sheet = tmp_path / "styles/council-print.css"
     css = sheet.read_text(encoding="utf-8")
     line = css[:css.index("--page-margin:")].count("\n") + 1
-    sheet.write_text(css.replace("--page-margin: 2.5cm;", "--page-margin: calc(2cm + 0.5cm);"), encoding="utf-8")
+    sheet.write_text(css.replace("--page-margin: 70.85pt;", "--page-margin: calc(2cm + 0.5cm);"), encoding="utf-8")
     assert main(["--project", str(tmp_path), "--doc", "mc-inf-298", "--lang", "es", "--format", "pdf"]) == 1
     err = capsys.readouterr().err
     assert f"council-print.css:{line}:3: error: :root must set --page-margin to a length" in err

@@ -163,8 +163,12 @@ class HtmlWriter(Visitor):
         )
         if not ctx.for_print:
             return call
-        return call + Markup('<span class="footnote" id="{}" data-n="{}" role="note">{}</span>').format(
-            ctx.id(note.anchor), note.number, FootnoteWriter(ctx, self.depth).blocks(note.blocks)
+        # A space after the note's number (the ::footnote-marker): a word space of the note's text,
+        # which justification stretches like the line's others, as Word sets "¹ En el…". The note
+        # is laid out at the page's foot, away from its part's element: it says its part's language
+        # itself (the tagged PDF's Note takes it as its /Lang).
+        return call + Markup('<span class="footnote" id="{}" data-n="{}" role="note" lang="{}"> {}</span>').format(
+            ctx.id(note.anchor), note.number, ctx.part.lang, FootnoteWriter(ctx, self.depth).blocks(note.blocks)
         )
 
     # -- blocks

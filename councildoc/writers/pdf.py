@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import logging
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -36,8 +37,10 @@ FONT_DIR = Path("/usr/share/fonts/truetype/liberation2")
 FONT_FILES = tuple(
     FONT_DIR / f"LiberationSerif-{style}.ttf" for style in ("Regular", "Bold", "Italic", "BoldItalic")
 )
-PDF_VARIANTS = ("pdf/ua-1", "pdf/a-2b")
-"""The PDF standards ``--pdf-variant`` offers (tagged and accessible; archival)."""
+DEFAULT_VARIANT = "pdf/ua-1"
+"""Every PDF is tagged and accessible unless asked otherwise (docs/pdf.md says why)."""
+WEASYPRINT_VARIANTS = {None: DEFAULT_VARIANT, "pdf/ua-1": "pdf/ua-1", "pdf/a-2b": "pdf/a-2b", "untagged": None}
+"""``--pdf-variant`` → the variant WeasyPrint writes."""
 
 
 FIGURE_TYPES = ("image/png", "image/jpeg", "image/svg+xml")
@@ -326,8 +329,12 @@ def write_pdf(
     orphans by moving a page's last notes to the next page; where that happens
     the paragraph holding the call is laid out again with widows and orphans
     relaxed to one line, and the layout is checked again.
+
+    ``variant`` is one of ``--pdf-variant``'s (:data:`WEASYPRINT_VARIANTS`); None is the default,
+    a tagged PDF/UA-1.
     """
     where = SourcePos(document.path, 1, 1)
+    variant = WEASYPRINT_VARIANTS[variant]
     missing = missing_fonts()
     if missing:
         hint = "run ./setup.sh (Debian package fonts-liberation2)"
@@ -381,7 +388,10 @@ def write_pdf(
         # The layout the pages were set by, for textconv to read them back by (only this entry:
         # the page's other <meta> names stay out of the PDF, as before).
         rendered.metadata.custom = {LAYOUT_KEY: layout_entry(values)}
-        pdf = rendered.write_pdf(pdf_variant=variant, uncompressed_pdf=False, custom_metadata=True)
+        with tags_from_html():
+            pdf = rendered.write_pdf(pdf_variant=variant, uncompressed_pdf=False, custom_metadata=True,
+                                     finisher=finish(label_pages(page_labels(rendered, document)),
+                                                     plain_metadata))
     except Exception as exc:  # WeasyPrint's failure becomes a diagnostic that quotes it
         return None, [error(where, f"WeasyPrint could not lay out the PDF: {exc}")]
     finally:
@@ -391,3 +401,186 @@ def write_pdf(
     for call, call_page, note_page in misplaced:
         problems.append(error(where, f"note {call} is called on page {call_page} but printed on page {note_page}"))
     return (None if problems else pdf), problems
+
+
+# ---- What WeasyPrint 70 leaves out of the PDF's structure: page labels, languages, notes ----------
+
+
+def page_labels(rendered, document: Document) -> list[tuple[int, dict[str, str]]]:
+    """The PDF's page labels, as the running heads print the numbers: (index of the first page of a
+    run, its label's style and prefix).
+
+    The cover is labelled with the symbol it prints (it carries no number); the body's pages count
+    from 1 ("Página 3" → "3"); each annex's pages count from 1 with the annex's words
+    ("Anexo, página 3" → "Anexo, página 3"), as its running head says. A run starts on the page
+    that holds the part's anchor, as the ``@page :nth(1 of …)`` rule restarts the counter there.
+    """
+    first_page: dict[str, int] = {}
+    for index, page in enumerate(rendered.pages):
+        for anchor in page.anchors:
+            first_page.setdefault(anchor, index)
+    runs = [(0, {"P": document.meta.symbol})]
+    for part in document.parts:
+        anchor = "body" if part.kind == "body" else part.anchor
+        if anchor not in first_page:
+            continue
+        if part.kind == "body":
+            label = {"S": "D"}
+        else:
+            label = {"S": "D", "P": f"{part.designation}, {document.language.page_in_annex} "}
+        runs.append((first_page[anchor], label))
+    return sorted(dict(runs).items())
+
+
+def label_pages(runs: list[tuple[int, dict[str, str]]]):
+    """A WeasyPrint finisher that writes ``runs`` as the catalogue's ``/PageLabels``."""
+    import pydyf
+
+    def finish(_document, pdf) -> None:
+        numbers = pydyf.Array()
+        for index, label in runs:
+            entry = pydyf.Dictionary({})
+            if "S" in label:
+                entry["S"] = "/" + label["S"]
+                entry["St"] = 1
+            if "P" in label:
+                entry["P"] = pydyf.String(label["P"])
+            numbers.extend([index, entry])
+        pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": numbers})
+
+    return finish
+
+
+@contextmanager
+def tags_from_html():
+    """While a tagged PDF is written, the structure elements take from the HTML what WeasyPrint 70's
+    tagging (``weasyprint.pdf.tags``, by element name only) leaves out:
+
+    - ``/Lang`` on the element of each box whose HTML element sets its own ``lang`` (an annex in
+      another language than the edition, the edition's words inside it, a phrase in another
+      language);
+    - a footnote (``role="note"``) tagged ``Note``, with an ``/ID`` (PDF/UA-1 7.9), its number
+      (the ``::footnote-marker``) tagged ``Lbl``;
+    - a sub-paragraph's marker ((a), (i)) and a note's bullet tagged ``Lbl``;
+    - every element that holds a link annotation tagged ``Link``;
+    - what a list item holds besides its label (a bullet item's paragraph) put in an ``LBody``
+      (PDF/UA-1 7.6: an ``LI`` holds ``Lbl`` and ``LBody`` only).
+
+    WeasyPrint builds the tree by calling its module's ``_build_box_tree`` for each box, recursively,
+    through the module's name: wrapping that name sees every box with the element made for it.
+    """
+    from weasyprint.formatting_structure import boxes
+    from weasyprint.pdf import tags
+
+    original = tags._build_box_tree
+    seen_ids: set[str] = set()
+    boxes_in: list = []  # the boxes whose elements are being built, outermost first
+
+    def build(box, parent, pdf, page_number, nums, annotations, page_tags):
+        own = not (isinstance(box, (boxes.PageBox, boxes.MarginBox))
+                   or getattr(box, "element_tag", None) in ("html", "body"))
+        boxes_in.append(box)
+        try:
+            for element in original(box, parent, pdf, page_number, nums, annotations, page_tags):
+                if own and box.element is not None:
+                    enclosing = boxes_in[-2] if len(boxes_in) > 1 else None
+                    if (getattr(enclosing, "element", None) is box.element and box.element.get("role") == "note"
+                            and enclosing.element_tag == box.element_tag):
+                        element["S"] = "/NonStruct"  # an anonymous block inside the note: no second note
+                    else:
+                        _retag(element, box, seen_ids)
+                if element["S"] == "/LI":
+                    _body_in_lbody(element, pdf)
+                yield element
+        finally:
+            boxes_in.pop()
+
+    tags._build_box_tree = build
+    try:
+        yield
+    finally:
+        tags._build_box_tree = original
+
+
+def _retag(element, box, seen_ids: set[str]) -> None:
+    import pydyf
+
+    tag = box.element_tag
+    classes = (box.element.get("class") or "").split()
+    if getattr(box, "link_annotation", None) and element["S"] != "/Link":
+        # WeasyPrint gives a link's inner boxes (the call's <sup>) and a footnote's own empty call
+        # link annotations of their own: each must sit in a Link element (PDF/UA-1 7.18.5).
+        element["S"] = "/Link"
+        return
+    if tag == "span::footnote-marker" or (tag == "span" and "subpara-marker" in classes) or (
+            tag == "li::before" and "bullet" in classes):
+        element["S"] = "/Lbl"
+        return
+    if "::" in tag:
+        return
+    if box.element.get("lang"):
+        element["Lang"] = pydyf.String(box.element.get("lang"))
+    if box.element.get("role") == "note" and element["S"] == "/Span":
+        element["S"] = "/Note"
+        identifier = box.element.get("id") or "note"
+        while identifier in seen_ids:
+            identifier += "+"
+        seen_ids.add(identifier)
+        element["ID"] = pydyf.String(identifier)
+
+
+def plain_metadata(_document, pdf) -> None:
+    """A finisher that leaves the XMP metadata stream uncompressed: PDF/A-2 (ISO 19005-2, 6.6.2.1)
+    forbids a Filter on it, and WeasyPrint 70 compresses it with the rest."""
+    if "Metadata" in pdf.catalog:
+        pdf.objects[int(pdf.catalog["Metadata"].split()[0])].compress = False
+
+
+def finish(*finishers):
+    """One WeasyPrint finisher that runs ``finishers`` in turn."""
+
+    def run(document, pdf) -> None:
+        for finisher in finishers:
+            finisher(document, pdf)
+
+    return run
+
+
+def _body_in_lbody(item, pdf) -> None:
+    """Make list item ``item`` an ``Lbl`` and an ``LBody``: a label at the head of its body moved
+    before the body, the elements other than ``Lbl`` and ``LBody`` moved into an ``LBody`` of
+    their own, where the first of them stood."""
+    import pydyf
+
+    def element(reference):
+        return pdf.objects[int(reference.split()[0])] if isinstance(reference, bytes) else None
+
+    # A label WeasyPrint put at the head of the item's body (a sub-paragraph's "(a)") stands
+    # beside the body, before it.
+    hoisted = pydyf.Array()
+    for ref in item["K"]:
+        kid = element(ref)
+        if kid is not None and kid.get("S") == "/LBody":
+            while kid["K"] and element(kid["K"][0]) is not None and element(kid["K"][0]).get("S") == "/Lbl":
+                label = kid["K"].pop(0)
+                element(label)["P"] = item.reference
+                hoisted.append(label)
+        hoisted.append(ref)
+    item["K"] = hoisted
+    others = [ref for ref in item["K"]
+              if element(ref) is not None and element(ref).get("S") not in ("/Lbl", "/LBody")]
+    if not others:
+        return
+    body = pydyf.Dictionary({"Type": "/StructElem", "S": "/LBody", "K": pydyf.Array(others), "P": item.reference})
+    if "Pg" in item:
+        body["Pg"] = item["Pg"]
+    pdf.add_object(body)
+    for ref in others:
+        element(ref)["P"] = body.reference
+    kids = pydyf.Array()
+    for ref in item["K"]:
+        if ref is others[0]:
+            kids.append(body.reference)
+        elif not any(ref is other for other in others):
+            kids.append(ref)
+    item["K"] = kids
