@@ -542,8 +542,13 @@ class _PdfTable:
         top = self.start[2] if self.start[0] == page else self.layout.margin
         if self.end[0] == page:
             return top, self.end[2]
-        # A caption alone at a page's foot (the print style keeps it with the first row): its lines.
-        return (top, self._row_bottom(max(rows), chars)) if rows else (top, self._row_bottom(top, chars, 15))
+        # The page's last row, or the source line and notes the page holds of a table that ends on the
+        # next (its notes split between two pages); a caption alone at a page's foot (the print style
+        # keeps it with the first row): its lines.
+        marks = [top for _, (index, _, top) in self.marks if index == page]
+        if rows or marks:
+            return top, self._row_bottom(max(rows + marks), chars)
+        return top, self._row_bottom(top, chars, 15)
 
     @staticmethod
     def _row_bottom(top: float, chars: list[dict], pitch: float = ROW_LINE) -> float:

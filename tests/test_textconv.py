@@ -207,3 +207,23 @@ def test_git_diff_shows_a_changed_word_of_an_edition(real_project, tmp_path):
         assert "Binary files" not in diff
     index = run("diff", "--", "output/index.html")
     assert "+<!-- rebuilt -->" in index
+
+
+def test_a_tables_notes_split_between_two_pages_read_back(project):
+    """A document the property test drew (tests/test_properties.py) where table 4's notes split: note a
+    under the table's last row, notes b and c at the top of the next page. textconv took note a for
+    body text (the table's band on a page it does not end on stopped at its last row)."""
+    from conftest import FIXTURES
+
+    from councildoc.cli import main
+
+    shutil.copytree(FIXTURES / "table-notes-split", project / "source/doc")
+    assert main(["--lang", "en", "--format", "pdf", "--format", "txt", "--project", str(project)]) == 0
+    pdf = project / "output/doc/en/doc.pdf"
+    from pypdf import PdfReader
+
+    reader = PdfReader(pdf)
+    pages = {name: reader.get_destination_page_number(dest) for name, dest in reader.named_destinations.items()}
+    # The case itself: the table's rows and first note on one page, its other notes on the next.
+    assert pages["tbl-x57-row-2"] == pages["tbl-x57-note-a"] == pages["tbl-x57-note-b"] - 1
+    assert textconv(pdf) == (project / "output/doc/en/doc.txt").read_text(encoding="utf-8")
