@@ -388,10 +388,11 @@ def write_pdf(
         # The layout the pages were set by, for textconv to read them back by (only this entry:
         # the page's other <meta> names stay out of the PDF, as before).
         rendered.metadata.custom = {LAYOUT_KEY: layout_entry(values)}
+        archival = [no_interpolation] if (variant or "").startswith("pdf/a") else []
         with tags_from_html():
             pdf = rendered.write_pdf(pdf_variant=variant, uncompressed_pdf=False, custom_metadata=True,
                                      finisher=finish(label_pages(page_labels(rendered, document)),
-                                                     plain_metadata))
+                                                     plain_metadata, unambiguous_stream_ends, *archival))
     except Exception as exc:  # WeasyPrint's failure becomes a diagnostic that quotes it
         return None, [error(where, f"WeasyPrint could not lay out the PDF: {exc}")]
     finally:
@@ -534,6 +535,41 @@ def plain_metadata(_document, pdf) -> None:
     forbids a Filter on it, and WeasyPrint 70 compresses it with the rest."""
     if "Metadata" in pdf.catalog:
         pdf.objects[int(pdf.catalog["Metadata"].split()[0])].compress = False
+
+
+def no_interpolation(_document, pdf) -> None:
+    """A finisher that turns off image interpolation: PDF/A-2 (ISO 19005-2, 6.2.8.3) forbids an
+    image's /Interpolate true, and WeasyPrint 70 sets it for every image whose ``image-rendering``
+    is ``auto`` (a figure's PNG)."""
+    import pydyf
+
+    for item in pdf.objects:
+        if isinstance(item, pydyf.Stream) and item.extra.get("Subtype") == "/Image" and "Interpolate" in item.extra:
+            item.extra["Interpolate"] = "false"
+
+
+def unambiguous_stream_ends(_document, pdf) -> None:
+    """A finisher that ends with CR LF every stream whose bytes end with a CR.
+
+    pydyf writes a stream's bytes, a LF and ``endstream``. When the bytes (say, compressed) end
+    with a CR, a reader that counts the stream from its ``endstream`` takes that CR and the LF for
+    one CR LF end of line and counts one byte fewer than /Length (the ``page`` validator's
+    PDFA2B-STREAM-LENGTH-001 on PDF/A-2b, ISO 19005-2 6.1.7.1; about one stream in 256): after a CR
+    LF the count is the same whichever way it is read."""
+    import pydyf
+
+    def data(self) -> bytes:
+        data = type(self).__mro__[1].data.fget(self)  # the stream's own kind's bytes
+        end = b"\nendstream"
+        return data[: -len(end)] + b"\r\nendstream" if data[: -len(end)].endswith(b"\r") else data
+
+    ended: dict[type, type] = {}  # each kind of stream (pydyf's, WeasyPrint's) → its CR LF-ended kind
+    for item in pdf.objects:
+        kind = type(item)
+        if isinstance(item, pydyf.Stream) and kind not in ended.values():
+            if kind not in ended:
+                ended[kind] = type(f"CrLfEnded{kind.__name__}", (kind,), {"data": property(data)})
+            item.__class__ = ended[kind]
 
 
 def finish(*finishers):
