@@ -227,3 +227,36 @@ def test_a_tables_notes_split_between_two_pages_read_back(project):
     # The case itself: the table's rows and first note on one page, its other notes on the next.
     assert pages["tbl-x57-row-2"] == pages["tbl-x57-note-a"] == pages["tbl-x57-note-b"] - 1
     assert textconv(pdf) == (project / "output/doc/en/doc.txt").read_text(encoding="utf-8")
+
+
+GRID_ROWS = {
+    "en": ["Geneva Headquarters[b] | Director Deputy Director | 12.5",
+           "Nairobi Regional office East Africa | Chief of Mission Programme officers, as in paragraph 1 Drivers"
+           " | 7.0 (1 vacant)"],
+    "fr": ["Genève Siège[b] | Directeur Directeur adjoint | 12,5",
+           "Nairobi Bureau régional Afrique de l’Est | Chef de mission Administrateurs de programme, voir le"
+           " paragraphe 1 Chauffeurs | 7,0 (1 vacant)"],
+}
+"""tests/fixtures/grid-paragraphs' rows of two and three paragraphs, as the review text writes them:
+a cell's paragraphs (its lines) joined by a space, the note call [^hq] as the table's note b, the
+reference @para:staffing as paragraph 1."""
+
+
+def test_grid_cells_of_several_paragraphs_read_back_from_every_format(project):
+    """A grid table whose cells hold two and three paragraphs — one with a note call, one with a
+    reference, one a figure of a decimal column followed by a paragraph — reads back from the PDF,
+    the DOCX and the HTML as the review text writes it. The PDF read "7.0 (1 vacant)" as ".0
+    7(1 vacant)" when the decimal figure's fraction box held the cell's next line."""
+    from conftest import FIXTURES
+
+    from councildoc.cli import main
+
+    shutil.copytree(FIXTURES / "grid-paragraphs", project / "source/doc")
+    formats = ["--format", "html", "--format", "docx", "--format", "pdf", "--format", "txt"]
+    assert main(["--project", str(project), *formats]) == 0
+    for lang, rows in GRID_ROWS.items():
+        out = project / "output/doc" / lang
+        text = (out / "doc.txt").read_text(encoding="utf-8")
+        assert all(f"\n{row}\n" in text for row in rows), text
+        for fmt in ("html", "docx", "pdf"):
+            assert textconv(out / f"doc.{fmt}") == text, (lang, fmt)

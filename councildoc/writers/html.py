@@ -290,12 +290,15 @@ class HtmlWriter(Visitor):
 
     def decimal(self, node: TableCell, width: int) -> Markup:
         """A figure aligned on the decimal separator: its integer part, then its fraction (and what
-        follows, a note call) in a box as wide as the column's widest fraction, left-aligned in it."""
+        follows on its line, a note call) in a box as wide as the column's widest fraction,
+        left-aligned in it. The cell's further lines (a grid cell's paragraphs) follow the box: in
+        it, the integer would stand on the baseline of the box's last line."""
         first, rest = node.inlines[0], node.inlines[1:]
         assert isinstance(first, Text) and node.point is not None
-        return Markup('<span class="integer">{}</span><span class="fraction" style="min-width: {}ch">{}</span>').format(
-            self.inlines((Text(first.text[:node.point]),)), width,
-            self.inlines((Text(first.text[node.point:]), *rest)))
+        end = next((i for i, inline in enumerate(rest) if isinstance(inline, LineBreak)), len(rest))
+        box = Markup('<span class="integer">{}</span><span class="fraction" style="min-width: {}ch">{}</span>')
+        return box.format(self.inlines((Text(first.text[:node.point]),)), width,
+                          self.inlines((Text(first.text[node.point:]), *rest[:end]))) + self.inlines(rest[end:])
 
     def visit_Section(self, node: Section) -> Markup:
         level = min(self.depth + node.level, 6)
