@@ -84,15 +84,20 @@ class Para:
 @dataclass
 class Tbl:
     """A table: its rows' figures (tenths), which rows' first cell calls a note, whether the title calls
-    one, whether it is written as a grid table."""
+    one, whether it is written as a grid table; in a grid table, how many paragraphs each row's first
+    cell holds after its first (0 to 2) and which rows' figure a paragraph follows ("(est.)")."""
 
     values: list[int]
     row_notes: list[bool]
     caption_note: bool
     grid: bool
+    more: list[int]
+    estimated: list[bool]
     label: str = ""
     number: int = 0
     letters: list[str] = field(default_factory=list)
+    rows: list[str] = field(default_factory=list)
+    """Its rows as the review text must print them (from the drawing, not the build)."""
 
 
 @dataclass
@@ -141,9 +146,12 @@ def paragraphs(draw, entry: bool = False):
 @st.composite
 def tables(draw):
     rows = draw(st.integers(1, 3))
+    grid = draw(st.booleans())
     return Tbl(values=draw(st.lists(st.integers(0, 99_999_999), min_size=rows, max_size=rows)),
                row_notes=draw(st.lists(st.booleans(), min_size=rows, max_size=rows)),
-               caption_note=draw(st.booleans()), grid=draw(st.booleans()))
+               caption_note=draw(st.booleans()), grid=grid,
+               more=draw(st.lists(st.integers(0, 2 if grid else 0), min_size=rows, max_size=rows)),
+               estimated=draw(st.lists(st.booleans() if grid else st.just(False), min_size=rows, max_size=rows)))
 
 
 @st.composite
@@ -216,6 +224,7 @@ def number(doc: Doc) -> Expected:
                 expected.targets[table.label] = str(table.number)
                 calls = [table.caption_note, *table.row_notes]  # the title is above the table: its note first
                 table.letters = list(LETTERS[:sum(calls)])
+                table.rows = review_rows(table)
             for figure in sec.figures:
                 expected.figures.append(figure)
                 figure.number, figure.label = len(expected.figures), label("fig")
@@ -285,14 +294,25 @@ def to_markdown(doc: Doc, expected: Expected, references: list[tuple[int, str]],
         rows = [["Item", "Amount", "Count"]]
         for k, (value, noted) in enumerate(zip(table.values, table.row_notes, strict=True)):
             rows.append([f"Row {k + 1}" + (next(notes) if noted else ""), figure(value, lang), str(k + 7)])
-        if table.grid:  # the first column's text over two lines: "Row" then "1[^…]"
-            widths = [max(len(cell) for row in rows for cell in row[c:c + 1]) for c in range(3)]
+        if table.grid:
+            # The first cell's first paragraph over two lines ("Row", "1[^…]"), then its further
+            # paragraphs ("Part 2", "Part 3"), a blank line before each; a figure's own paragraph after it.
+            cells = [[[cell] for cell in rows[0]]]
+            for k, row in enumerate(rows[1:]):
+                more = [line for j in range(table.more[k]) for line in ("", f"Part {j + 2}")]
+                cells.append([["Row", row[0][4:], *more], [row[1], *(["", "(est.)"] if table.estimated[k] else [])],
+                              [row[2]]])
+            widths = [max(len(line) for row in cells for line in row[c]) for c in range(3)]
             out = ["+" + "+".join("-" * (w + 2) for w in widths) + "+"]
-            for k, row in enumerate(rows):
-                lines = [row] if k == 0 else [["Row", row[1], row[2]], [row[0][4:], "", ""]]
-                out += ["| " + " | ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)) + " |"
-                        for line in lines]
-                out.append(out[0].replace("-", "=") if k == 0 else out[0])
+            for k, row in enumerate(cells):
+                height = max(map(len, row))
+                out += ["| " + " | ".join((column[n] if n < len(column) else "").ljust(w)
+                                          for column, w in zip(row, widths, strict=True)) + " |"
+                        for n in range(height)]
+                # under the heads, the pipe table's alignments (|:--|--:|--:|): the figures' column aligned on
+                # the decimal separator, as in a pipe table
+                head = "+:" + "=" * (widths[0] + 1) + "".join(f"+{'=' * (w + 1)}:" for w in widths[1:]) + "+"
+                out.append(head if k == 0 else out[0])
         else:
             out = ["| " + " | ".join(rows[0]) + " |", "|:--|--:|--:|", *("| " + " | ".join(row) + " |"
                                                                      for row in rows[1:])]
@@ -321,6 +341,17 @@ def to_markdown(doc: Doc, expected: Expected, references: list[tuple[int, str]],
             lines += section(sec, True)
         lines += [":::", ""]
     return "\n".join(lines)
+
+
+def review_rows(table: Tbl) -> list[str]:
+    """The table's rows as the English review text prints them: a cell's paragraphs joined by a
+    space, a row's note call as its letter (the title's, if it calls one, is the first)."""
+    letters = iter(table.letters[int(table.caption_note):])
+    rows = zip(table.values, table.row_notes, table.more, table.estimated, strict=True)
+    return [" | ".join((f"Row {k + 1}" + (f"[{next(letters)}]" if noted else "")
+                        + "".join(f" Part {j + 2}" for j in range(more)),
+                        figure(value, "en") + (" (est.)" if estimated else ""), str(k + 7)))
+            for k, (value, noted, more, estimated) in enumerate(rows)]
 
 
 def figure(tenths: int, lang: str) -> str:
@@ -421,8 +452,10 @@ def _project(tmp_path_factory):
 @given(DOCUMENTS, st.data())
 def test_random_documents_agree_in_every_format(tmp_path_factory, doc, data):
     expected = number(doc)
+    # pytest --hypothesis-show-statistics shows what was drawn
     event(f"{len(expected.tables)} table(s), {sum(t.grid for t in expected.tables)} grid, "
-          f"{len(expected.figures)} figure(s)")  # pytest --hypothesis-show-statistics shows what was drawn
+          f"{len(expected.figures)} figure(s), {sum(m > 0 for t in expected.tables for m in t.more)} cell(s) of "
+          f"several paragraphs, {sum(e for t in expected.tables for e in t.estimated)} figure(s) with one after")
     labels = sorted(expected.targets)
     numbered = sum(len(part) for part in expected.paragraphs)
     references = data.draw(st.lists(st.tuples(st.integers(0, max(numbered - 1, 0)), st.sampled_from(labels)),
@@ -451,6 +484,8 @@ def test_random_documents_agree_in_every_format(tmp_path_factory, doc, data):
     # Note t<N>n<k> is table N's k-th call (the title's first): it is lettered the k-th letter.
     notes = [(letter, f"{t.number}.{k}") for t in expected.tables for k, letter in enumerate(t.letters)]
     assert text_tables(review) == (numbers, figures, notes), source
+    assert [line for line in review.splitlines() if line.startswith("Row ")] == [
+        row for t in expected.tables for row in t.rows], source
     assert html_tables(out / "doc.html") == ([f"Table {n}" for n in numbers], [f"Figure {n}" for n in figures],
                                              letters), source
     assert docx_tables(out / "doc.docx") == ([f"Table {n}" for n in numbers], [f"Figure {n}" for n in figures])
