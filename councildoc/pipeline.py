@@ -520,6 +520,9 @@ def _run_jobs(root: Path, todo: list[Job], write: bool, pdf_variant: str | None,
             tell(results[-1])
         return results
     results = []
+    if write and any("pdf" in job.formats for job in todo):
+        # Imported once here rather than once in each worker: the workers fork from this process.
+        import weasyprint  # noqa: F401
     with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=multiprocessing.get_context("fork")) \
             as pool:
         futures = {pool.submit(run_job, root, job, write, pdf_variant): job for job in todo}

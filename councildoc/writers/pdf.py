@@ -29,6 +29,7 @@ from ..model import (
 from ..transforms import iter_paragraphs
 from ..visitor import Visitor
 from .html import write_html
+from .keep_notes import notes_kept
 
 PRINT_STYLESHEET = "council-print.css"
 FONT_DIR = Path("/usr/share/fonts/truetype/liberation2")
@@ -128,6 +129,10 @@ def missing_fonts() -> list[Path]:
 
 MAX_LAYOUT_PASSES = 6
 """How many times a layout may be redone to bring every note to its call's page."""
+KEEP_NOTES_IN_FIRST_LAYOUT = True
+"""Lay out with WeasyPrint's one note-moving rule off (:mod:`.keep_notes`): every note then
+stands on its call's page in the first layout, and the repair passes are left for what that rule
+does not cover. ``bench/run.py`` turns it off to measure the repair passes alone."""
 
 
 class _CallPlaces(Visitor):
@@ -322,10 +327,12 @@ def write_pdf(
 ) -> tuple[bytes | None, list[Diagnostic]]:
     """The PDF of one edition, or the diagnostics that stopped it.
 
-    Every note must stand on the page of its call. WeasyPrint keeps widows and
-    orphans by moving a page's last notes to the next page; where that happens
-    the paragraph holding the call is laid out again with widows and orphans
-    relaxed to one line, and the layout is checked again.
+    Every note must stand on the page of its call. WeasyPrint keeps orphans by
+    moving a page's last notes to the next page; the layout runs with that rule off
+    (:mod:`.keep_notes`: the paragraph moves instead), and is checked. Where a note
+    still stands apart from its call (another WeasyPrint, a note too long for any
+    page), the paragraph holding the call and the one ending its page are laid out
+    again with widows and orphans relaxed to one line, and the layout is checked again.
     """
     where = SourcePos(document.path, 1, 1)
     missing = missing_fonts()
@@ -358,11 +365,12 @@ def write_pdf(
         for _ in range(MAX_LAYOUT_PASSES):
             page = write_html(document, environment, stylesheet + continued_css(continued), for_print=True,
                               relaxed=relaxed)
-            rendered = HTML(
-                string=page,
-                base_url=styles_dir.resolve().as_uri() + "/",
-                url_fetcher=make_url_fetcher((styles_dir, FONT_DIR)),
-            ).render(pdf_variant=variant)
+            with notes_kept(KEEP_NOTES_IN_FIRST_LAYOUT):
+                rendered = HTML(
+                    string=page,
+                    base_url=styles_dir.resolve().as_uri() + "/",
+                    url_fetcher=make_url_fetcher((styles_dir, FONT_DIR)),
+                ).render(pdf_variant=variant)
             misplaced = misplaced_notes(rendered, document)
             more = set()
             for call, call_page, _ in misplaced:
