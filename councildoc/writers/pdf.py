@@ -362,7 +362,7 @@ def write_pdf(
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collector)
     try:
-        for _ in range(MAX_LAYOUT_PASSES):
+        for attempt in range(1, MAX_LAYOUT_PASSES + 1):
             page = write_html(document, environment, stylesheet + continued_css(continued), for_print=True,
                               relaxed=relaxed)
             with notes_kept(KEEP_NOTES_IN_FIRST_LAYOUT):
@@ -380,8 +380,8 @@ def write_pdf(
                 more.add(last_paragraph_on(rendered, call_page, order))
             more = {anchor for anchor in more if anchor} - relaxed
             lines = continued_pages(rendered, document)
-            if (not misplaced or not more) and lines == continued:
-                break
+            if (not misplaced or not more) and lines == continued or attempt == MAX_LAYOUT_PASSES:
+                break  # the last layout is kept: what is still wrong in it is reported below
             relaxed |= more
             continued = lines
             rendered = None  # one laid-out document in memory at a time
