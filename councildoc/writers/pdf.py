@@ -289,11 +289,45 @@ def _css_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+CONTINUED_BOX = ('font: italic 10pt/12pt "Liberation Serif"; text-align: left; vertical-align: bottom; '
+                 "padding-bottom: 6pt;")
+"""The top-left margin box that says "Table 2 (continued)"."""
+CONTINUED_STRING = "table-continued"
+
+
+def continued_strings_css(document: Document) -> str:
+    """The "Table 2 (continued)" lines in the first layout, by a named string: each table's body
+    rows set it, what follows them (source line, table notes, the table's end) clears it, and every
+    page's top-left box shows its value as the page begins (``string(…, start)``: the last one set
+    on the pages before, unless the page begins by setting it). A page that begins inside a table's
+    rows so shows that table's line; any other page, none. :func:`shown_continued` checks it."""
+    rules = [f"@page {{ @top-left {{ content: string({CONTINUED_STRING}, start); {CONTINUED_BOX} }} }}\n",
+             f'.table-source, .table-notes, .table-end {{ string-set: {CONTINUED_STRING} ""; }}\n']
+    for part in document.parts:
+        for table in part.tables:
+            text = f"{part.language.table} {table.number} {part.language.table_continued}"
+            rules.append(f"[id={_css_string(table.anchor)}] tbody > tr "
+                         f"{{ string-set: {CONTINUED_STRING} {_css_string(text)}; }}\n")
+    return "".join(rules)
+
+
 def continued_css(lines: dict[int, str]) -> str:
-    return "".join(
-        f"@page :nth({number}) {{ @top-left {{ content: {_css_string(text)}; font: italic 10pt/12pt "
-        f'"Liberation Serif"; text-align: left; vertical-align: bottom; padding-bottom: 6pt; }} }}\n'
+    """The lines page by page (``@page :nth(n)``), from a layout that placed them wrongly by strings."""
+    return "@page { @top-left { content: none; } }\n" + "".join(
+        f"@page :nth({number}) {{ @top-left {{ content: {_css_string(text)}; {CONTINUED_BOX} }} }}\n"
         for number, text in sorted(lines.items()))
+
+
+def shown_continued(rendered) -> dict[int, str]:
+    """Page number → the text its top-left margin box shows (the pages that show one)."""
+    shown: dict[int, str] = {}
+    for number, page in enumerate(rendered.pages, start=1):
+        for box in page._page_box.children:
+            if getattr(box, "at_keyword", None) == "@top-left":
+                text = "".join(getattr(b, "text", "") for b, _ in _boxes(box))
+                if text.strip():
+                    shown[number] = text
+    return shown
 
 
 def html_to_pdf(page: str, styles_dir: Path, where: SourcePos) -> tuple[bytes | None, list[Diagnostic]]:
@@ -357,14 +391,15 @@ def write_pdf(
     paragraphs = call_paragraphs(document)
     order = {p.anchor: i for i, p in enumerate(p for part in document.parts for p in iter_paragraphs(part.children))}
     relaxed: frozenset[str] = frozenset()
-    continued: dict[int, str] = {}
+    continued: dict[int, str] | None = None
+    """The lines page by page, once the strings placed them wrongly (``None``: by strings)."""
     collector = _Collect()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collector)
     try:
         for attempt in range(1, MAX_LAYOUT_PASSES + 1):
-            page = write_html(document, environment, stylesheet + continued_css(continued), for_print=True,
-                              relaxed=relaxed)
+            lines_css = continued_strings_css(document) if continued is None else continued_css(continued)
+            page = write_html(document, environment, stylesheet + lines_css, for_print=True, relaxed=relaxed)
             with notes_kept(KEEP_NOTES_IN_FIRST_LAYOUT):
                 rendered = HTML(
                     string=page,
@@ -380,10 +415,12 @@ def write_pdf(
                 more.add(last_paragraph_on(rendered, call_page, order))
             more = {anchor for anchor in more if anchor} - relaxed
             lines = continued_pages(rendered, document)
-            if (not misplaced or not more) and lines == continued or attempt == MAX_LAYOUT_PASSES:
+            lines_right = shown_continued(rendered) == lines
+            if (not misplaced or not more) and lines_right or attempt == MAX_LAYOUT_PASSES:
                 break  # the last layout is kept: what is still wrong in it is reported below
             relaxed |= more
-            continued = lines
+            if not lines_right:
+                continued = lines
             rendered = None  # one laid-out document in memory at a time
             gc.collect()
         # The layout the pages were set by, for textconv to read them back by (only this entry:
