@@ -590,6 +590,22 @@ def find_node_module(name: str) -> Path | None:
     return next((base / name for base in NODE_MODULES if (base / name).is_dir()), None)
 
 
+def tex_size() -> str:
+    """What installing Debian's texlive-xetex would bring (from apt's own simulation and records)."""
+    try:
+        simulated = subprocess.run(["apt-get", "install", "-s", "--no-install-recommends", "texlive-xetex"],
+                                   capture_output=True, text=True, timeout=120).stdout
+        packages = sorted({line.split()[1] for line in simulated.splitlines() if line.startswith("Inst ")})
+        shown = subprocess.run(["apt-cache", "show", "--no-all-versions", *packages], capture_output=True, text=True,
+                               timeout=120).stdout if packages else ""
+    except (OSError, subprocess.TimeoutExpired):
+        return "of unknown size here"
+    kilobytes = sum(int(line.split()[1]) for line in shown.splitlines() if line.startswith("Installed-Size:"))
+    if not packages or not kilobytes:
+        return "of unknown size here (apt-get update first)"
+    return f"{len(packages)} Debian packages, {kilobytes / 1024:.0f} MB installed (without recommends)"
+
+
 def peers(content: Content, repeats: int) -> tuple[dict, list[str]]:
     """The same editions through the tools a secretariat would try, one after another (as
     councildoc with ``--jobs 1``); each peer's PDF pages are counted as a check that it made one."""
@@ -664,8 +680,8 @@ def peers(content: Content, repeats: int) -> tuple[dict, list[str]]:
             return time.perf_counter() - start
         found["Pandoc → LaTeX (xelatex) (PDF only)"] = fastest(latex, repeats)
     else:
-        skipped.append("Pandoc → LaTeX: no TeX engine here; setup.sh does not install one: Debian's texlive-xetex "
-                       "brings about 400 MB of TeX Live for a peer only the benchmark uses")
+        skipped.append(f"Pandoc → LaTeX: no TeX engine here; setup.sh does not install one: Debian's texlive-xetex "
+                       f"is {tex_size()} for a peer only the benchmark uses")
     if shutil.which("quarto"):
         def quarto():
             start = time.perf_counter()
