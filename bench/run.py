@@ -502,6 +502,7 @@ def many(scratch: Path, count: int, langs: tuple[str, ...], repeats: int) -> dic
         return councildoc_run(project)
     found["one-word"] = fastest(one_word, repeats)
     found["edited"] = f"{middle}/{langs[-1]}"
+    found["profile"] = profile(scratch, None, project)  # a rebuild with nothing changed
     return found
 
 
@@ -520,6 +521,9 @@ groups = (("WeasyPrint (layout, drawing, PDF)", ("/weasyprint/", "/pydyf/", "/ti
           ("waiting for Pandoc (reading the sources, writing the DOCX)", ("subprocess.py", "selectors.py",
                                                                           "'poll' of 'select.poll'", "posix.waitpid",
                                                                           "posix.read", "_posixsubprocess")),
+          ("YAML (document.yaml, language data)", ("/yaml/",)),
+          ("reading, hashing, listing files", ("sha256", "openssl_", "posix.stat", "posix.lstat", "posix.open",
+                                               "posix.scandir", "io.open", "'read' of", "pathlib.py")),
           ("councildoc", ("/councildoc/",)), ("Jinja", ("/jinja2/", "/markupsafe/")), ("lxml", ("/lxml/",)))
 for (filename, _, name), (_, _, tottime, _, _) in stats.items():
     label = f"{filename}:{name}"
@@ -531,8 +535,9 @@ print("BENCH " + json.dumps({"status": status, "total": total, "shares": shares}
 """
 
 
-def profile(scratch: Path, source: Path | None) -> dict:
-    project = copy_project(Path(tempfile.mkdtemp(dir=scratch)), source)
+def profile(scratch: Path, source: Path | None, project: Path | None = None) -> dict:
+    """cProfile's own time by package, of a cold ``--jobs 1`` build (or of a build of ``project``)."""
+    project = project or copy_project(Path(tempfile.mkdtemp(dir=scratch)), source)
     _, result = timed([PYTHON, "-c", PROFILE, "--project", str(project), "--jobs", "1"], cwd=ROOT,
                       env={"PYTHONPATH": str(ROOT)})
     return child_report(result)
@@ -839,7 +844,10 @@ def tables(data: dict, smoke: bool, repeats: int, started: float) -> str:
                 row(f"one-word edit to {crowd['edited']}", e, f"{e.load:.2f}",
                     f"rewrote {len(e.info['written'])} files: "
                     + ", ".join(p.removeprefix("output/") for p in e.info["written"])
-                    + ("" if not others else f"; OTHER DOCUMENTS' FILES: {others}")), ""]
+                    + ("" if not others else f"; OTHER DOCUMENTS' FILES: {others}")), "",
+                "Where the rebuild with nothing changed spends its time (cProfile, own time by package):", "",
+                row("part", "share"), row("---", "---:")]
+        out += [row(name, f"{share:.0%}") for name, share in crowd["profile"]["shares"].items()] + [""]
 
     peer_times, skipped = data.get("peers", ({}, []))
     if peer_times or skipped:
