@@ -105,7 +105,9 @@ if conf.get("count_layouts"):
     def render(self, *args, **kwargs):
         start = time.perf_counter()
         rendered = original(self, *args, **kwargs)
-        layouts.append(round(time.perf_counter() - start, 3))
+        if sys._getframe(1).f_globals.get("__name__") == "councildoc.writers.pdf":  # an edition's layout
+            # (not a figure drawn for the DOCX, nor WeasyPrint's own write_pdf calling render)
+            layouts.append(round(time.perf_counter() - start, 3))
         return rendered
     weasyprint.HTML.render = render
 if "keep_notes" in conf:
@@ -418,6 +420,8 @@ else:
     sources = project.documents()[0]
     info, _ = load_info(project, sources)
     document, _ = load_edition(project, sources, info, "es")
+    reading_peak = tracemalloc.get_traced_memory()[1] / 2**20  # reading, parsing, transforming
+    tracemalloc.reset_peak()
     original = weasyprint.HTML.render
     after_layout = {}
     def render(self, *args, **kwargs):
@@ -427,7 +431,8 @@ else:
     weasyprint.HTML.render = render
     data, problems = pdf.write_pdf(document, make_environment(project.templates_dir), project.styles_dir)
     assert data is not None, problems
-print("BENCH " + json.dumps({"peak_mb": tracemalloc.get_traced_memory()[1] / 2**20, "after_layout": after_layout}))
+print("BENCH " + json.dumps({"peak_mb": tracemalloc.get_traced_memory()[1] / 2**20, "after_layout": after_layout,
+                             "reading_peak_mb": reading_peak if mode != "weasyprint" else None}))
 """
 
 
@@ -573,7 +578,7 @@ const path = require("path");
 const puppeteer = require(process.argv[2] + "/puppeteer-core");
 const polyfill = process.argv[3];
 (async () => {
-  const browser = await puppeteer.launch({executablePath: process.argv[4], headless: true,
+  const browser = await puppeteer.launch({executablePath: process.argv[4], headless: true, protocolTimeout: 300000,
                                           args: ["--no-sandbox", "--allow-file-access-from-files"]});
   for (const page of process.argv.slice(5)) {
     const tab = await browser.newPage();
@@ -582,13 +587,24 @@ const polyfill = process.argv[3];
     });
     await tab.goto("file://" + page, {waitUntil: "load"});
     await tab.addScriptTag({path: polyfill});
-    await tab.waitForFunction(() => window.__pagedDone, {timeout: 600000, polling: 100});
+    await tab.waitForFunction(() => window.__pagedDone, {timeout: PAGED_SECONDS * 1000, polling: 100});
     await tab.pdf({path: page + ".paged.pdf", preferCSSPageSize: true, printBackground: true});
     await tab.close();
   }
   await browser.close();
 })().catch((e) => { console.error(e); process.exit(1); });
 """
+
+
+PAGED_SECONDS = 120
+"""How long Paged.js may take for one edition before it is given up."""
+
+
+def pagedjs_version(folder: Path) -> str:
+    try:
+        return json.loads((folder / "package.json").read_text(encoding="utf-8"))["version"]
+    except (OSError, ValueError, KeyError):
+        return "(unknown version)"
 
 
 def find_node_module(name: str) -> Path | None:
@@ -660,7 +676,7 @@ def peers(content: Content, repeats: int) -> tuple[dict, list[str]]:
     puppeteer, pagedjs = find_node_module("puppeteer-core"), find_node_module("pagedjs")
     if chromium and puppeteer and pagedjs:
         script = folder / "paged.js"
-        script.write_text(PAGED, encoding="utf-8")
+        script.write_text(PAGED.replace("PAGED_SECONDS", str(PAGED_SECONDS)), encoding="utf-8")
         polyfill = pagedjs / "dist" / "paged.polyfill.js"
 
         def paged():
@@ -671,7 +687,10 @@ def peers(content: Content, repeats: int) -> tuple[dict, list[str]]:
         try:
             found["Paged.js on Chromium, our print HTML (PDF only)"] = fastest(paged, repeats)
         except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
-            skipped.append(f"Paged.js: failed ({str(exc)[:200]})")
+            why = getattr(exc, "stderr", "") or ""
+            why = (f"did not finish laying out an edition's print page within {PAGED_SECONDS} s"
+                   if "Waiting failed" in why or "timed out" in why else f"failed ({why.strip()[-300:] or exc})")
+            skipped.append(f"Paged.js {pagedjs_version(pagedjs)} on Chromium: {why}")
     else:
         skipped.append("Paged.js: needs chromium, puppeteer-core and pagedjs (setup.sh installs them into .tools/)")
 
@@ -815,7 +834,10 @@ def tables(data: dict, smoke: bool, repeats: int, started: float) -> str:
                 row("what", "peak traced MB", "held by package once the layout is done"), row("---", "---:", "---"),
                 row("WeasyPrint alone on our print page (layout, then PDF)", f"{w['peak_mb']:.0f}",
                     ", ".join(f"{k} {v:.0f} MB" for k, v in w["after_layout"].items() if v >= 1)),
-                row("councildoc's PDF writer, same edition (model, page, layout, PDF)", f"{c['peak_mb']:.0f}", held),
+                row("councildoc's PDF writer, same edition (its page, layout, checks, PDF; the model held)",
+                    f"{c['peak_mb']:.0f}", held),
+                row("councildoc reading the same edition before (Pandoc's JSON, model, transforms)",
+                    f"{c['reading_peak_mb']:.0f}", "–"),
                 ""]
 
     pot = data.get("parts")
@@ -942,13 +964,14 @@ def main() -> int:
     parser.add_argument("--smoke", action="store_true", help="tiny documents, one repeat")
     parser.add_argument("--write-docs", action="store_true", help="write the tables into docs/performance.md")
     parser.add_argument("--docs", type=Path, default=ROOT / "docs" / "performance.md", help=argparse.SUPPRESS)
+    parser.add_argument("--sizes", default="10,50,200,500", help="the synthetic documents' pages (growth)")
     parser.add_argument("--skip", default="", help="comma-separated sections to leave out (while developing): "
                         "profile,growth,memory,parts,many,peers")
     args = parser.parse_args()
     started = time.perf_counter()
     repeats = 1 if args.smoke else args.repeats
     skip = set(filter(None, args.skip.split(",")))
-    sizes = [2, 4] if args.smoke else [10, 50, 200, 500]
+    sizes = [2, 4] if args.smoke else [int(n) for n in args.sizes.split(",")]
     data: dict = {"doc": DOC}
 
     def say(what: str) -> None:
