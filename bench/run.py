@@ -692,12 +692,12 @@ def peers(content: Content, repeats: int) -> tuple[dict, list[str]]:
         def paged():
             start = time.perf_counter()
             subprocess.run(["node", str(script), str(puppeteer.parent), str(polyfill), chromium, *content.pages],
-                           capture_output=True, check=True, timeout=1200)
+                           capture_output=True, text=True, check=True, timeout=1200)
             return time.perf_counter() - start, {"pages": sum(pdf_pages(Path(p + ".paged.pdf")) for p in content.pages)}
         try:
             found["Paged.js on Chromium, our print HTML (PDF only)"] = fastest(paged, repeats)
         except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
-            why = getattr(exc, "stderr", "") or ""
+            why = str(getattr(exc, "stderr", "") or "")
             why = (f"did not finish laying out an edition's print page within {PAGED_SECONDS} s"
                    if "Waiting failed" in why or "timed out" in why else f"failed ({why.strip()[-300:] or exc})")
             skipped.append(f"Paged.js {pagedjs_version(pagedjs)} on Chromium: {why}")
@@ -1011,8 +1011,11 @@ def main() -> int:
                                 repeats)
         if "peers" not in skip:
             say("peers")
-            data["peers"] = ({}, ["peers: not measured in a smoke run"]) if args.smoke else peers(
-                data["real"]["content"], repeats)
+            try:
+                data["peers"] = ({}, ["peers: not measured in a smoke run"]) if args.smoke else peers(
+                    data["real"]["content"], repeats)
+            except Exception as exc:  # noqa: BLE001 - a peer's failure must not lose the run's other tables
+                data["peers"] = ({}, [f"peers: the run failed ({type(exc).__name__}: {str(exc)[:200]})"])
         text = tables(data, args.smoke, repeats, started)
     print(text)
     if args.write_docs:
