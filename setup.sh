@@ -46,15 +46,15 @@ fi
 stamp=.venv/.councildoc-installed
 want=$(sha256sum pyproject.toml | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-  echo "setup: installing councildoc and its test tools into .venv"
+  echo "setup: installing councildoc, its test tools and the benchmark's into .venv"
   .venv/bin/python -m pip install --quiet --upgrade pip
-  .venv/bin/python -m pip install --quiet -e '.[test]'
+  .venv/bin/python -m pip install --quiet -e '.[test,bench]'
   echo "$want" > "$stamp"
 fi
 
-# The validators, from npm into .tools/ (not committed), pinned; no install scripts (vnu-jar's would
-# download a Java runtime: Debian's is used).
-NPM_TOOLS=(vnu-jar@26.9.27 axe-core@4.14.1 puppeteer-core@25.16.0)
+# The validators (and Paged.js, a peer in bench/run.py), from npm into .tools/ (not committed), pinned;
+# no install scripts (vnu-jar's would download a Java runtime: Debian's is used).
+NPM_TOOLS=(vnu-jar@26.9.27 axe-core@4.14.1 puppeteer-core@25.16.0 pagedjs@0.4.3)
 stamp=.tools/.councildoc-installed
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "${NPM_TOOLS[*]}" ]; then
   echo "setup: installing the HTML validators into .tools: ${NPM_TOOLS[*]}"

@@ -72,14 +72,25 @@ def _images_digest(folder: Path, digest) -> None:
             digest.update(f"{path.relative_to(folder).as_posix()}->{path.readlink()}".encode())
 
 
-def edition_key(project_key: str, source: Path, meta: Path, fmt: str, options: str = "") -> str:
-    """The digest of everything one output of one edition depends on (``project_key``: see above)."""
-    digest = hashlib.sha256(project_key.encode())
-    digest.update(read_file(source, source.parent))
-    digest.update(read_file(meta, meta.parent))
-    _images_digest(source.parent, digest)
-    digest.update(f"{fmt}|{options}".encode())
+def document_inputs(meta: Path) -> str:
+    """The digest of what every edition of a document shares: its metadata and its images."""
+    digest = hashlib.sha256(read_file(meta, meta.parent))
+    _images_digest(meta.parent, digest)
     return digest.hexdigest()
+
+
+def edition_key(project_key: str, source: Path, meta: Path, fmt: str, options: str = "",
+                inputs: dict[Path, str] | None = None) -> str:
+    """The digest of everything one output of one edition depends on (``project_key``: see above):
+    its source, the document's metadata and images, the format and its options. ``inputs`` keeps
+    each file's digest for the build: each is read and hashed once, not once per format and edition."""
+    if inputs is None:
+        inputs = {}
+    if source not in inputs:
+        inputs[source] = hashlib.sha256(read_file(source, source.parent)).hexdigest()
+    if meta not in inputs:
+        inputs[meta] = document_inputs(meta)
+    return hashlib.sha256(f"{project_key}|{inputs[source]}|{inputs[meta]}|{fmt}|{options}".encode()).hexdigest()
 
 
 class BuildState:

@@ -396,6 +396,8 @@ class Plan:
     """The build key of every output planned."""
     project_key: str = ""
     """The digest of what every output depends on (templates, styles, languages, tools)."""
+    inputs: dict[Path, str] = field(default_factory=dict)
+    """Each edition's own inputs' digest (source, metadata, images), read once for all its outputs."""
 
 
 def _build(project: Project, request: Request, log: Callable[[Phase, str], None] | None,
@@ -462,7 +464,8 @@ def make_plan(project: Project, request: Request, state: BuildState, report: Bui
             options = request.pdf_variant or ""
             if fmt == "html":
                 options += f"|{','.join(sorted(sources.editions))}|{','.join(sorted(request.formats))}"
-            plan.keys[path] = edition_key(plan.project_key, sources.editions[lang], sources.meta_path, fmt, options)
+            plan.keys[path] = edition_key(plan.project_key, sources.editions[lang], sources.meta_path, fmt, options,
+                                          plan.inputs)
             if request.force or not state.up_to_date(path, plan.keys[path], _relative(project, path)):
                 needed.append(fmt)
         if needed or not request.write or info is None:
@@ -520,6 +523,9 @@ def _run_jobs(root: Path, todo: list[Job], write: bool, pdf_variant: str | None,
             tell(results[-1])
         return results
     results = []
+    if write and any("pdf" in job.formats for job in todo):
+        # Imported once here rather than once in each worker: the workers fork from this process.
+        import weasyprint  # noqa: F401
     with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=multiprocessing.get_context("fork")) \
             as pool:
         futures = {pool.submit(run_job, root, job, write, pdf_variant): job for job in todo}
@@ -540,7 +546,7 @@ def _write_side_by_side(project: Project, sources: DocumentSources, plan: Plan, 
     """The side-by-side view of a document's editions, when one of them changed."""
     path = project.side_by_side_path(sources.name)
     key = hashlib.sha256("".join(
-        edition_key(plan.project_key, sources.editions[lang], sources.meta_path, "side-by-side")
+        edition_key(plan.project_key, sources.editions[lang], sources.meta_path, "side-by-side", "", plan.inputs)
         for lang in sorted(sources.editions)).encode()).hexdigest()
     if not force and state.up_to_date(path, key, _relative(project, path)):
         return

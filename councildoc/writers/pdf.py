@@ -30,6 +30,7 @@ from ..model import (
 from ..transforms import iter_paragraphs
 from ..visitor import Visitor
 from .html import write_html
+from .keep_notes import notes_kept
 
 PRINT_STYLESHEET = "council-print.css"
 FONT_DIR = Path("/usr/share/fonts/truetype/liberation2")
@@ -131,6 +132,10 @@ def missing_fonts() -> list[Path]:
 
 MAX_LAYOUT_PASSES = 6
 """How many times a layout may be redone to bring every note to its call's page."""
+KEEP_NOTES_IN_FIRST_LAYOUT = True
+"""Lay out with WeasyPrint's one note-moving rule off (:mod:`.keep_notes`): every note then
+stands on its call's page in the first layout, and the repair passes are left for what that rule
+does not cover. ``bench/run.py`` turns it off to measure the repair passes alone."""
 
 
 class _CallPlaces(Visitor):
@@ -287,11 +292,45 @@ def _css_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+CONTINUED_BOX = ('font: italic 10pt/12pt "Liberation Serif"; text-align: left; vertical-align: bottom; '
+                 "padding-bottom: 6pt;")
+"""The top-left margin box that says "Table 2 (continued)"."""
+CONTINUED_STRING = "table-continued"
+
+
+def continued_strings_css(document: Document) -> str:
+    """The "Table 2 (continued)" lines in the first layout, by a named string: each table's body
+    rows set it, what follows them (source line, table notes, the table's end) clears it, and every
+    page's top-left box shows its value as the page begins (``string(…, start)``: the last one set
+    on the pages before, unless the page begins by setting it). A page that begins inside a table's
+    rows so shows that table's line; any other page, none. :func:`shown_continued` checks it."""
+    rules = [f"@page {{ @top-left {{ content: string({CONTINUED_STRING}, start); {CONTINUED_BOX} }} }}\n",
+             f'.table-source, .table-notes, .table-end {{ string-set: {CONTINUED_STRING} ""; }}\n']
+    for part in document.parts:
+        for table in part.tables:
+            text = f"{part.language.table} {table.number} {part.language.table_continued}"
+            rules.append(f"[id={_css_string(table.anchor)}] tbody > tr "
+                         f"{{ string-set: {CONTINUED_STRING} {_css_string(text)}; }}\n")
+    return "".join(rules)
+
+
 def continued_css(lines: dict[int, str]) -> str:
-    return "".join(
-        f"@page :nth({number}) {{ @top-left {{ content: {_css_string(text)}; font: italic 10pt/12pt "
-        f'"Liberation Serif"; text-align: left; vertical-align: bottom; padding-bottom: 6pt; }} }}\n'
+    """The lines page by page (``@page :nth(n)``), from a layout that placed them wrongly by strings."""
+    return "@page { @top-left { content: none; } }\n" + "".join(
+        f"@page :nth({number}) {{ @top-left {{ content: {_css_string(text)}; {CONTINUED_BOX} }} }}\n"
         for number, text in sorted(lines.items()))
+
+
+def shown_continued(rendered) -> dict[int, str]:
+    """Page number → the text its top-left margin box shows (the pages that show one)."""
+    shown: dict[int, str] = {}
+    for number, page in enumerate(rendered.pages, start=1):
+        for box in page._page_box.children:
+            if getattr(box, "at_keyword", None) == "@top-left":
+                text = "".join(getattr(b, "text", "") for b, _ in _boxes(box))
+                if text.strip():
+                    shown[number] = text
+    return shown
 
 
 def html_to_pdf(page: str, styles_dir: Path, where: SourcePos) -> tuple[bytes | None, list[Diagnostic]]:
@@ -325,10 +364,12 @@ def write_pdf(
 ) -> tuple[bytes | None, list[Diagnostic]]:
     """The PDF of one edition, or the diagnostics that stopped it.
 
-    Every note must stand on the page of its call. WeasyPrint keeps widows and
-    orphans by moving a page's last notes to the next page; where that happens
-    the paragraph holding the call is laid out again with widows and orphans
-    relaxed to one line, and the layout is checked again.
+    Every note must stand on the page of its call. WeasyPrint keeps orphans by
+    moving a page's last notes to the next page; the layout runs with that rule off
+    (:mod:`.keep_notes`: the paragraph moves instead), and is checked. Where a note
+    still stands apart from its call (another WeasyPrint, a note too long for any
+    page), the paragraph holding the call and the one ending its page are laid out
+    again with widows and orphans relaxed to one line, and the layout is checked again.
 
     ``variant`` is one of ``--pdf-variant``'s (:data:`WEASYPRINT_VARIANTS`); None is the default,
     a tagged PDF/UA-1.
@@ -357,19 +398,21 @@ def write_pdf(
     paragraphs = call_paragraphs(document)
     order = {p.anchor: i for i, p in enumerate(p for part in document.parts for p in iter_paragraphs(part.children))}
     relaxed: frozenset[str] = frozenset()
-    continued: dict[int, str] = {}
+    continued: dict[int, str] | None = None
+    """The lines page by page, once the strings placed them wrongly (``None``: by strings)."""
     collector = _Collect()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collector)
     try:
-        for _ in range(MAX_LAYOUT_PASSES):
-            page = write_html(document, environment, stylesheet + continued_css(continued), for_print=True,
-                              relaxed=relaxed)
-            rendered = HTML(
-                string=page,
-                base_url=styles_dir.resolve().as_uri() + "/",
-                url_fetcher=make_url_fetcher((styles_dir, FONT_DIR)),
-            ).render(pdf_variant=variant)
+        for attempt in range(1, MAX_LAYOUT_PASSES + 1):
+            lines_css = continued_strings_css(document) if continued is None else continued_css(continued)
+            page = write_html(document, environment, stylesheet + lines_css, for_print=True, relaxed=relaxed)
+            with notes_kept(KEEP_NOTES_IN_FIRST_LAYOUT):
+                rendered = HTML(
+                    string=page,
+                    base_url=styles_dir.resolve().as_uri() + "/",
+                    url_fetcher=make_url_fetcher((styles_dir, FONT_DIR)),
+                ).render(pdf_variant=variant)
             misplaced = misplaced_notes(rendered, document)
             more = set()
             for call, call_page, _ in misplaced:
@@ -379,10 +422,12 @@ def write_pdf(
                 more.add(last_paragraph_on(rendered, call_page, order))
             more = {anchor for anchor in more if anchor} - relaxed
             lines = continued_pages(rendered, document)
-            if (not misplaced or not more) and lines == continued:
-                break
+            lines_right = shown_continued(rendered) == lines
+            if (not misplaced or not more) and lines_right or attempt == MAX_LAYOUT_PASSES:
+                break  # the last layout is kept: what is still wrong in it is reported below
             relaxed |= more
-            continued = lines
+            if not lines_right:
+                continued = lines
             rendered = None  # one laid-out document in memory at a time
             gc.collect()
         # The layout the pages were set by, for textconv to read them back by (only this entry:
