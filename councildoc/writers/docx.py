@@ -316,7 +316,11 @@ class _AstBuilder(Visitor):
     def visit_Section(self, node: Section, place: _Place) -> list:
         title = self.inlines(node.title, place)
         if node.number:
-            title = [_str(f"{node.number}. "), *title]
+            # The print page sets half an em more after a body section's number ("I.  INTRODUCTION",
+            # `.body .heading .sec-num`): the space after it is widened by its character style.
+            gap = _str(" ") if place.part.kind == "annex" else \
+                {"t": "Span", "c": [_attr(custom_style="Heading Number Gap"), [_str(" ")]]}
+            title = [_str(f"{node.number}."), gap, *title]
         if place.part.kind == "annex":
             heading = _styled("Annex Region Heading", title)
         else:

@@ -160,3 +160,34 @@ def _all_lines(pdf_path) -> list[list[str]]:
 def _annex_opening(lines: list[str]) -> bool:
     """A page whose head says it is an annex's first page ("Annex II, page 1", "Anexo, página 1")."""
     return any(re.fullmatch(r"(Annex|Anexo|Annexe)( [IVX]+)?, (page|página) 1", line) for line in lines[:3])
+
+
+_SECTION_NUMBER = re.compile(r"([IVX]+|[A-H])\.")
+
+
+def _heading_gaps(pdf_path) -> dict[str, float]:
+    """Each section heading's words ("I." → "INTRODUCTION"; "A." → "Origins of the Framework") and
+    the gap between its number's full stop and its first word, in points."""
+    gaps = {}
+    with pdfplumber.open(pdf_path) as pdf:
+        for page in pdf.pages:
+            for line in page.extract_text_lines(return_chars=True):
+                chars = [c for c in line["chars"] if c["text"].strip()]
+                words = line["text"].split()
+                if len(words) < 2 or not _SECTION_NUMBER.fullmatch(words[0]) or chars[0]["size"] < 11:
+                    continue
+                stop = len(words[0])
+                gaps[" ".join(words[1:])] = chars[stop]["x0"] - chars[stop - 1]["x1"]
+    return gaps
+
+
+def test_section_numbers_spaced_from_their_titles_as_the_pdf(real_project, rendered):
+    """A body section's number stands as far from its title in LibreOffice as in the PDF, which sets
+    half an em more than a word space ("I.  INTRODUCTION"; the DOCX had one space, 6 pt short)."""
+    for edition, (_, pdf) in rendered.items():
+        house = _heading_gaps(real_project / "output" / edition.replace(".docx", ".pdf"))
+        ours = _heading_gaps(pdf)
+        assert house and house.keys() == ours.keys(), edition
+        assert all(gap > 8 for gap in house.values()), (edition, house)  # a space and half an em of 12 pt
+        far = {words: (ours[words], gap) for words, gap in house.items() if abs(ours[words] - gap) > 0.5}
+        assert not far, (edition, far)
