@@ -577,3 +577,42 @@ def test_removed_blocks_stand_struck_where_they_were(project, capsys, tmp_path):
     first = subprocess.run([require_tool("pdftotext"), "-l", "2", str(pdf), "-"], capture_output=True, text=True,
                            check=True).stdout
     assert "Nota con lista:" in first and "uno;" in first.split("Nota con lista:")[1]
+
+
+@pytest.mark.parametrize("change", ["column added", "column removed"])
+def test_a_row_removed_from_a_table_that_changed_its_columns_is_struck_in_every_column(project, capsys, change):
+    """A table that gained (or lost) a column and lost a row: the redline DOCX strikes the old row
+    in a row of the new table's columns — the old cells, then empty ones (or the old cells beyond
+    the new columns joined in the last). Pandoc refused the short row ("Encountered unassigned
+    table cell") and the build wrote no redline DOCX (C/111/3 es and fr against 419bf9a~1)."""
+    from lxml import etree
+
+    wide = ("| Partida | 2009 | 2010 |\n|:--------|-----:|-----:|\n| Personal | 1.234 | 1.300 |\n"
+            "| Oficinas | 30 | 31 |\n")
+    narrow = "| Oficinas | 30 |\n"
+    folder = spanish_v1(project)
+    if change == "column removed":
+        (folder / "es.md").write_text(ES1.replace("| Partida | 2009 |\n|:--------|-----:|\n| Personal | 1.234 |\n"
+                                                  "| Oficinas | 30 |\n", wide), encoding="utf-8")
+        git(project, "commit", "-q", "-am", "wide")
+        git(project, "tag", "-f", "v1")
+        new = ES1.replace("| Personal | 1.234 |\n", "")
+        old_row = "Personal 1.234 1.300"
+    else:
+        new = ES1.replace("| Partida | 2009 |\n|:--------|-----:|\n| Personal | 1.234 |\n| Oficinas | 30 |\n",
+                          wide.replace("| Personal | 1.234 | 1.300 |\n", ""))
+        old_row = "Personal 1.234"
+    assert narrow in ES1
+    (folder / "es.md").write_text(new, encoding="utf-8")
+    assert main(["diff", "v1", "--project", str(project), "--format", "docx"]) == 0, capsys.readouterr().err
+    docx = (project / "output/redline/doc/es/doc.redline.docx").read_bytes()
+    import io
+    import zipfile
+    body = etree.fromstring(zipfile.ZipFile(io.BytesIO(docx)).read("word/document.xml"))
+    table = next(body.iter(W + "tbl"))
+    columns = len(table.findall(f"{W}tblGrid/{W}gridCol"))
+    assert columns == (3 if change == "column added" else 2)
+    assert [len(row.findall(W + "tc")) for row in table.iter(W + "tr")] == [columns] * len(table.findall(W + "tr"))
+    # Rejecting every change brings the old row's words back; accepting drops them.
+    assert old_row in " ".join(_resolve(docx, "del")), _resolve(docx, "del")  # a cell a paragraph
+    assert old_row.split()[0] not in " ".join(_resolve(docx, "ins"))
