@@ -616,3 +616,33 @@ def test_a_row_removed_from_a_table_that_changed_its_columns_is_struck_in_every_
     # Rejecting every change brings the old row's words back; accepting drops them.
     assert old_row in " ".join(_resolve(docx, "del")), _resolve(docx, "del")  # a cell a paragraph
     assert old_row.split()[0] not in " ".join(_resolve(docx, "ins"))
+
+
+def test_the_redline_page_shows_its_figures_from_beside_it(project, capsys):
+    """Every image the redline HTML shows is written beside it, with the source's bytes (a figure
+    only the old revision had is drawn from a data: URL of its old bytes). The page named the new
+    revision's images, as an edition's page does, but nothing wrote them under output/redline/."""
+    from conftest import ROOT
+
+    png = (ROOT / "source/c-111-3/posts-by-grade.png").read_bytes()
+    figure = "\n![Puestos]({name}){{#fig:{label} fig-alt=\"Un gráfico.\"}}\n"
+    folder = spanish_v1(project)
+    (folder / "kept.png").write_bytes(png)
+    (folder / "gone.png").write_bytes(png[:-1] + b"\x00")  # other bytes: the page must show the old ones
+    (folder / "es.md").write_text(ES1 + figure.format(name="kept.png", label="kept")
+                                  + figure.format(name="gone.png", label="gone"), encoding="utf-8")
+    git(project, "add", "source")
+    git(project, "commit", "-q", "-m", "figures")
+    git(project, "tag", "-f", "v1")
+    (folder / "es.md").write_text(ES1.replace("no cambia.", "no cambia nunca.") + figure.format(name="kept.png",
+                                                                                                 label="kept"),
+                                  encoding="utf-8")
+    assert main(["diff", "v1", "--project", str(project), "--format", "html"]) == 0, capsys.readouterr().err
+    out = project / "output/redline/doc/es"
+    page = html.parse(str(out / "doc.redline.html")).getroot()
+    import base64
+
+    shown = sorted(page.xpath("//img/@src"))
+    assert len(shown) == 2 and shown[1] == "kept.png"
+    assert (out / "kept.png").read_bytes() == png
+    assert base64.b64decode(shown[0].removeprefix("data:image/png;base64,")) == (folder / "gone.png").read_bytes()
