@@ -280,7 +280,10 @@ class _AstBuilder(Visitor):
         for note in node.notes:
             lead = ({"t": "Superscript", "c": [_str(note.letter or "")]}, TAB)
             below += self.blocks(note.blocks, cells.inside(style="Table Note", lead=lead))
-        return [*above, table, *below]
+        # The print page leaves a paragraph's space after the table's block (`.table-block`); Word
+        # sets none after a table or a note of 0 after: an empty paragraph of 1 pt and 11 pt after.
+        end = _styled("Table End", [{"t": "RawInline", "c": ["openxml", "<w:r><w:t></w:t></w:r>"]}])  # Pandoc drops an empty one
+        return [*above, table, *below, end]
 
     def visit_Figure(self, node: Figure, place: _Place) -> list:
         """Number and title above (``Figure Number``, ``Figure Title``), then the picture in a paragraph
