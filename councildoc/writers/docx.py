@@ -282,7 +282,8 @@ class _AstBuilder(Visitor):
             below += self.blocks(note.blocks, cells.inside(style="Table Note", lead=lead))
         # The print page leaves a paragraph's space after the table's block (`.table-block`); Word
         # sets none after a table or a note of 0 after: an empty paragraph of 1 pt and 11 pt after.
-        end = _styled("Table End", [{"t": "RawInline", "c": ["openxml", "<w:r><w:t></w:t></w:r>"]}])  # Pandoc drops an empty one
+        # (An empty run in it: Pandoc drops an empty paragraph.)
+        end = _styled("Table End", [{"t": "RawInline", "c": ["openxml", "<w:r><w:t></w:t></w:r>"]}])
         return [*above, table, *below, end]
 
     def visit_Figure(self, node: Figure, place: _Place) -> list:

@@ -4,6 +4,7 @@ references to them as Word ``NOTEREF`` fields. The expected numbers come from th
 
 from __future__ import annotations
 
+import itertools
 import re
 import shutil
 import zipfile
@@ -200,7 +201,7 @@ def _gaps_after_table_blocks(pdf_path) -> dict[str, float]:
     with pdfplumber.open(pdf_path) as pdf:
         for page in pdf.pages:
             lines = page.extract_text_lines(return_chars=True)
-            for above, below in zip(lines, lines[1:]):
+            for above, below in itertools.pairwise(lines):
                 if max(c["size"] for c in above["chars"]) < 9.5 and below["chars"][0]["size"] > 11:
                     gaps[below["text"][:20]] = below["top"] - above["bottom"]
     return gaps
