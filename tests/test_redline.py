@@ -646,3 +646,20 @@ def test_the_redline_page_shows_its_figures_from_beside_it(project, capsys):
     assert len(shown) == 2 and shown[1] == "kept.png"
     assert (out / "kept.png").read_bytes() == png
     assert base64.b64decode(shown[0].removeprefix("data:image/png;base64,")) == (folder / "gone.png").read_bytes()
+
+
+def test_a_changed_cell_is_named_by_its_row_and_column_without_their_note_calls(project, capsys):
+    """The summary names a changed cell "Oficinas, 2009": the column head's words, not its table
+    note's letter ("Oficinas, 2009 a", as C/111/3's "Variación respecto de 2020 b" read)."""
+    noted = ES1.replace("| Partida | 2009 |", "| Partida | 2009[^miles] |").replace(
+        ": Gastos {#tbl:gastos}\n", ": Gastos {#tbl:gastos}\n\n[^miles]: En miles de francos suizos.\n")
+    folder = spanish_v1(project)
+    (folder / "es.md").write_text(noted, encoding="utf-8")
+    git(project, "commit", "-q", "-am", "noted")
+    git(project, "tag", "-f", "v1")
+    (folder / "es.md").write_text(noted.replace("| Oficinas | 30 |", "| Oficinas | 45 |"), encoding="utf-8")
+    assert main(["diff", "v1", "--project", str(project), "--format", "html"]) == 0, capsys.readouterr().err
+    page = html.parse(str(project / "output/redline/doc/es/doc.redline.html")).getroot()
+    summary = _words(page.xpath("//*[@class='redline-summary']")[0])
+    assert "Oficinas, 2009 30 45" in summary, summary[-400:]  # the cell's name, its old and new figures
+    assert "2009 a" not in summary
