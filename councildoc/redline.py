@@ -408,9 +408,11 @@ def _row_tokens(row: TableRow) -> list[Token]:
 
 
 def _cell_name(table: Table, row: TableRow, column: int) -> str:
-    """``'Staff costs', 2009``: the row's first cell and the column's head."""
-    first = " ".join(t.shown for t in tokens(row.cells[0].inlines)) if row.cells else ""
-    head = " ".join(t.shown for r in table.head if column < len(r.cells) for t in tokens(r.cells[column].inlines))
+    """``'Staff costs', 2009``: the row's first cell and the column's head, their words without
+    their note calls (a head "Change from 2020ᵇ" names its column "Change from 2020")."""
+    first = " ".join(t.shown for t in tokens(row.cells[0].inlines) if not t.call) if row.cells else ""
+    head = " ".join(t.shown for r in table.head if column < len(r.cells)
+                    for t in tokens(r.cells[column].inlines) if not t.call)
     return f"{first or '·'}, {head or column + 1}" if column else first or "·"
 
 

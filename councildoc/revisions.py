@@ -234,6 +234,12 @@ def diff(project: Project, old_rev: str, new_rev: str | None, *, documents: list
         folder = project.output_dir / "redline" / key[0] / key[1]
         write_atomically(folder / f"{key[0]}.redline.html", page)
         written.append(folder / f"{key[0]}.redline.html")
+        # The page shows the new revision's figures from beside it, as an edition's page does (a
+        # figure only the old revision had is drawn, struck, from a data: URL).
+        images = {figure.file_name: figure.data for part in new_docs[key].parts for figure in part.figures}
+        for file_name, data in sorted(images.items()):
+            write_atomically(folder / file_name, data)
+            written.append(folder / file_name)
         print_page = redline_page(redline, new_docs[key], old_rev, new_rev, project, for_print=True)
         pdf, problems = html_to_pdf(print_page, project.styles_dir, SourcePos(new_docs[key].path, 1, 1))
         diagnostics += problems

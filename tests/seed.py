@@ -53,7 +53,9 @@ def plain(text: str) -> str:
 
     The 2009 edition sets its note calls after the punctuation but once before a comma
     (paragraph 22, "Unidas¹⁴, en"); the build applies the Spanish rule everywhere, so
-    the seed is read with that rule applied too.
+    the seed is read with that rule applied too; and with the typographic apostrophe every
+    language sets for one typed straight after a letter ("droits de l'homme" → "l’homme").
     """
     text = re.sub(r"[*<>]", "", text)
+    text = re.sub(r"(?<=[^\W\d_])'", "\u2019", text)
     return re.sub(r"([⁰¹²³⁴⁵⁶⁷⁸⁹]+)([.,;:])", r"\2\1", text)

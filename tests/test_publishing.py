@@ -141,3 +141,26 @@ def test_the_manifest_names_the_commit_the_sources_come_from(project):
     head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=project, capture_output=True, text=True).stdout.strip()
     assert main(["--format", "txt", "--project", str(project)]) == 0
     assert json.loads((project / "output/manifest.json").read_text(encoding="utf-8"))["commit"] == head
+
+
+def test_the_index_fits_a_phone(real_project, tmp_path):
+    """At 390 px the index is no wider than the window: an edition's format links (AKN DOCX HTML
+    PDF TXT) wrap in their cell. They were written with nothing between them, one unbreakable run
+    that pushed the page sideways (525 px wide). The accessibility check builds HTML only, one
+    link an edition, and did not see it."""
+    from browser import Chromium
+    from conftest import require_tool
+
+    page = real_project / "output/index.html"
+    assert len(html.parse(str(page)).getroot().xpath("(//td[@class='formats'])[1]/a")) == 5
+    browser = Chromium(require_tool("chromium"), page.as_uri(), tmp_path / "profile")
+    try:
+        ready = "document.readyState === 'complete' && document.querySelectorAll('td.formats').length > 0"
+        browser.wait_for(ready, 30)
+        # A headless window is at least 500 px wide: the phone's width is set as axe-check.js sets it.
+        browser.send("Emulation.setDeviceMetricsOverride", {"width": 390, "height": 800, "deviceScaleFactor": 1,
+                                                            "mobile": False}, session=browser.session)
+        browser.wait_for(f"window.innerWidth === 390 && {ready}", 10)
+        assert browser.evaluate("document.documentElement.scrollWidth") <= 390
+    finally:
+        browser.close()

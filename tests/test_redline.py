@@ -577,3 +577,89 @@ def test_removed_blocks_stand_struck_where_they_were(project, capsys, tmp_path):
     first = subprocess.run([require_tool("pdftotext"), "-l", "2", str(pdf), "-"], capture_output=True, text=True,
                            check=True).stdout
     assert "Nota con lista:" in first and "uno;" in first.split("Nota con lista:")[1]
+
+
+@pytest.mark.parametrize("change", ["column added", "column removed"])
+def test_a_row_removed_from_a_table_that_changed_its_columns_is_struck_in_every_column(project, capsys, change):
+    """A table that gained (or lost) a column and lost a row: the redline DOCX strikes the old row
+    in a row of the new table's columns — the old cells, then empty ones (or the old cells beyond
+    the new columns joined in the last). Pandoc refused the short row ("Encountered unassigned
+    table cell") and the build wrote no redline DOCX (C/111/3 es and fr against 419bf9a~1)."""
+    from lxml import etree
+
+    wide = ("| Partida | 2009 | 2010 |\n|:--------|-----:|-----:|\n| Personal | 1.234 | 1.300 |\n"
+            "| Oficinas | 30 | 31 |\n")
+    narrow = "| Oficinas | 30 |\n"
+    folder = spanish_v1(project)
+    if change == "column removed":
+        (folder / "es.md").write_text(ES1.replace("| Partida | 2009 |\n|:--------|-----:|\n| Personal | 1.234 |\n"
+                                                  "| Oficinas | 30 |\n", wide), encoding="utf-8")
+        git(project, "commit", "-q", "-am", "wide")
+        git(project, "tag", "-f", "v1")
+        new = ES1.replace("| Personal | 1.234 |\n", "")
+        old_row = "Personal 1.234 1.300"
+    else:
+        new = ES1.replace("| Partida | 2009 |\n|:--------|-----:|\n| Personal | 1.234 |\n| Oficinas | 30 |\n",
+                          wide.replace("| Personal | 1.234 | 1.300 |\n", ""))
+        old_row = "Personal 1.234"
+    assert narrow in ES1
+    (folder / "es.md").write_text(new, encoding="utf-8")
+    assert main(["diff", "v1", "--project", str(project), "--format", "docx"]) == 0, capsys.readouterr().err
+    docx = (project / "output/redline/doc/es/doc.redline.docx").read_bytes()
+    import io
+    import zipfile
+    body = etree.fromstring(zipfile.ZipFile(io.BytesIO(docx)).read("word/document.xml"))
+    table = next(body.iter(W + "tbl"))
+    columns = len(table.findall(f"{W}tblGrid/{W}gridCol"))
+    assert columns == (3 if change == "column added" else 2)
+    assert [len(row.findall(W + "tc")) for row in table.iter(W + "tr")] == [columns] * len(table.findall(W + "tr"))
+    # Rejecting every change brings the old row's words back; accepting drops them.
+    assert old_row in " ".join(_resolve(docx, "del")), _resolve(docx, "del")  # a cell a paragraph
+    assert old_row.split()[0] not in " ".join(_resolve(docx, "ins"))
+
+
+def test_the_redline_page_shows_its_figures_from_beside_it(project, capsys):
+    """Every image the redline HTML shows is written beside it, with the source's bytes (a figure
+    only the old revision had is drawn from a data: URL of its old bytes). The page named the new
+    revision's images, as an edition's page does, but nothing wrote them under output/redline/."""
+    from conftest import ROOT
+
+    png = (ROOT / "source/c-111-3/posts-by-grade.png").read_bytes()
+    figure = "\n![Puestos]({name}){{#fig:{label} fig-alt=\"Un gráfico.\"}}\n"
+    folder = spanish_v1(project)
+    (folder / "kept.png").write_bytes(png)
+    (folder / "gone.png").write_bytes(png[:-1] + b"\x00")  # other bytes: the page must show the old ones
+    (folder / "es.md").write_text(ES1 + figure.format(name="kept.png", label="kept")
+                                  + figure.format(name="gone.png", label="gone"), encoding="utf-8")
+    git(project, "add", "source")
+    git(project, "commit", "-q", "-m", "figures")
+    git(project, "tag", "-f", "v1")
+    (folder / "es.md").write_text(ES1.replace("no cambia.", "no cambia nunca.") + figure.format(name="kept.png",
+                                                                                                 label="kept"),
+                                  encoding="utf-8")
+    assert main(["diff", "v1", "--project", str(project), "--format", "html"]) == 0, capsys.readouterr().err
+    out = project / "output/redline/doc/es"
+    page = html.parse(str(out / "doc.redline.html")).getroot()
+    import base64
+
+    shown = sorted(page.xpath("//img/@src"))
+    assert len(shown) == 2 and shown[1] == "kept.png"
+    assert (out / "kept.png").read_bytes() == png
+    assert base64.b64decode(shown[0].removeprefix("data:image/png;base64,")) == (folder / "gone.png").read_bytes()
+
+
+def test_a_changed_cell_is_named_by_its_row_and_column_without_their_note_calls(project, capsys):
+    """The summary names a changed cell "Oficinas, 2009": the column head's words, not its table
+    note's letter ("Oficinas, 2009 a", as C/111/3's "Variación respecto de 2020 b" read)."""
+    noted = ES1.replace("| Partida | 2009 |", "| Partida | 2009[^miles] |").replace(
+        ": Gastos {#tbl:gastos}\n", ": Gastos {#tbl:gastos}\n\n[^miles]: En miles de francos suizos.\n")
+    folder = spanish_v1(project)
+    (folder / "es.md").write_text(noted, encoding="utf-8")
+    git(project, "commit", "-q", "-am", "noted")
+    git(project, "tag", "-f", "v1")
+    (folder / "es.md").write_text(noted.replace("| Oficinas | 30 |", "| Oficinas | 45 |"), encoding="utf-8")
+    assert main(["diff", "v1", "--project", str(project), "--format", "html"]) == 0, capsys.readouterr().err
+    page = html.parse(str(project / "output/redline/doc/es/doc.redline.html")).getroot()
+    summary = _words(page.xpath("//*[@class='redline-summary']")[0])
+    assert "Oficinas, 2009 30 45" in summary, summary[-400:]  # the cell's name, its old and new figures
+    assert "2009 a" not in summary

@@ -36,6 +36,10 @@ def body_text(markdown: str, lang: str) -> str:
     ("es", "la Resolución N.º 1150 y N°. 932, p. 3, y 50 %",
      f"la Resolución N.º{NBSP}1150 y N°.{NBSP}932, p.{NBSP}3, y 50{NBSP}%"),
     ("es", 'un "documento"', "un “documento”"),
+    # An apostrophe typed straight between letters is the typographic one, in every language.
+    ("fr", "tels qu'approuvés, l'homme", "tels qu’approuvés, l’homme"),
+    ("es", "en Côte d'Ivoire", "en Côte d’Ivoire"),
+    ("en", "the country's policy, migrants' health, 5' 11", "the country’s policy, migrants’ health, 5' 11"),
     ("en", 'Resolution No. 1150, p. 3, 10 km and "quoted"',
      f"Resolution No.{NBSP}1150, p.{NBSP}3, 10{NBSP}km and “quoted”"),
     ("en", "Time 10:30; a URL http://x.org?a", "Time 10:30; a URL http://x.org?a"),

@@ -280,7 +280,11 @@ class _AstBuilder(Visitor):
         for note in node.notes:
             lead = ({"t": "Superscript", "c": [_str(note.letter or "")]}, TAB)
             below += self.blocks(note.blocks, cells.inside(style="Table Note", lead=lead))
-        return [*above, table, *below]
+        # The print page leaves a paragraph's space after the table's block (`.table-block`); Word
+        # sets none after a table or a note of 0 after: an empty paragraph of 1 pt and 11 pt after.
+        # (An empty run in it: Pandoc drops an empty paragraph.)
+        end = _styled("Table End", [{"t": "RawInline", "c": ["openxml", "<w:r><w:t></w:t></w:r>"]}])
+        return [*above, table, *below, end]
 
     def visit_Figure(self, node: Figure, place: _Place) -> list:
         """Number and title above (``Figure Number``, ``Figure Title``), then the picture in a paragraph
@@ -316,7 +320,11 @@ class _AstBuilder(Visitor):
     def visit_Section(self, node: Section, place: _Place) -> list:
         title = self.inlines(node.title, place)
         if node.number:
-            title = [_str(f"{node.number}. "), *title]
+            # The print page sets half an em more after a body section's number ("I.  INTRODUCTION",
+            # `.body .heading .sec-num`): the space after it is widened by its character style.
+            gap = _str(" ") if place.part.kind == "annex" else \
+                {"t": "Span", "c": [_attr(custom_style="Heading Number Gap"), [_str(" ")]]}
+            title = [_str(f"{node.number}."), gap, *title]
         if place.part.kind == "annex":
             heading = _styled("Annex Region Heading", title)
         else:

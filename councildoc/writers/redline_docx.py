@@ -344,19 +344,27 @@ class RedlineAstBuilder(_AstBuilder):
         written = [*self.lost(node, place), *written, *self.lost(node, place, False)]
         table = next(block for block in written if block.get("t") == "Table")
         cells = place.inside()
+        columns = len(table["c"][2])
         for section, rows in ((table["c"][3], node.head), (table["c"][4][0], node.body)):
             pandoc_rows = section[1] if section is table["c"][3] else section[3]
             out = []
             for row, pandoc_row in zip(rows, pandoc_rows, strict=True):
-                out += [self.removed_row(gone, cells) for gone in marks.before.get(id(row), [])]
+                out += [self.removed_row(gone, cells, columns) for gone in marks.before.get(id(row), [])]
                 out.append(pandoc_row)
-                out += [self.removed_row(gone, cells) for gone in marks.after.get(id(row), [])]
+                out += [self.removed_row(gone, cells, columns) for gone in marks.after.get(id(row), [])]
             pandoc_rows[:] = out
         return written
 
-    def removed_row(self, row: TableRow, place: _Place) -> list:
-        return [_attr(), [[_attr(), {"t": "AlignDefault"}, 1, 1, [{"t": "Plain", "c": self.words(
-            [("-", t) for t in tokens(cell.inlines)], place)}]] for cell in row.cells]]
+    def removed_row(self, row: TableRow, place: _Place, columns: int) -> list:
+        """A row the old revision had, struck, in as many cells as the new table has columns (Pandoc
+        refuses a row of fewer): when the old table had fewer columns the row ends in empty cells;
+        when it had more, its last cell holds the words of the old cells that have no column now."""
+        words = [[("-", t) for t in tokens(cell.inlines)] for cell in row.cells]
+        if len(words) > columns:
+            words[columns - 1:] = [[word for cell in words[columns - 1:] for word in cell]]
+        words += [[] for _ in range(columns - len(words))]
+        return [_attr(), [[_attr(), {"t": "AlignDefault"}, 1, 1, [{"t": "Plain", "c": self.words(cell, place)}]]
+                          for cell in words]]
 
     def visit_TableCell(self, node: TableCell, place: _Place) -> list:
         marks = self._marks(place)
