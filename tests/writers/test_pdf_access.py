@@ -279,10 +279,11 @@ TABLE_PARTS = ("Table", "THead", "TBody", "TFoot", "TR", "TH", "TD")
 
 def source_tables(text: str) -> list[tuple[list[str], list[list[str]]]]:
     """Each table of a source (pipe or grid): its head row and its body rows, each cell's text without
-    its note calls or spaces (the PDF's lines of a cell have none between them)."""
+    its note calls or spaces (the PDF's lines of a cell have none between them), an apostrophe typed
+    straight after a letter set as the house sets it (’, the languages' typography rules)."""
 
     def cell(text: str) -> str:
-        return re.sub(r"\[\^[^\]]*\]|\s", "", text)
+        return re.sub(r"(?<=\w)'", "\u2019", re.sub(r"\[\^[^\]]*\]|\s", "", text))
 
     tables, rows, grid = [], [], None
     for line in text.splitlines() + [""]:
