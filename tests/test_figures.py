@@ -198,3 +198,23 @@ def test_the_redline_shows_a_figure_whose_title_image_or_text_alternative_change
     assert [(op, t.shown) for op, t in change.words if op != "="] == [("-", "year"), ("+", "month")]
     assert [item.marker for item in change.items] == ["image", "text alternative"]
     assert "figures 0 added, 0 removed, 1 changed" in redline(old, new).summary()
+
+
+def test_c_111_3s_figures_are_what_the_script_draws():
+    """Every figure of the budget document comes from tools/make_figures.py (the docs' rule: every
+    figure from a script anyone can rerun), drawn from the same figures as its tables."""
+    import importlib.util
+
+    from conftest import ROOT
+
+    spec = importlib.util.spec_from_file_location("make_figures", ROOT / "tools/make_figures.py")
+    make_figures = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(make_figures)
+    folder = ROOT / "source/c-111-3"
+    assert make_figures.budget_svg() == (folder / "budget-by-item.svg").read_text(encoding="utf-8")
+    assert make_figures.posts_png() == (folder / "posts-by-grade.png").read_bytes()
+    # The PNG's grades and numbers are those of the posts table of each edition (table 3).
+    for lang in ("en", "es", "fr"):
+        text = (folder / f"{lang}.md").read_text(encoding="utf-8")
+        for grade, posts in make_figures.POSTS:
+            assert f"| {grade} " in text and f" {posts} " in text, (lang, grade)

@@ -5,7 +5,9 @@
 ``budget-by-item.svg``: the Administrative Part of the Budget, 2020 and 2021, by item (table 1), a
 bar chart written as SVG by hand: no text but the years, so one file serves every edition (each
 edition's title says what it shows). ``posts-by-grade.png``: the posts by grade (table 3) as a PNG drawn
-with Pillow (which WeasyPrint brings). Both are deterministic: the same script gives the same bytes.
+with Pillow (which WeasyPrint brings), each bar under its number of posts and over its grade's code
+("D-2", "P-5": the same in every language), in Liberation Serif (``./setup.sh`` installs it). Both are
+deterministic: the same script and font give the same bytes.
 """
 
 from __future__ import annotations
@@ -13,11 +15,12 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFont
 
 FOLDER = Path(__file__).resolve().parent.parent / "source" / "c-111-3"
 BUDGET = {  # table 1, in thousands of Swiss francs: item → (2020, 2021)
     "staff": (18734.6, 19102.3), "office": (6120.4, 6288.0), "travel": (845.2, 812.9), "support": (2310.0, 2390.5)}
+FONT = Path("/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf")
 POSTS = [("D-2", 2), ("D-1", 9), ("P-5", 31), ("P-4", 58), ("P-3", 64), ("P-2", 40), ("G-7", 12), ("G-6", 55)]
 
 
@@ -45,14 +48,19 @@ def budget_svg() -> str:
 
 
 def posts_png() -> bytes:
-    width, height, left, bottom = 640, 300, 30, 270
+    width, height, left, bottom = 640, 310, 30, 270
     image = Image.new("RGB", (width, height), "white")
     draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(str(FONT), 16)
     draw.line([(left, bottom), (width - 10, bottom)], fill="black", width=1)
     step = (width - left - 20) / len(POSTS)
-    for index, (_grade, posts) in enumerate(POSTS):
+    for index, (grade, posts) in enumerate(POSTS):
         x = left + index * step + step * 0.2
-        draw.rectangle([(x, bottom - posts * 3.6), (x + step * 0.6, bottom - 1)], fill=(31, 78, 121))
+        top = bottom - posts * 3.6
+        draw.rectangle([(x, top), (x + step * 0.6, bottom - 1)], fill=(31, 78, 121))
+        middle = x + step * 0.3
+        draw.text((middle, top - 4), str(posts), fill="black", font=font, anchor="md")
+        draw.text((middle, bottom + 6), grade, fill="black", font=font, anchor="mt")
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=False)
     return out.getvalue()
