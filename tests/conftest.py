@@ -136,3 +136,19 @@ def require_node_package(name: str, file: str = "package.json") -> Path:
     if not path.is_file():
         _missing(f"the npm package {name} (.tools/node_modules/{name})")
     return path
+
+
+@pytest.fixture
+def layouts(monkeypatch) -> list[int]:
+    """The WeasyPrint layouts the test makes, counted (one entry each) as ``HTML.render`` is called."""
+    import weasyprint
+
+    counted: list[int] = []
+    render = weasyprint.HTML.render
+
+    def counting(self, *args, **kwargs):
+        counted.append(1)
+        return render(self, *args, **kwargs)
+
+    monkeypatch.setattr(weasyprint.HTML, "render", counting)
+    return counted

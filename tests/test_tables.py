@@ -277,20 +277,10 @@ def test_a_table_that_runs_onto_another_page_says_continued_there_in_the_edition
     assert "Cuadro 2 (continuación)" in _page_heads(pdf)
 
 
-def test_the_continued_line_is_set_in_the_first_layout(monkeypatch):
+def test_the_continued_line_is_set_in_the_first_layout(layouts):
     """By a named string (``continued_strings_css``): no second layout to place it page by page."""
-    import weasyprint
-
     from councildoc.writers.pdf import write_pdf
 
-    layouts = []
-    render = weasyprint.HTML.render
-
-    def counted(self, *args, **kwargs):
-        layouts.append(1)
-        return render(self, *args, **kwargs)
-
-    monkeypatch.setattr(weasyprint.HTML, "render", counted)
     pdf, problems = write_pdf(build(LONG), make_environment(ROOT / "templates"), ROOT / "styles")
     assert not problems
     assert "Table 2 (continued)" in _page_heads(pdf)

@@ -125,11 +125,12 @@ def test_every_note_starts_on_its_calls_page_in_libreoffice(rendered):
         assert marks == [n for count in per_part for n in range(1, count + 1)], docx_path.name
 
 
-def _lines(pdf_path, page: int) -> list[tuple[str, float]]:
-    """The lines of a page: their text, and their distance below the page's first line."""
+def _pages(pdf_path) -> list[list[tuple[str, float]]]:
+    """The lines of each page (the PDF read once): their text, and their distance below the page's first line."""
     with pdfplumber.open(pdf_path) as pdf:
-        lines = pdf.pages[page].extract_text_lines()
-    return [(" ".join(line["text"].split()), round(line["top"] - lines[0]["top"], 1)) for line in lines]
+        pages = [page.extract_text_lines() for page in pdf.pages]
+    return [[(" ".join(line["text"].split()), round(line["top"] - lines[0]["top"], 1)) for line in lines]
+            for lines in pages]
 
 
 def test_cover_and_first_page_spaced_as_the_pdf(real_project, rendered):
@@ -142,20 +143,16 @@ def test_cover_and_first_page_spaced_as_the_pdf(real_project, rendered):
         # the running head, then the annex's designation: "Annex II", "Anexo"), in the PDF and LibreOffice's.
         # The body may take another number of pages in each (a long table breaks elsewhere): pages
         # are paired in order.
-        annexes = [[i for i, lines in enumerate(_all_lines(path)) if _annex_opening(lines)]
-                   for path in (pdf, house_pdf)]
+        both = _pages(pdf), _pages(house_pdf)
+        annexes = [[i for i, lines in enumerate(pages) if _annex_opening([text for text, _ in lines])]
+                   for pages in both]
         assert len(annexes[0]) == len(annexes[1]) > 0, edition
         for page, house_page in ((0, 0), (1, 1), *zip(*annexes, strict=True)):
-            ours = _lines(pdf, page)[:8]
-            house = _lines(house_pdf, house_page)[:8]
+            ours = both[0][page][:8]
+            house = both[1][house_page][:8]
             assert [text for text, _ in ours] == [text for text, _ in house], (edition, page + 1)
             far = [(text, a, b) for (text, a), (_, b) in zip(ours, house, strict=True) if abs(a - b) > 1]
             assert not far, (edition, page + 1, far)
-
-
-def _all_lines(pdf_path) -> list[list[str]]:
-    with pdfplumber.open(pdf_path) as pdf:
-        return [[" ".join(line["text"].split()) for line in page.extract_text_lines()] for page in pdf.pages]
 
 
 def _annex_opening(lines: list[str]) -> bool:

@@ -90,18 +90,10 @@ def test_weasyprint_alone_parts_a_note_from_its_call(generated):
     assert parted(*numbers_by_page(scratch / "plain.pdf")), "WeasyPrint alone kept every note with its call"
 
 
-def test_every_note_is_on_its_calls_page_after_one_layout(generated, monkeypatch):
+def test_every_note_is_on_its_calls_page_after_one_layout(generated, layouts):
     project, document, _, scratch = generated
     plain = parted(*numbers_by_page(scratch / "plain.pdf")) if (scratch / "plain.pdf").is_file() else {}
     assert available(), "the installed WeasyPrint's line layout is not the one keep_notes changes"
-    layouts = []
-    render = weasyprint.HTML.render
-
-    def counted(self, *args, **kwargs):
-        layouts.append(1)
-        return render(self, *args, **kwargs)
-
-    monkeypatch.setattr(weasyprint.HTML, "render", counted)
     data, problems = pdf_writer.write_pdf(document, make_environment(project.templates_dir), project.styles_dir)
     assert data is not None and not problems, problems
     (scratch / "built.pdf").write_bytes(data)
