@@ -16,6 +16,15 @@ DEBIAN_PACKAGES+=(libreoffice-writer-nogui)
 # from Debian unless the machine has them.
 DEBIAN_PACKAGES+=(chromium)
 command -v java >/dev/null 2>&1 || DEBIAN_PACKAGES+=(default-jre-headless)
+# Only with --bench-peers: Pandoc → LaTeX, a peer in bench/run.py that nothing else uses (XeLaTeX, the
+# LaTeX packages Pandoc's template loads and the fonts it links with; the benchmark prints their size).
+BENCH_PACKAGES=()
+if [ "${1:-}" = "--bench-peers" ]; then
+  BENCH_PACKAGES=(texlive-xetex lmodern texlive-latex-recommended texlive-fonts-recommended)
+elif [ -n "${1:-}" ]; then
+  echo "usage: ./setup.sh [--bench-peers]" >&2
+  exit 2
+fi
 command -v node >/dev/null 2>&1 || DEBIAN_PACKAGES+=(nodejs)
 command -v npm >/dev/null 2>&1 || DEBIAN_PACKAGES+=(npm)
 
@@ -36,6 +45,17 @@ if [ ${#missing[@]} -gt 0 ]; then
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+bench_missing=()
+for package in "${BENCH_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || bench_missing+=("$package")
+done
+if [ ${#bench_missing[@]} -gt 0 ]; then
+  echo "setup: installing the benchmark's LaTeX peer: ${bench_missing[*]}"
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${bench_missing[@]}" >/dev/null
 fi
 
 if [ ! -x .venv/bin/python ]; then

@@ -619,10 +619,14 @@ def weasyprint_alone(content: Content) -> tuple[float, dict]:
     return seconds, {"pages": sum(pdf_pages(Path(p + ".alone.pdf")) for p in content.pages)}
 
 
+TEX_PACKAGES = ("texlive-xetex", "lmodern", "texlive-latex-recommended", "texlive-fonts-recommended")
+"""What ``./setup.sh --bench-peers`` installs for the Pandoc → LaTeX peer (the same list as setup.sh's)."""
+
+
 def tex_size() -> str:
-    """What installing Debian's texlive-xetex would bring (from apt's own simulation and records)."""
+    """What installing the LaTeX peer brings (from apt's own simulation and records)."""
     try:
-        simulated = subprocess.run(["apt-get", "install", "-s", "--no-install-recommends", "texlive-xetex"],
+        simulated = subprocess.run(["apt-get", "install", "-s", "--no-install-recommends", *TEX_PACKAGES],
                                    capture_output=True, text=True, timeout=120).stdout
         packages = sorted({line.split()[1] for line in simulated.splitlines() if line.startswith("Inst ")})
         shown = subprocess.run(["apt-cache", "show", "--no-all-versions", *packages], capture_output=True, text=True,
@@ -711,11 +715,12 @@ def peers(content: Content, repeats: int) -> tuple[dict, list[str]]:
                 subprocess.run([pandoc_path(), str(md), "-o", str(md.with_suffix(".latex.pdf")), "--pdf-engine=xelatex",
                                 "-V", "mainfont=Liberation Serif", "-V", "geometry:a4paper,margin=2.5cm"],
                                capture_output=True, check=True, cwd=folder)
-            return time.perf_counter() - start
+            return time.perf_counter() - start, {"pages": sum(pdf_pages(md.with_suffix(".latex.pdf"))
+                                                              for md in markdowns)}
         found["Pandoc → LaTeX (xelatex) (PDF only)"] = fastest(latex, repeats)
     else:
-        skipped.append(f"Pandoc → LaTeX: no TeX engine here; setup.sh does not install one: Debian's texlive-xetex "
-                       f"is {tex_size()} for a peer only the benchmark uses")
+        skipped.append(f"Pandoc → LaTeX: no TeX engine here; `./setup.sh --bench-peers` installs it: "
+                       f"{tex_size()}, for a peer only the benchmark uses")
     if shutil.which("quarto"):
         def quarto():
             start = time.perf_counter()

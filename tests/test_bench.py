@@ -55,3 +55,16 @@ def test_benchmark_smoke_run_writes_its_tables_into_the_docs(tmp_path):
     assert after[:after.index(start)] == before[:before.index(start)]
     assert after[after.index(end):] == before[before.index(end):]
     assert after[after.index(start) + len(start):after.index(end)].strip() == out.strip()
+
+
+def test_the_latex_peer_the_benchmark_sizes_is_what_setup_installs():
+    """``bench/run.py`` reports the size of the LaTeX peer from its own package list; setup.sh
+    ``--bench-peers`` installs its own: the two lists must be one."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        import run
+    finally:
+        sys.path.pop(0)
+    setup = (ROOT / "setup.sh").read_text(encoding="utf-8")
+    installed = re.search(r"^\s*BENCH_PACKAGES=\(([^)]+)\)", setup, re.M).group(1).split()
+    assert installed == list(run.TEX_PACKAGES)
