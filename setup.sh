@@ -72,9 +72,9 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   echo "$want" > "$stamp"
 fi
 
-# The validators (and Paged.js, a peer in bench/run.py), from npm into .tools/ (not committed), pinned;
+# The validators (and Paged.js and Vivliostyle, peers in bench/run.py), from npm into .tools/ (not committed), pinned;
 # no install scripts (vnu-jar's would download a Java runtime: Debian's is used).
-NPM_TOOLS=(vnu-jar@26.9.27 axe-core@4.14.1 puppeteer-core@25.16.0 pagedjs@0.4.3)
+NPM_TOOLS=(vnu-jar@26.9.27 axe-core@4.14.1 puppeteer-core@25.16.0 pagedjs@0.4.3 @vivliostyle/core@2.45.1)
 stamp=.tools/.councildoc-installed
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "${NPM_TOOLS[*]}" ]; then
   echo "setup: installing the HTML validators into .tools: ${NPM_TOOLS[*]}"

@@ -573,34 +573,68 @@ import sys, typst
 typst.compile(sys.argv[1], output=sys.argv[2], font_paths=[sys.argv[3]])
 """
 
-PAGED = r"""
-const path = require("path");
-const puppeteer = require(process.argv[2] + "/puppeteer-core");
-const polyfill = process.argv[3];
+BROWSER = r"""
+// One Chromium, each edition in a new tab, laid out by Paged.js or Vivliostyle and printed to PDF.
+// argv: node_modules, chromium, engine ("paged" | "vivliostyle"), asset (Paged.js's polyfill, or the
+// Vivliostyle page), seconds allowed for one edition, the editions' print pages.
+const [modules, chromium, engine, asset, seconds, ...pages] = process.argv.slice(2);
+const puppeteer = require(modules + "/puppeteer-core");
+let browser;
 (async () => {
-  const browser = await puppeteer.launch({executablePath: process.argv[4], headless: true, protocolTimeout: 300000,
-                                          args: ["--no-sandbox", "--allow-file-access-from-files"]});
-  for (const page of process.argv.slice(5)) {
+  browser = await puppeteer.launch({executablePath: chromium, headless: true, protocolTimeout: 300000,
+                                    args: ["--no-sandbox", "--allow-file-access-from-files"]});
+  for (const page of pages) {
     const tab = await browser.newPage();
-    await tab.evaluateOnNewDocument(() => {
-      window.PagedConfig = {auto: true, after: () => { window.__pagedDone = true; }};
-    });
-    await tab.goto("file://" + page, {waitUntil: "load"});
-    await tab.addScriptTag({path: polyfill});
-    await tab.waitForFunction(() => window.__pagedDone, {timeout: PAGED_SECONDS * 1000, polling: 100});
-    await tab.pdf({path: page + ".paged.pdf", preferCSSPageSize: true, printBackground: true});
+    // An uncaught error in the page ends its layout (nothing would set the flag): fail at once, with it.
+    let fail;
+    const failed = new Promise((_, reject) => { fail = reject; });
+    failed.catch(() => {});
+    tab.on("pageerror", (e) => fail(new Error("PAGE ERROR " + String((e && e.message) || e).split("\n")[0])));
+    if (engine === "paged") {
+      // The polyfill lays the page out once it is added (the document has loaded), then calls after().
+      await tab.evaluateOnNewDocument(() => {
+        window.PagedConfig = {auto: true, after: () => { window.__laidOut = true; }};
+      });
+      await tab.goto("file://" + page, {waitUntil: "load"});
+      await tab.addScriptTag({path: asset});
+    } else {
+      await tab.goto("file://" + asset + "#" + encodeURIComponent("file://" + page), {waitUntil: "load"});
+    }
+    await Promise.race([failed, tab.waitForFunction(() => window.__laidOut, {timeout: seconds * 1000, polling: 100})]);
+    await tab.pdf({path: page + "." + engine + ".pdf", preferCSSPageSize: true, printBackground: true});
     await tab.close();
   }
-  await browser.close();
-})().catch((e) => { console.error(e); process.exit(1); });
+})().then(() => browser.close(), async (e) => {
+  console.error(String((e && e.message) || e));
+  if (browser) await browser.close();
+  process.exit(1);
+});
 """
 
+VIVLIOSTYLE = r"""<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>Vivliostyle</title><style>html, body { margin: 0; padding: 0; }</style></head>
+<body><div id="viewport" data-vivliostyle-viewer-viewport></div>
+<script>var module = {exports: {}}, exports = module.exports;</script>
+<script src="CORE"></script>
+<script>
+// @vivliostyle/core lays out the print page named after '#' (all its pages) in this page's viewport.
+const vivliostyle = module.exports;
+const viewer = new vivliostyle.CoreViewer({viewportElement: document.getElementById("viewport")},
+                                         {renderAllPages: true, autoResize: false});
+viewer.addListener("readystatechange", () => { if (viewer.readyState === "complete") window.__laidOut = true; });
+viewer.loadDocument({url: decodeURIComponent(location.hash.slice(1))});
+</script></body></html>
+"""
 
-PAGED_SECONDS = 120
-"""How long Paged.js may take for one edition before it is given up."""
+BROWSER_SECONDS = 120
+"""How long a browser peer may take for one edition before it is given up."""
+
+PAGE_GROUP = re.compile(r"@page\s*:nth\([^()]*\bof\s+[\w-]+\s*\)\s*\{[^{}]*\}")
+"""A CSS GCPM page-group rule (``@page :nth(1 of annex1) {…}``: the first page of the pages named
+annex1), with which the print page restarts each annex's page numbers."""
 
 
-def pagedjs_version(folder: Path) -> str:
+def package_version(folder: Path) -> str:
     try:
         return json.loads((folder / "package.json").read_text(encoding="utf-8"))["version"]
     except (OSError, ValueError, KeyError):
@@ -609,6 +643,63 @@ def pagedjs_version(folder: Path) -> str:
 
 def find_node_module(name: str) -> Path | None:
     return next((base / name for base in NODE_MODULES if (base / name).is_dir()), None)
+
+
+def chromium_version(chromium: str) -> str:
+    try:
+        out = subprocess.run([chromium, "--version"], capture_output=True, text=True, timeout=60).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return "Chromium"
+    found = re.search(r"Chromium (\d+)", out)
+    return f"Chromium {found[1]}" if found else "Chromium"
+
+
+def write_browser_driver(folder: Path) -> Path:
+    driver = folder / "browser.js"
+    driver.write_text(BROWSER, encoding="utf-8")
+    return driver
+
+
+def write_vivliostyle_viewer(folder: Path, core: Path) -> Path:
+    """The page in which @vivliostyle/core (``core``: its package folder) lays an edition out."""
+    viewer = folder / "vivliostyle.html"
+    viewer.write_text(VIVLIOSTYLE.replace("CORE", (core / "lib" / "vivliostyle.js").as_uri()), encoding="utf-8")
+    return viewer
+
+
+def lay_out_in_browser(driver: Path, puppeteer: Path, chromium: str, engine: str, asset: Path,
+                       pages: list[str]) -> tuple[float, dict]:
+    """Each print page laid out by ``engine`` in one Chromium and printed to ``<page>.<engine>.pdf``;
+    the seconds and the PDFs' pages. Raises CalledProcessError (see :func:`browser_failure`)."""
+    start = time.perf_counter()
+    subprocess.run(["node", str(driver), str(puppeteer.parent), chromium, engine, str(asset), str(BROWSER_SECONDS),
+                    *pages], capture_output=True, text=True, check=True, timeout=BROWSER_SECONDS * len(pages) + 120)
+    return time.perf_counter() - start, {"pages": sum(pdf_pages(Path(f"{p}.{engine}.pdf")) for p in pages)}
+
+
+def browser_failure(exc: Exception) -> str:
+    """Why a browser peer did not make its PDFs, from what the driver said."""
+    said = str(getattr(exc, "stderr", "") or "").strip()
+    if isinstance(exc, subprocess.TimeoutExpired) or "Waiting failed" in said:
+        return f"did not finish laying out an edition's print page within {BROWSER_SECONDS} s"
+    error = re.search(r"PAGE ERROR (.*)", said)
+    if error:
+        return f"its script throws in the page and stops: `{error[1].strip()[:300]}`"
+    return f"failed ({said[-300:] or exc})"
+
+
+def without_page_groups(pages: list[str]) -> tuple[list[str], list[str]]:
+    """Copies of the print pages without their page-group rules, beside them (so that they load the
+    same styles and fonts), and the rules removed."""
+    removed: list[str] = []
+    copies = []
+    for page in pages:
+        text = Path(page).read_text(encoding="utf-8")
+        removed += [rule for rule in PAGE_GROUP.findall(text) if rule not in removed]
+        copy = Path(page).with_name(Path(page).stem + ".no-page-groups.html")
+        copy.write_text(PAGE_GROUP.sub("", text), encoding="utf-8")
+        copies.append(str(copy))
+    return copies, removed
 
 
 def weasyprint_alone(content: Content) -> tuple[float, dict]:
@@ -687,26 +778,50 @@ def peers(content: Content, repeats: int) -> tuple[dict, list[str]]:
         skipped.append("LibreOffice: not installed (Debian: libreoffice-writer-nogui)")
 
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    puppeteer, pagedjs = find_node_module("puppeteer-core"), find_node_module("pagedjs")
-    if chromium and puppeteer and pagedjs:
-        script = folder / "paged.js"
-        script.write_text(PAGED.replace("PAGED_SECONDS", str(PAGED_SECONDS)), encoding="utf-8")
-        polyfill = pagedjs / "dist" / "paged.polyfill.js"
+    puppeteer = find_node_module("puppeteer-core")
+    pagedjs, vivliostyle = find_node_module("pagedjs"), find_node_module("@vivliostyle/core")
+    if chromium and puppeteer:
+        driver = write_browser_driver(folder)
+        browser = chromium_version(chromium)
 
-        def paged():
-            start = time.perf_counter()
-            subprocess.run(["node", str(script), str(puppeteer.parent), str(polyfill), chromium, *content.pages],
-                           capture_output=True, text=True, check=True, timeout=1200)
-            return time.perf_counter() - start, {"pages": sum(pdf_pages(Path(p + ".paged.pdf")) for p in content.pages)}
+        def in_browser(engine: str, asset: Path, pages: list[str]):
+            return lambda: lay_out_in_browser(driver, puppeteer, chromium, engine, asset, pages)
+    failures = (subprocess.CalledProcessError, subprocess.TimeoutExpired)
+
+    if chromium and puppeteer and pagedjs:
+        name = f"Paged.js {package_version(pagedjs)} on {browser}"
+        polyfill = pagedjs / "dist" / "paged.polyfill.js"
         try:
-            found["Paged.js on Chromium, our print HTML (PDF only)"] = fastest(paged, repeats)
-        except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
-            why = str(getattr(exc, "stderr", "") or "")
-            why = (f"did not finish laying out an edition's print page within {PAGED_SECONDS} s"
-                   if "Waiting failed" in why or "timed out" in why else f"failed ({why.strip()[-300:] or exc})")
-            skipped.append(f"Paged.js {pagedjs_version(pagedjs)} on Chromium: {why}")
+            found[f"{name}, our print HTML (PDF only)"] = fastest(in_browser("paged", polyfill, content.pages), repeats)
+        except failures as exc:
+            why = browser_failure(exc)
+            # What it stops on was found by taking our CSS rules out one by one: the page-group rules.
+            # Without them, and nothing else changed, it is measured again.
+            adapted, rules = without_page_groups(content.pages)
+            if rules and "throws" in why:
+                shown = ", ".join(f"`{rule.split('{')[0].strip()}`" for rule in rules)
+                try:
+                    found[f"{name}, our print HTML without {shown} (so its annex is not numbered from 1) "
+                          "(PDF only)"] = fastest(in_browser("paged", polyfill, adapted), repeats)
+                    why = (f"stops on our CSS GCPM page-group rule ({shown}, which restarts the annex's page "
+                           f"numbers): {why}; without that rule it finishes: measured in its own row")
+                except failures as again:
+                    why += f"; without the page-group rules ({shown}) it still fails: {browser_failure(again)}"
+            skipped.append(f"{name}: {why}")
     else:
         skipped.append("Paged.js: needs chromium, puppeteer-core and pagedjs (setup.sh installs them into .tools/)")
+
+    if chromium and puppeteer and vivliostyle:
+        name = f"Vivliostyle {package_version(vivliostyle)} on {browser}"
+        viewer = write_vivliostyle_viewer(folder, vivliostyle)
+        try:
+            found[f"{name}, our print HTML (PDF only)"] = fastest(in_browser("vivliostyle", viewer, content.pages),
+                                                                  repeats)
+        except failures as exc:
+            skipped.append(f"{name}: {browser_failure(exc)}")
+    else:
+        skipped.append("Vivliostyle: needs chromium, puppeteer-core and @vivliostyle/core (setup.sh installs them "
+                       "into .tools/)")
 
     if shutil.which("xelatex"):
         def latex():

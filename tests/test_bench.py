@@ -7,8 +7,11 @@ import re
 import shutil
 import subprocess
 import sys
+import time
+from pathlib import Path
 
-from conftest import ROOT
+import pytest
+from conftest import ROOT, require_node_package, require_tool
 
 SECTIONS = ("### The build against the renderers alone", "### Growth: one edition", "### Memory at",
             "### One edition on", "### Many documents", "### Peers on the same editions", "### The targets")
@@ -68,3 +71,56 @@ def test_the_latex_peer_the_benchmark_sizes_is_what_setup_installs():
     setup = (ROOT / "setup.sh").read_text(encoding="utf-8")
     installed = re.search(r"^\s*BENCH_PACKAGES=\(([^)]+)\)", setup, re.M).group(1).split()
     assert installed == list(run.TEX_PACKAGES)
+
+
+PRINT_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>t</title><style>
+@page { size: A4; margin: 2cm; @top-right { content: "Page " counter(page); } }
+#annex { page: annex1; break-before: page; }
+@page annex1 { @top-right { content: "Annex, page " counter(page); } }
+@page :nth(1 of annex1) { counter-reset: page 1; }
+@page :nth( 2n+1 of annex1 ) { margin-top: 3cm; }
+.next { break-before: page; }
+</style></head><body>
+<p>The body's first page.</p><p class="next">The body's second page.</p>
+<section id="annex"><p>The annex's first page.</p><p class="next">The annex's second page.</p></section>
+</body></html>
+"""
+
+
+def test_the_browser_peers_lay_out_a_print_page_or_say_at_once_what_stops_them(tmp_path):
+    """Paged.js stops on a CSS GCPM page-group rule (``@page :nth(1 of annex1)``): the benchmark says
+    so at once, not after its timeout, and lays the page out without those rules (and nothing else);
+    Vivliostyle lays the page out as it is. Each PDF has the page's four pages."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        import run
+    finally:
+        sys.path.pop(0)
+    chromium, _ = require_tool("chromium"), require_tool("node")
+    puppeteer = require_node_package("puppeteer-core").parent
+    pagedjs = require_node_package("pagedjs").parent
+    vivliostyle = require_node_package("@vivliostyle/core").parent
+    page = tmp_path / "print.html"
+    page.write_text(PRINT_PAGE, encoding="utf-8")
+    driver = run.write_browser_driver(tmp_path)
+    polyfill = pagedjs / "dist" / "paged.polyfill.js"
+
+    started = time.perf_counter()
+    with pytest.raises(subprocess.CalledProcessError) as stopped:
+        run.lay_out_in_browser(driver, puppeteer, chromium, "paged", polyfill, [str(page)])
+    assert time.perf_counter() - started < run.BROWSER_SECONDS / 2, "it waited for the timeout"
+    why = run.browser_failure(stopped.value)
+    assert why.startswith("its script throws in the page and stops") and "is not a valid selector" in why, why
+
+    adapted, rules = run.without_page_groups([str(page)])
+    first = "@page :nth(1 of annex1) { counter-reset: page 1; }"
+    odd = "@page :nth( 2n+1 of annex1 ) { margin-top: 3cm; }"
+    assert rules == [first, odd]
+    assert Path(adapted[0]).read_text(encoding="utf-8") == PRINT_PAGE.replace(first, "").replace(odd, "")
+    _, paged = run.lay_out_in_browser(driver, puppeteer, chromium, "paged", polyfill, adapted)
+    assert paged == {"pages": 4}
+
+    viewer = run.write_vivliostyle_viewer(tmp_path, vivliostyle)
+    _, laid_out = run.lay_out_in_browser(driver, puppeteer, chromium, "vivliostyle", viewer, [str(page)])
+    assert laid_out == {"pages": 4}
