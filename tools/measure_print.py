@@ -514,6 +514,40 @@ def redline_summary(build: Build) -> str:
     return f"\n\n```\n{lines[0]}\n```\n\n"
 
 
+# ---- a table too wide for the page (docs/authoring.md) ---------------------------------------------------
+
+WIDE_COLUMNS = 9
+WIDE_SOURCE = ("---\nlang: en\ntitle: Wide\n---\n\n# Staff\n\nThe figures.\n\n"
+               + "| " + " | ".join(f"Posts {2010 + n}" for n in range(WIDE_COLUMNS)) + " |\n"
+               + "|" + "--:|" * WIDE_COLUMNS + "\n"
+               + "| " + " | ".join(f"{n * 1_000_000 + 1:,}.5" for n in range(1, WIDE_COLUMNS + 1)) + " |\n\n"
+               + ": Posts by year {#tbl:wide}\n")
+
+
+@figure("wide-table-error", "the error a PDF build gives for a table of nine columns of figures in the "
+                            "millions (made in a scratch project), as inline code")
+def wide_table_error(build: Build) -> str:
+    import contextlib
+    import io
+
+    from councildoc.cli import main
+
+    project = build.scratch / "wide"
+    for folder in ("templates", "styles"):
+        shutil.copytree(build.output.parent / folder, project / folder)
+    (project / "source" / "doc").mkdir(parents=True)
+    (project / "source" / "doc" / "document.yaml").write_text(
+        "symbol: MC/WIDE/1\ndate: 2026-11-28\nsession: 117\noriginal-language: en\n", encoding="utf-8")
+    (project / "source" / "doc" / "en.md").write_text(WIDE_SOURCE, encoding="utf-8")
+    said = io.StringIO()
+    with contextlib.redirect_stdout(said), contextlib.redirect_stderr(said):
+        main(["--project", str(project), "--format", "pdf"])
+    errors = [line for line in said.getvalue().splitlines() if ": error: table " in line]
+    if len(errors) != 1:
+        raise MeasureError(f"the wide table gave no single error:\n{said.getvalue()}")
+    return f"`{errors[0][errors[0].index('en.md:'):]}`"
+
+
 # ---- the test corpus (docs/reliability.md) --------------------------------------------------------------
 
 
