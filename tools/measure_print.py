@@ -380,6 +380,19 @@ def libreoffice_note_separator_share(build: Build) -> str:
     return f"{share:.2f}"
 
 
+@figure("libreoffice-version", "the LibreOffice that renders the DOCX (soffice --version: major.minor)")
+def libreoffice_version(build: Build) -> str:
+    soffice = shutil.which("soffice")
+    if not soffice:
+        raise MeasureError("LibreOffice (soffice) is not installed: ./setup.sh installs it")
+    said = subprocess.run([soffice, f"-env:UserInstallation=file://{build.scratch / 'profile'}", "--version"],
+                          capture_output=True, text=True, timeout=120).stdout
+    found = re.search(r"LibreOffice (\d+\.\d+)", said)
+    if not found:
+        raise MeasureError(f"soffice --version said {said!r}")
+    return found[1]
+
+
 @figure("libreoffice-annex-note-separators", "how many of the annexes' pages that carry notes LibreOffice draws "
                                              "a separator on ('none' when none)")
 def libreoffice_annex_note_separators(build: Build) -> str:
