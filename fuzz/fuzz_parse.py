@@ -6,7 +6,8 @@ Each source goes through what a build does before writing — decode the bytes,
 parse the front matter and (with Pandoc) the Markdown, number, resolve, check —
 and must come out as a document or as diagnostics, never as an exception.
 Sources that raise are saved in fuzz/crashes/ with the traceback. The summary
-(runs, time, crashes, diagnostics seen) is printed as JSON for docs/reliability.md.
+(runs, time, crashes, diagnostics seen) is printed as JSON; ``--write-docs`` also writes it, as
+tables, into docs/reliability.md between its ``fuzz:start`` and ``fuzz:end`` markers.
 """
 
 from __future__ import annotations
@@ -134,11 +135,44 @@ def worker(args: tuple[int, int, int]) -> dict:
     return {"outcome": outcome, "messages": messages, "crashes": crashes}
 
 
+START, END = "<!-- fuzz:start -->", "<!-- fuzz:end -->"
+SHOWN = 10
+"""How many of the most frequent diagnostics the docs list."""
+
+
+def markdown(summary: dict, date: datetime.date) -> str:
+    """The run as docs/reliability.md shows it: what was run, the outcome, the most frequent diagnostics."""
+    outcomes = summary["outcomes"]
+    run = f"--runs {summary['runs']} --jobs {summary['jobs']} --seed {summary['seed']}"
+    lines = [f"Run on {date.isoformat()}, `{run}`, on a machine of {multiprocessing.cpu_count()} cores:", "",
+             "| runs | seconds | crashes | ended with errors | ended clean | distinct diagnostics |",
+             "| ---: | ---: | ---: | ---: | ---: | ---: |",
+             f"| {summary['runs']:,} | {summary['seconds']:,.1f} | {outcomes.get('crash', 0):,} | "
+             f"{outcomes.get('errors', 0):,} | {outcomes.get('ok', 0):,} | {summary['distinct_diagnostics']:,} |", "",
+             "The most frequent diagnostics (names and numbers folded):", "",
+             "| diagnostic | times |", "| --- | ---: |"]
+    lines += [f"| {message.replace('|', chr(92) + '|')} | {times:,} |"
+              for message, times in summary["most_frequent"][:SHOWN]]
+    return "\n".join(lines) + "\n"
+
+
+def write_docs(doc: Path, block: str) -> None:
+    """Put ``block`` between the doc's markers; the rest of the page stays as it is."""
+    text = doc.read_text(encoding="utf-8")
+    before, _, rest = text.partition(START)
+    _, _, after = rest.partition(END)
+    if not rest or END not in rest:
+        raise SystemExit(f"{doc}: no {START} … {END} markers")
+    doc.write_text(before + START + "\n" + block + END + after, encoding="utf-8")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=100_000)
     parser.add_argument("--jobs", type=int, default=multiprocessing.cpu_count())
     parser.add_argument("--seed", type=int, default=298)
+    parser.add_argument("--write-docs", action="store_true", help="write the run's tables into the docs")
+    parser.add_argument("--docs", type=Path, default=ROOT / "docs" / "reliability.md", help="the page to write")
     args = parser.parse_args()
     start = time.perf_counter()
     share = [args.runs // args.jobs + (1 if i < args.runs % args.jobs else 0) for i in range(args.jobs)]
@@ -160,6 +194,8 @@ def main() -> int:
         "jobs": args.jobs,
     }
     print(json.dumps(summary, ensure_ascii=False, indent=1))
+    if args.write_docs:
+        write_docs(args.docs, markdown(summary, datetime.date.today()))
     return 1 if crashes else 0
 
 

@@ -63,9 +63,11 @@ NS = {"w": W, "r": R}
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 """Every zip entry's date: the same bytes from the same sources."""
 
-TWIPS_PER_CM = 567
+TWIPS_PER_CM = 1440 / 2.54
 PAGE = {"width": 11906, "height": 16838}  # A4
 MARGIN = round(2.5 * TWIPS_PER_CM)
+"""2.5 cm as Word keeps it, 1417 twips (the print stylesheet's 70.85 pt): its text block, 9072 twips, is a
+little wider than 16 cm, and lines of the 2009 edition need it (docs/pdf.md). 567 twips a cm gave 1418."""
 HEADER_DISTANCE = round(1.25 * TWIPS_PER_CM)
 HEADER_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml"
 HEADER_RELATION = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header"
