@@ -66,6 +66,18 @@ def real_project(tmp_path_factory) -> Path:
     return root
 
 
+@pytest.fixture(scope="session")
+def archival(tmp_path_factory) -> Path:
+    """A copy of the project with every edition of every document built as pdf/a-2b, in one CLI call."""
+    from councildoc.cli import main
+
+    root = tmp_path_factory.mktemp("archival")
+    for folder in ("source", "templates", "styles"):
+        shutil.copytree(ROOT / folder, root / folder)
+    assert main(["--project", str(root), "--format", "pdf", "--pdf-variant", "pdf/a-2b"]) == 0
+    return root
+
+
 @pytest.fixture
 def copied(tmp_path: Path) -> Path:
     """A copy of this project as a fresh clone has it: build.py and the real sources, no environment, no output."""

@@ -584,9 +584,11 @@ def _load_tool(name: str):
     return module
 
 
-def measure(output: Path, names: list[str] | None = None) -> dict[str, str]:
-    """Each figure, measured on the build in ``output``."""
+def measure(output: Path, names: list[str] | None = None, built: dict[str, Path] | None = None) -> dict[str, str]:
+    """Each figure, measured on the build in ``output``; ``built``: the output folders of whole builds in
+    other PDF variants already made from the same sources (``{"pdf/a-2b": …/output}``), used as they are."""
     build = Build(output)
+    build._read.update({(variant, ): folder for variant, folder in (built or {}).items()})
     try:
         return {name: FIGURES[name][0](build) for name in (names or FIGURES)}
     finally:

@@ -46,16 +46,6 @@ def built_pdf(root: Path, doc: str, lang: str, variant: str | None) -> Path:
 
 
 @pytest.fixture(scope="module")
-def archival(tmp_path_factory) -> Path:
-    """A copy of the project with every edition of every document built as pdf/a-2b, in one CLI call."""
-    root = tmp_path_factory.mktemp("archival")
-    for folder in ("source", "templates", "styles"):
-        shutil.copytree(ROOT / folder, root / folder)
-    assert main(["--project", str(root), "--format", "pdf", "--pdf-variant", "pdf/a-2b"]) == 0
-    return root
-
-
-@pytest.fixture(scope="module")
 def variants(tmp_path_factory, archival):
     """C/111/INF/7 (three annexes) in Spanish as pdf/a-2b and untagged."""
     root = tmp_path_factory.mktemp("variants")
