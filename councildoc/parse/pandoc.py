@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Self
 
+from ..collector import paused
+
 PANDOC_READER = (
     "commonmark_x"
     "-smart"  # keep the author's characters: quotes and dashes are typed as printed
@@ -58,7 +60,8 @@ def run_pandoc(text: str) -> tuple[dict | None, str]:
     if result.returncode != 0:
         return None, result.stderr.decode("utf-8", errors="replace").strip()
     try:
-        return json.loads(result.stdout), ""
+        with paused():  # a tree of millions of lists and dicts, no cycle: see councildoc.collector
+            return json.loads(result.stdout), ""
     except RecursionError:
         return None, "the document nests too deep to read"
 
