@@ -119,7 +119,7 @@ own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
 # The build's own process (where WeasyPrint lays out, as the floor's own) apart from its children: with
 # --jobs 1 these are Pandoc's runs alone (reading each source, writing each DOCX), whose peak is the
-# Haskell runtime's heap, not the layout's.
+# Haskell runtime's heap, not the layout's (a child's count starts from its parent's size at the fork).
 print("BENCH " + json.dumps({"status": status, "layouts": layouts, "rss_mb": own / 1024,
                              "children_rss_mb": children / 1024,
                              "modules": sorted(m for m in sys.modules if m.split(".")[0] in
@@ -839,10 +839,11 @@ def tables(data: dict, smoke: bool, repeats: int, started: float) -> str:
                 "note) in every section and a figure in every other one; built with `--jobs 1` in every format, "
                 "against the floor for the same edition (one WeasyPrint layout writing a tagged PDF/UA-1, as the "
                 "build does, and one Pandoc run). Peak memory is the build's own process's resident set against "
-                "the floor's own (WeasyPrint's, for the same layout); Pandoc runs in processes of its own, "
-                "whose peak (reading the source with positions, writing the DOCX) is in the last column.", "",
+                "the floor's own (WeasyPrint's, for the same layout). Pandoc runs in processes of its own (reading "
+                "the source with positions, writing the DOCX): the last column is their peak as the kernel "
+                "counts a child's, which starts from the build's own size when Pandoc is started.", "",
                 row("pages", "build s", "load", "floor s", "load", "× floor", "s per page", "layouts",
-                    "peak MB", "floor peak MB", "× WeasyPrint's", "Pandoc's peak MB"),
+                    "peak MB", "floor peak MB", "× WeasyPrint's", "Pandoc runs' peak MB"),
                 row(*["---:"] * 12)]
         for g in grown:
             b, f = g["build"], g["floor"]
