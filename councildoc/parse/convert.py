@@ -464,7 +464,8 @@ class Converter:
             if pandoc.kind(node) != "SoftBreak":
                 continue
             word = ""
-            for following, _ in flat[index + 1 :]:  # sourcepos splits "(a)" into "(", "a", ")"
+            for position in range(index + 1, len(flat)):  # sourcepos splits "(a)" into "(", "a", ")"
+                following = flat[position][0]
                 if pandoc.kind(following) != "Str":
                     break
                 word += pandoc.Str.read(following).text

@@ -297,10 +297,13 @@ def first_data_pos(nodes: list[Node]) -> tuple[int, int] | None:
 def leaves(nodes: list[Node], pairs: dict[str, str] | None = None) -> Iterator[tuple[Node, dict[str, str]]]:
     """Each inline leaf with the attributes of the position wrapper around it."""
     for node in nodes:
-        if node["t"] == "Span" and (span := Span.read(node)).attr.wrapper:
-            yield from leaves(span.inlines, span.attr.pairs)
-        else:
-            yield node, pairs or {}
+        if node["t"] == "Span":  # read in place: this walk sees every leaf of every paragraph
+            (_, _, raw_pairs), inlines = node["c"]
+            wrapped = dict(raw_pairs)
+            if wrapped.get("wrapper") == "1":  # as Attr.wrapper
+                yield from leaves(inlines, wrapped)
+                continue
+        yield node, pairs or {}
 
 
 def first_inline(nodes: list[Node]) -> tuple[Node | None, dict[str, str]]:
