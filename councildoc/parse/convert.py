@@ -599,6 +599,11 @@ class Converter:
         out.append(Link(self.inlines(link.inlines, pos), link.url))
 
     def span(self, node: Node, pos: SourcePos, out: list) -> None:
+        wrapped = pandoc.position_wrapper(node)
+        if wrapped is not None:  # most spans: a word's position
+            pairs, inlines = wrapped
+            self._inlines(inlines, self.pos_of(pairs, pos), out)
+            return
         span = pandoc.Span.read(node)
         identifier, classes, pairs = span.attr.identifier, span.attr.classes, span.attr.pairs
         here = self.pos_of(pairs, pos)

@@ -294,6 +294,17 @@ def first_data_pos(nodes: list[Node]) -> tuple[int, int] | None:
     return (int(match[1]), int(match[2])) if match else None
 
 
+def position_wrapper(node: Node) -> tuple[dict[str, str], list[Node]] | None:
+    """The pairs and inlines of a Span Pandoc added only to carry a position (no identifier, no
+    class: :attr:`Attr.wrapper`), read in place; None for any other node. Sourcepos wraps every
+    word in one: the converter asks this of each."""
+    if node["t"] != "Span":
+        return None
+    (identifier, classes, raw_pairs), inlines = node["c"]
+    pairs = dict(raw_pairs)
+    return (pairs, inlines) if pairs.get("wrapper") == "1" and not identifier and not classes else None
+
+
 def leaves(nodes: list[Node], pairs: dict[str, str] | None = None) -> Iterator[tuple[Node, dict[str, str]]]:
     """Each inline leaf with the attributes of the position wrapper around it."""
     for node in nodes:
