@@ -286,18 +286,18 @@ def run_job(root: Path, job: Job, write: bool, pdf_variant: str | None) -> JobRe
         # together only when every one succeeded; otherwise its earlier outputs stay as they are.
         context = render_context(project, pdf_variant, tuple(sorted(sources.editions)), job.published)
         outputs: dict[Path, str | bytes] = {}
-        for fmt in job.formats:
-            began = time.perf_counter()
-            with frozen():  # the model and the modules: not walked by each collection of the layout
+        with frozen():  # the model and the modules: not walked by each collection of the layout
+            for fmt in job.formats:
+                began = time.perf_counter()
                 data, problems = render(document, fmt, context)
-            phases[f"writing {fmt}"] = time.perf_counter() - began
-            diagnostics += problems
-            if data is not None:
-                path = project.output_path(job.document, job.lang, fmt)
-                outputs[path] = data
-                if fmt == "html":  # the page shows its figures' images from beside it
-                    outputs.update({path.parent / figure.file_name: figure.data
-                                    for part in document.parts for figure in part.figures})
+                phases[f"writing {fmt}"] = time.perf_counter() - began
+                diagnostics += problems
+                if data is not None:
+                    path = project.output_path(job.document, job.lang, fmt)
+                    outputs[path] = data
+                    if fmt == "html":  # the page shows its figures' images from beside it
+                        outputs.update({path.parent / figure.file_name: figure.data
+                                        for part in document.parts for figure in part.figures})
         formats = [project.output_path(job.document, job.lang, fmt) for fmt in job.formats]
         if all(path in outputs for path in formats) and not has_errors(diagnostics):
             try:
