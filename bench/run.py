@@ -117,7 +117,11 @@ from councildoc.cli import main
 status = main(sys.argv[1:])
 own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print("BENCH " + json.dumps({"status": status, "layouts": layouts, "rss_mb": max(own, children) / 1024,
+# The build's own process (where WeasyPrint lays out, as the floor's own) apart from its children: with
+# --jobs 1 these are Pandoc's runs alone (reading each source, writing each DOCX), whose peak is the
+# Haskell runtime's heap, not the layout's (a child's count starts from its parent's size at the fork).
+print("BENCH " + json.dumps({"status": status, "layouts": layouts, "rss_mb": own / 1024,
+                             "children_rss_mb": children / 1024,
                              "modules": sorted(m for m in sys.modules if m.split(".")[0] in
                                                ("weasyprint", "jinja2", "lxml", "councildoc"))}))
 """
@@ -145,7 +149,9 @@ import weasyprint  # once, before the workers fork (councildoc does the same: pi
 
 def edition(i):
     page, ast = job["pages"][i], job["asts"][i]
-    weasyprint.HTML(filename=page, base_url=os.path.dirname(page) + "/").write_pdf(page + ".pdf")
+    # The PDF the build writes by default: tagged, PDF/UA-1 (WeasyPrint's own tagging is part of the floor).
+    weasyprint.HTML(filename=page, base_url=os.path.dirname(page) + "/").write_pdf(page + ".pdf",
+                                                                                  pdf_variant="pdf/ua-1")
     subprocess.run([job["pandoc"], "--sandbox", "-f", "json", "-t", "docx", "--reference-doc", job["reference"],
                     "-o", ast + ".docx", ast], check=True)
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -157,7 +163,8 @@ else:
     with get_context("fork").Pool(job["processes"]) as pool:
         peaks = list(pool.imap_unordered(edition, indices, chunksize=1))
 own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print("BENCH " + json.dumps({"rss_mb": max([own, *peaks]) / 1024}))
+children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # Pandoc (and, forked, the workers)
+print("BENCH " + json.dumps({"rss_mb": max([own, *peaks]) / 1024, "children_rss_mb": children / 1024}))
 """
 
 
@@ -409,9 +416,9 @@ tracemalloc.start(1)
 if mode == "weasyprint":
     from pathlib import Path
     page = Path(path)
-    rendered = weasyprint.HTML(filename=str(page), base_url=str(page.parent) + "/").render()
+    rendered = weasyprint.HTML(filename=str(page), base_url=str(page.parent) + "/").render(pdf_variant="pdf/ua-1")
     after_layout = where(tracemalloc.take_snapshot())
-    rendered.write_pdf()
+    rendered.write_pdf(pdf_variant="pdf/ua-1")  # tagged, as the build writes it
 else:
     from councildoc.pipeline import Project, load_edition, load_info
     from councildoc.writers.html import make_environment
@@ -530,10 +537,30 @@ groups = (("WeasyPrint (layout, drawing, PDF)", ("/weasyprint/", "/pydyf/", "/ti
           ("reading, hashing, listing files", ("sha256", "openssl_", "posix.stat", "posix.lstat", "posix.open",
                                                "posix.scandir", "io.open", "'read' of", "pathlib.py")),
           ("councildoc", ("/councildoc/",)), ("Jinja", ("/jinja2/", "/markupsafe/")), ("lxml", ("/lxml/",)))
-for (filename, _, name), (_, _, tottime, _, _) in stats.items():
+OTHER = "other (start-up, imports, YAML, I/O)"
+found = {}
+
+def group_of(func, seen=()):
+    # A function of no package above (a built-in such as zlib's compress or isinstance, the standard
+    # library's json decoder) counts for the package that calls it most: pydyf's compressing is
+    # WeasyPrint's, decoding Pandoc's JSON is councildoc's reading (not "other").
+    if func in found:
+        return found[func]
+    filename, _, name = func
     label = f"{filename}:{name}"
-    group = next((g for g, keys in groups if any(k in label for k in keys)), "other (start-up, imports, YAML, I/O)")
-    shares[group] += tottime
+    group = next((g for g, keys in groups if any(k in label for k in keys)), None)
+    if group is None:
+        callers = stats[func][4]
+        caller = max(callers, key=lambda c: callers[c][3], default=None)
+        group = group_of(caller, (*seen, func)) if caller is not None and caller not in seen else OTHER
+        if label.startswith("<frozen importlib") or "importlib" in filename:
+            group = OTHER  # importing a module is start-up, whoever imports it
+    if not seen:
+        found[func] = group
+    return group
+
+for func, (_, _, tottime, _, _) in stats.items():
+    shares[group_of(func)] += tottime
 total = sum(shares.values())
 shares = {k: v / total for k, v in shares.most_common()}
 print("BENCH " + json.dumps({"status": status, "total": total, "shares": shares}))
@@ -705,7 +732,8 @@ def without_page_groups(pages: list[str]) -> tuple[list[str], list[str]]:
 def weasyprint_alone(content: Content) -> tuple[float, dict]:
     """WeasyPrint laying out and writing each print page, one after another, in one process."""
     script = ("import sys, weasyprint\nfrom pathlib import Path\nfor p in sys.argv[1:]:\n"
-              "    weasyprint.HTML(filename=p, base_url=str(Path(p).parent) + '/').write_pdf(p + '.alone.pdf')\n")
+              "    weasyprint.HTML(filename=p, base_url=str(Path(p).parent) + '/').write_pdf(p + '.alone.pdf', "
+              "pdf_variant='pdf/ua-1')\n")  # tagged, as councildoc's PDF
     seconds, _ = timed([PYTHON, "-c", script, *content.pages], cwd=ROOT)
     return seconds, {"pages": sum(pdf_pages(Path(p + ".alone.pdf")) for p in content.pages)}
 
@@ -889,7 +917,8 @@ def tables(data: dict, smoke: bool, repeats: int, started: float) -> str:
            f"The run took {(time.perf_counter() - started) / 60:.1f} minutes.", ""]
     editions = real["editions"]
     out += [f"### The build against the renderers alone ({', '.join(real['documents'])}: {editions} editions)", "",
-            "The floor is WeasyPrint laying out and writing our print page of each edition, and Pandoc writing "
+            "The floor is WeasyPrint laying out and writing our print page of each edition (a tagged PDF/UA-1, "
+            "the build's default), and Pandoc writing "
             "the DOCX from our AST of each edition, with nothing else: in one process for `--jobs 1`, spread "
             f"over {CORES} processes for `--jobs {CORES}`.", "",
             row("measurement", "seconds", "load", "× its floor", "notes"), row("---", "---:", "---:", "---:", "---")]
@@ -928,16 +957,20 @@ def tables(data: dict, smoke: bool, repeats: int, started: float) -> str:
                 "",
                 "Synthetic Spanish documents made of MC/INF/298's paragraphs and notes, with a table (and its "
                 "note) in every section and a figure in every other one; built with `--jobs 1` in every format, "
-                "against the floor for the same edition (one WeasyPrint layout, one Pandoc run). Peak memory is "
-                "the process's resident set; the floor's is WeasyPrint's own for the same layout.", "",
+                "against the floor for the same edition (one WeasyPrint layout writing a tagged PDF/UA-1, as the "
+                "build does, and one Pandoc run). Peak memory is the build's own process's resident set against "
+                "the floor's own (WeasyPrint's, for the same layout). Pandoc runs in processes of its own (reading "
+                "the source with positions, writing the DOCX): the last column is their peak as the kernel "
+                "counts a child's, which starts from the build's own size when Pandoc is started.", "",
                 row("pages", "build s", "load", "floor s", "load", "× floor", "s per page", "layouts",
-                    "peak MB", "floor peak MB", "× WeasyPrint's"),
-                row(*["---:"] * 11)]
+                    "peak MB", "floor peak MB", "× WeasyPrint's", "Pandoc runs' peak MB"),
+                row(*["---:"] * 12)]
         for g in grown:
             b, f = g["build"], g["floor"]
             out.append(row(g["pages"], b, f"{b.load:.2f}", f, f"{f.load:.2f}", f"{b.seconds / f.seconds:.2f}",
                            f"{b.seconds / g['pages']:.3f}", len(b.info["layouts"]), f"{b.info['rss_mb']:.0f}",
-                           f"{f.info['rss_mb']:.0f}", f"{b.info['rss_mb'] / f.info['rss_mb']:.2f}"))
+                           f"{f.info['rss_mb']:.0f}", f"{b.info['rss_mb'] / f.info['rss_mb']:.2f}",
+                           f"{b.info['children_rss_mb']:.0f}"))
         out.append("")
         repaired = [g for g in grown if "kept" in g]
         if repaired:

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Protocol
 from . import formats as formats_registry
 from . import languages
 from .cache import BuildState, edition_key, project_digest
+from .collector import frozen, paused
 from .diagnostics import Diagnostic, SourcePos, display_path, error, has_errors, sort_key, warning
 from .lock import finish_publishing, project_lock, remove_stale_temporaries, write_journal
 from .parse import PLACEHOLDER_INFO, DocumentInfo, parse_document_info, parse_edition
@@ -116,6 +117,13 @@ def load_edition(
     project: Project, sources: DocumentSources, info: DocumentInfo, lang: str
 ) -> tuple[Document | None, list[Diagnostic]]:
     """READING → PARSING → TRANSFORMING of one edition: a numbered, resolved document."""
+    with paused():  # millions of objects made, none in a cycle: see councildoc.collector
+        return _load_edition(project, sources, info, lang)
+
+
+def _load_edition(
+    project: Project, sources: DocumentSources, info: DocumentInfo, lang: str
+) -> tuple[Document | None, list[Diagnostic]]:
     text, diagnostics = read_source(sources.editions[lang], project.root)
     if text is None:
         return None, diagnostics
@@ -278,17 +286,18 @@ def run_job(root: Path, job: Job, write: bool, pdf_variant: str | None) -> JobRe
         # together only when every one succeeded; otherwise its earlier outputs stay as they are.
         context = render_context(project, pdf_variant, tuple(sorted(sources.editions)), job.published)
         outputs: dict[Path, str | bytes] = {}
-        for fmt in job.formats:
-            began = time.perf_counter()
-            data, problems = render(document, fmt, context)
-            phases[f"writing {fmt}"] = time.perf_counter() - began
-            diagnostics += problems
-            if data is not None:
-                path = project.output_path(job.document, job.lang, fmt)
-                outputs[path] = data
-                if fmt == "html":  # the page shows its figures' images from beside it
-                    outputs.update({path.parent / figure.file_name: figure.data
-                                    for part in document.parts for figure in part.figures})
+        with frozen():  # the model and the modules: not walked by each collection of the layout
+            for fmt in job.formats:
+                began = time.perf_counter()
+                data, problems = render(document, fmt, context)
+                phases[f"writing {fmt}"] = time.perf_counter() - began
+                diagnostics += problems
+                if data is not None:
+                    path = project.output_path(job.document, job.lang, fmt)
+                    outputs[path] = data
+                    if fmt == "html":  # the page shows its figures' images from beside it
+                        outputs.update({path.parent / figure.file_name: figure.data
+                                        for part in document.parts for figure in part.figures})
         formats = [project.output_path(job.document, job.lang, fmt) for fmt in job.formats]
         if all(path in outputs for path in formats) and not has_errors(diagnostics):
             try:

@@ -4,6 +4,7 @@ embedded by every writer, and covered by the build key."""
 
 from __future__ import annotations
 
+import base64
 import io
 import struct
 import zipfile
@@ -218,3 +219,43 @@ def test_c_111_3s_figures_are_what_the_script_draws():
         text = (folder / f"{lang}.md").read_text(encoding="utf-8")
         for grade, posts in make_figures.POSTS:
             assert f"| {grade} " in text and f" {posts} " in text, (lang, grade)
+
+
+def test_the_docx_draws_each_svg_once_and_each_figure_gets_its_own_drawing(tmp_path, monkeypatch):
+    """Figures showing the same SVG share one drawing; an SVG of other bytes or size is drawn on its own."""
+    from councildoc.figures import load_figures
+    from councildoc.writers import docx
+
+    wide = SVG.replace(b'width="300"', b'width="400"')
+    red = SVG.replace(b"#1f4e79", b"#c00000")
+    files = {"a.svg": SVG, "copy.svg": SVG, "wide.svg": wide, "red.svg": red}
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    text = (source("a.svg") + "\n![Again](copy.svg){#fig:again}\n\n![Wide](wide.svg){#fig:wide}\n"
+            "\n![Red](red.svg){#fig:red}\n\n![Third](a.svg){#fig:third}\n")
+    document, diagnostics = compile_text(text, "en.md")
+    document, found = load_figures(document, tmp_path)
+    assert [str(d) for d in diagnostics + found] == []
+    drawn = []
+    original = docx.svg_to_png
+    monkeypatch.setattr(docx, "svg_to_png", lambda *key: drawn.append(key) or original(*key))
+    ast = docx.to_pandoc(document)
+    pictures = [base64.b64decode(node["c"][2][0].split(",", 1)[1]) for node in _images(ast)]
+    assert sorted(drawn) == sorted([(SVG, 300, 150), (wide, 400, 150), (red, 300, 150)])
+    # Each figure shows the drawing of its own file, as drawn alone.
+    own = [files[name] for name in ("a.svg", "copy.svg", "wide.svg", "red.svg", "a.svg")]
+    assert pictures == [original(data, 400 if data == wide else 300, 150) for data in own]
+    assert len(set(pictures)) == 3
+
+
+def _images(node):
+    if isinstance(node, dict):
+        if node.get("t") == "Image":
+            yield node
+        yield from _images(node.get("c"))
+        for key, value in node.items():
+            if key not in ("t", "c"):
+                yield from _images(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _images(item)

@@ -464,7 +464,8 @@ class Converter:
             if pandoc.kind(node) != "SoftBreak":
                 continue
             word = ""
-            for following, _ in flat[index + 1 :]:  # sourcepos splits "(a)" into "(", "a", ")"
+            for position in range(index + 1, len(flat)):  # sourcepos splits "(a)" into "(", "a", ")"
+                following = flat[position][0]
                 if pandoc.kind(following) != "Str":
                     break
                 word += pandoc.Str.read(following).text
@@ -598,6 +599,11 @@ class Converter:
         out.append(Link(self.inlines(link.inlines, pos), link.url))
 
     def span(self, node: Node, pos: SourcePos, out: list) -> None:
+        wrapped = pandoc.position_wrapper(node)
+        if wrapped is not None:  # most spans: a word's position
+            pairs, inlines = wrapped
+            self._inlines(inlines, self.pos_of(pairs, pos), out)
+            return
         span = pandoc.Span.read(node)
         identifier, classes, pairs = span.attr.identifier, span.attr.classes, span.attr.pairs
         here = self.pos_of(pairs, pos)

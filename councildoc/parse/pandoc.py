@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Self
 
+from ..collector import paused
+
 PANDOC_READER = (
     "commonmark_x"
     "-smart"  # keep the author's characters: quotes and dashes are typed as printed
@@ -58,7 +60,8 @@ def run_pandoc(text: str) -> tuple[dict | None, str]:
     if result.returncode != 0:
         return None, result.stderr.decode("utf-8", errors="replace").strip()
     try:
-        return json.loads(result.stdout), ""
+        with paused():  # a tree of millions of lists and dicts, no cycle: see councildoc.collector
+            return json.loads(result.stdout), ""
     except RecursionError:
         return None, "the document nests too deep to read"
 
@@ -291,13 +294,27 @@ def first_data_pos(nodes: list[Node]) -> tuple[int, int] | None:
     return (int(match[1]), int(match[2])) if match else None
 
 
+def position_wrapper(node: Node) -> tuple[dict[str, str], list[Node]] | None:
+    """The pairs and inlines of a Span Pandoc added only to carry a position (no identifier, no
+    class: :attr:`Attr.wrapper`), read in place; None for any other node. Sourcepos wraps every
+    word in one: the converter asks this of each."""
+    if node["t"] != "Span":
+        return None
+    (identifier, classes, raw_pairs), inlines = node["c"]
+    pairs = dict(raw_pairs)
+    return (pairs, inlines) if pairs.get("wrapper") == "1" and not identifier and not classes else None
+
+
 def leaves(nodes: list[Node], pairs: dict[str, str] | None = None) -> Iterator[tuple[Node, dict[str, str]]]:
     """Each inline leaf with the attributes of the position wrapper around it."""
     for node in nodes:
-        if node["t"] == "Span" and (span := Span.read(node)).attr.wrapper:
-            yield from leaves(span.inlines, span.attr.pairs)
-        else:
-            yield node, pairs or {}
+        if node["t"] == "Span":  # read in place: this walk sees every leaf of every paragraph
+            (_, _, raw_pairs), inlines = node["c"]
+            wrapped = dict(raw_pairs)
+            if wrapped.get("wrapper") == "1":  # as Attr.wrapper
+                yield from leaves(inlines, wrapped)
+                continue
+        yield node, pairs or {}
 
 
 def first_inline(nodes: list[Node]) -> tuple[Node | None, dict[str, str]]:

@@ -144,6 +144,9 @@ class _AstBuilder(Visitor):
         self.language = document.language
         self.footnotes = {note.anchor for part in document.parts for note in part.notes if note.anchor}
         """The anchors of the notes that are Word footnotes (a table's lettered notes are not)."""
+        self.pngs: dict[tuple[bytes, int, int], bytes] = {}
+        """Each SVG figure's PNG, drawn once for the edition however many figures show the same
+        image at the same size (the drawing is the same, byte for byte)."""
 
     # Inlines
 
@@ -294,8 +297,13 @@ class _AstBuilder(Visitor):
         description. Word and LibreOffice both show a PNG or a JPEG; an SVG goes in as the PNG
         WeasyPrint and PDFium draw of it (see :func:`svg_to_png`)."""
         words = place.part.language
-        data, mime = (svg_to_png(node.data, node.width, node.height), "image/png") if node.kind == "svg" \
-            else (node.data, f"image/{node.kind}")
+        if node.kind == "svg":
+            key = (node.data, node.width, node.height)
+            if key not in self.pngs:
+                self.pngs[key] = svg_to_png(*key)
+            data, mime = self.pngs[key], "image/png"
+        else:
+            data, mime = node.data, f"image/{node.kind}"
         url = f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
         width_cm = min(node.width / 96 * 2.54, TEXT_WIDTH_CM)
         image = {"t": "Image", "c": [_attr(width=f"{width_cm:.2f}cm"), [_str(node.alt)], [url, ""]]}
