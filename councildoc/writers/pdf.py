@@ -358,11 +358,13 @@ def html_to_pdf(page: str, styles_dir: Path, where: SourcePos) -> tuple[bytes | 
     return (None if problems else pdf), problems
 
 
-BY_PARTS = True
-"""Lay an edition with annexes out part by part (the cover and body, then each annex), each part's
-PDF joined into one (:mod:`.pdfjoin`), rather than in one layout of the whole edition: the peak
-memory is the largest part's, and parts can be laid out at once in worker processes.
-docs/pdf.md gives the measurements this default rests on."""
+BY_PARTS_SERIALLY = False
+"""Lay an edition with annexes out part by part (the cover and body, then each annex: each begins
+on a new page with its own numbering), the parts' PDFs joined (:mod:`.pdfjoin`), also when it has
+one process to do it in. Off: with one process the parts cost more time than one layout (each
+layout's own start, the join) and did not lower the build's peak memory, which reading the source
+sets (docs/pdf.md gives the measurements). With more than one process, an edition with annexes is
+always laid out by parts, the parts at once."""
 
 
 @dataclass
@@ -402,10 +404,11 @@ def write_pdf(
     page), the paragraph holding the call and the one ending its page are laid out
     again with widows and orphans relaxed to one line, and the layout is checked again.
 
-    An edition with annexes is laid out part by part (``by_parts``, default :data:`BY_PARTS`),
-    ``workers`` parts at a time in forked processes (largest first), and the parts' PDFs joined
-    (:mod:`.pdfjoin`); with one part, or ``by_parts=False``, in one layout. The page numbers
-    the diagnostics give are the joined PDF's either way.
+    With ``workers`` > 1 an edition with annexes is laid out by parts, ``workers`` parts at a time
+    in forked processes (largest first), and the parts' PDFs joined (:mod:`.pdfjoin`); with one
+    worker, in one layout unless :data:`BY_PARTS_SERIALLY`. ``by_parts`` forces either way; an
+    edition without annexes is always one layout. The diagnostics name the pages of the PDF
+    either way, with the number each prints.
 
     ``variant`` is one of ``--pdf-variant``'s (:data:`WEASYPRINT_VARIANTS`); None is the default,
     a tagged PDF/UA-1.
@@ -431,7 +434,9 @@ def write_pdf(
                       for name in unset]
     import weasyprint  # noqa: F401 - imported before the workers fork, once
 
-    parts = len(document.parts) if (BY_PARTS if by_parts is None else by_parts) else 1
+    if by_parts is None:
+        by_parts = workers > 1 or BY_PARTS_SERIALLY
+    parts = len(document.parts) if by_parts else 1
     if parts == 1:
         layouts = [lay_out(document, environment, styles_dir, stylesheet, values, variant, None)]
     elif workers <= 1:
@@ -481,20 +486,29 @@ def _lay_out_forked(index: int) -> _Layout:
 
 
 def _lay_out_at_once(document, environment, styles_dir, stylesheet, values, variant, workers) -> list[_Layout]:
-    """Every part laid out in forked worker processes, the largest first (by its HTML's length)."""
+    """Every part laid out in forked worker processes, the largest first (by its paragraphs and
+    table rows: the body, usually, which sets the time)."""
     global _FORKED
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    sizes = {index: len(write_html(document, environment, stylesheet, for_print=True, only=index))
-             for index in range(len(document.parts))}
+    sizes = {index: sum(1 for _ in iter_paragraphs(part.children)) + sum(len(t.rows) for t in part.tables) // 3
+             for index, part in enumerate(document.parts)}
     _FORKED = (document, environment, styles_dir, stylesheet, values, variant)
+    where = SourcePos(document.path, 1, 1)
     try:
         with ProcessPoolExecutor(max_workers=min(workers, len(sizes)),
                                  mp_context=multiprocessing.get_context("fork")) as pool:
             futures = {index: pool.submit(_lay_out_forked, index)
                        for index in sorted(sizes, key=lambda i: (-sizes[i], i))}
-            return [futures[index].result() for index in range(len(sizes))]
+            layouts = []
+            for index in range(len(sizes)):
+                try:
+                    layouts.append(futures[index].result())
+                except Exception as exc:  # noqa: BLE001 - a worker that died: the edition fails, with why
+                    layouts.append(_Layout(None, [error(where, f"the layout of part {index + 1} failed: {exc}")],
+                                           [], 0))
+            return layouts
     finally:
         _FORKED = None
 

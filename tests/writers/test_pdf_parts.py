@@ -260,3 +260,59 @@ def test_a_misplaced_note_is_reported_at_the_joined_page_and_its_printed_number(
     assert found[True] == [f"en.md:1:1: error: note annexIII-fnref1 is called on page {n} (Annex III, page {m}) "
                            f"but printed on page {n + 1} (Annex III, page {m + 1})"
                            for n, m in _pages(found[True][0])]
+
+
+# ---- the nine real editions, each built alone with two processes: its parts laid out at once ----------
+
+DOCUMENTS = ("mc-inf-298", "c-111-inf-7", "c-111-3")
+LANGS = ("en", "es", "fr")
+
+
+@pytest.fixture(scope="module")
+def by_parts(tmp_path_factory) -> dict:
+    """A copy of the project; each edition built alone (``--jobs 2`` for one edition: two processes
+    for its parts), by default and as pdf/a-2b."""
+    import shutil
+
+    from councildoc.cli import main
+
+    built = {}
+    for variant in ("pdf/ua-1", "pdf/a-2b"):
+        root = tmp_path_factory.mktemp("parts")
+        for folder in ("source", "templates", "styles"):
+            shutil.copytree(ROOT / folder, root / folder)
+        for doc in DOCUMENTS:
+            for lang in LANGS:
+                assert main(["--project", str(root), "--doc", doc, "--lang", lang, "--format", "pdf", "--jobs", "2",
+                             "--pdf-variant", variant]) == 0
+        built[variant] = root
+    return built
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("doc", DOCUMENTS)
+def test_every_real_edition_joined_reads_as_its_single_layout_and_passes_the_validator(real_project, by_parts,
+                                                                                        doc, lang):
+    page = require_module("page")
+    joined_path = by_parts["pdf/ua-1"] / f"output/{doc}/{lang}/{doc}.pdf"
+    one_path = real_project / f"output/{doc}/{lang}/{doc}.pdf"  # nine editions on two processes: one layout each
+    one, joined = read(one_path.read_bytes()), read(joined_path.read_bytes())
+    for what in ("pages", "text", "labels", "names", "links", "outline", "elements"):
+        assert joined[what] == one[what], what
+    for path, profile, rules in ((joined_path, "ua1", 104),
+                                 (by_parts["pdf/a-2b"] / f"output/{doc}/{lang}/{doc}.pdf", "2b", 144)):
+        report = page.validate_pdf(path, profile=profile)
+        assert sorted({f"{f.rule_id}: {f.message}" for f in report.failures}) == [] and report.is_compliant
+        assert (report.rules.total, report.rules.failed) == (rules, 0)
+
+
+def test_the_real_editions_were_joined(by_parts, real_project):
+    """The precondition: the builds above did lay their editions out by parts (each annex's fonts
+    are embedded again, so the joined file holds more font programs than the single layout's)."""
+    for doc in DOCUMENTS:
+        def fonts(path):
+            pdf = pikepdf.open(path)
+            return sum(1 for obj in pdf.objects
+                       if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/FontDescriptor")
+        assert fonts(by_parts["pdf/ua-1"] / f"output/{doc}/en/{doc}.pdf") > \
+            fonts(real_project / f"output/{doc}/en/{doc}.pdf")
