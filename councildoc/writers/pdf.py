@@ -358,13 +358,12 @@ def html_to_pdf(page: str, styles_dir: Path, where: SourcePos) -> tuple[bytes | 
     return (None if problems else pdf), problems
 
 
-BY_PARTS_SERIALLY = False
+BY_PARTS = True
 """Lay an edition with annexes out part by part (the cover and body, then each annex: each begins
-on a new page with its own numbering), the parts' PDFs joined (:mod:`.pdfjoin`), also when it has
-one process to do it in. Off: with one process the parts cost more time than one layout (each
-layout's own start, the join) and did not lower the build's peak memory, which reading the source
-sets (docs/pdf.md gives the measurements). With more than one process, an edition with annexes is
-always laid out by parts, the parts at once."""
+on a new page with its own numbering), the parts' PDFs joined (:mod:`.pdfjoin`), with one process
+as with several: an edition's bytes then do not depend on ``--jobs`` or on how many editions a
+build rebuilds (laid out at once, the parts give the bytes they give one after another). False:
+one layout of the whole edition, with one process (docs/pdf.md gives what each costs)."""
 
 
 @dataclass
@@ -404,10 +403,10 @@ def write_pdf(
     page), the paragraph holding the call and the one ending its page are laid out
     again with widows and orphans relaxed to one line, and the layout is checked again.
 
-    With ``workers`` > 1 an edition with annexes is laid out by parts, ``workers`` parts at a time
-    in forked processes (largest first), and the parts' PDFs joined (:mod:`.pdfjoin`); with one
-    worker, in one layout unless :data:`BY_PARTS_SERIALLY`. ``by_parts`` forces either way; an
-    edition without annexes is always one layout. The diagnostics name the pages of the PDF
+    An edition with annexes is laid out by parts (``by_parts``, default :data:`BY_PARTS`),
+    ``workers`` parts at a time in forked processes (largest first) when ``workers`` > 1, one
+    after another otherwise, and the parts' PDFs joined (:mod:`.pdfjoin`); an edition without
+    annexes, or ``by_parts=False``, is one layout. The diagnostics name the pages of the PDF
     either way, with the number each prints.
 
     ``variant`` is one of ``--pdf-variant``'s (:data:`WEASYPRINT_VARIANTS`); None is the default,
@@ -434,9 +433,7 @@ def write_pdf(
                       for name in unset]
     import weasyprint  # noqa: F401 - imported before the workers fork, once
 
-    if by_parts is None:
-        by_parts = workers > 1 or BY_PARTS_SERIALLY
-    parts = len(document.parts) if by_parts else 1
+    parts = len(document.parts) if (BY_PARTS if by_parts is None else by_parts) else 1
     if parts == 1:
         layouts = [lay_out(document, environment, styles_dir, stylesheet, values, variant, None)]
     elif workers <= 1:

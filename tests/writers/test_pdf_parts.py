@@ -262,16 +262,16 @@ def test_a_misplaced_note_is_reported_at_the_joined_page_and_its_printed_number(
                            for n, m in _pages(found[True][0])]
 
 
-# ---- the nine real editions, each built alone with two processes: its parts laid out at once ----------
+# ---- the nine real editions: by parts (the default), against their single layouts ---------------------
 
 DOCUMENTS = ("mc-inf-298", "c-111-inf-7", "c-111-3")
 LANGS = ("en", "es", "fr")
 
 
 @pytest.fixture(scope="module")
-def by_parts(tmp_path_factory) -> dict:
-    """A copy of the project; each edition built alone (``--jobs 2`` for one edition: two processes
-    for its parts), by default and as pdf/a-2b."""
+def alone(tmp_path_factory) -> dict:
+    """A copy of the project; each edition built alone (``--jobs 2`` for one edition: its parts laid
+    out two at a time), by default and as pdf/a-2b."""
     import shutil
 
     from councildoc.cli import main
@@ -289,30 +289,66 @@ def by_parts(tmp_path_factory) -> dict:
     return built
 
 
+def _single_layout(doc: str, lang: str) -> bytes:
+    from councildoc.pipeline import Project, load_edition, load_info
+
+    project = Project(ROOT)
+    sources = next(d for d in project.documents() if d.name == doc)
+    info, _ = load_info(project, sources)
+    document, _ = load_edition(project, sources, info, lang)
+    return _write(document, by_parts=False)
+
+
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("doc", DOCUMENTS)
-def test_every_real_edition_joined_reads_as_its_single_layout_and_passes_the_validator(real_project, by_parts,
+def test_every_real_edition_joined_reads_as_its_single_layout_and_passes_the_validator(real_project, alone,
                                                                                         doc, lang):
     page = require_module("page")
-    joined_path = by_parts["pdf/ua-1"] / f"output/{doc}/{lang}/{doc}.pdf"
-    one_path = real_project / f"output/{doc}/{lang}/{doc}.pdf"  # nine editions on two processes: one layout each
-    one, joined = read(one_path.read_bytes()), read(joined_path.read_bytes())
+    path = f"output/{doc}/{lang}/{doc}.pdf"
+    joined = (real_project / path).read_bytes()  # nine editions on two processes: one each, parts one by one
+    # The edition built alone, its parts laid out at once: the same bytes.
+    assert (alone["pdf/ua-1"] / path).read_bytes() == joined
+    one, seen = read(_single_layout(doc, lang)), read(joined)
+    assert len(pikepdf.open(io.BytesIO(joined)).pages) == one["pages"]
     for what in ("pages", "text", "labels", "names", "links", "outline", "elements"):
-        assert joined[what] == one[what], what
-    for path, profile, rules in ((joined_path, "ua1", 104),
-                                 (by_parts["pdf/a-2b"] / f"output/{doc}/{lang}/{doc}.pdf", "2b", 144)):
-        report = page.validate_pdf(path, profile=profile)
+        assert seen[what] == one[what], what
+    for built, profile, rules in ((real_project / path, "ua1", 104), (alone["pdf/a-2b"] / path, "2b", 144)):
+        report = page.validate_pdf(built, profile=profile)
         assert sorted({f"{f.rule_id}: {f.message}" for f in report.failures}) == [] and report.is_compliant
         assert (report.rules.total, report.rules.failed) == (rules, 0)
 
 
-def test_the_real_editions_were_joined(by_parts, real_project):
-    """The precondition: the builds above did lay their editions out by parts (each annex's fonts
-    are embedded again, so the joined file holds more font programs than the single layout's)."""
-    for doc in DOCUMENTS:
-        def fonts(path):
-            pdf = pikepdf.open(path)
-            return sum(1 for obj in pdf.objects
-                       if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/FontDescriptor")
-        assert fonts(by_parts["pdf/ua-1"] / f"output/{doc}/en/{doc}.pdf") > \
-            fonts(real_project / f"output/{doc}/en/{doc}.pdf")
+@pytest.mark.parametrize("doc", DOCUMENTS)
+def test_the_real_editions_were_joined(real_project, doc):
+    """The precondition: the build laid the editions out by parts (each part embeds its fonts again,
+    so the joined file holds more font descriptors than the single layout's)."""
+    def fonts(data: bytes) -> int:
+        pdf = pikepdf.open(io.BytesIO(data))
+        return sum(1 for obj in pdf.objects
+                   if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/FontDescriptor")
+
+    assert fonts((real_project / f"output/{doc}/en/{doc}.pdf").read_bytes()) > fonts(_single_layout(doc, "en"))
+
+
+@pytest.mark.parametrize("jobs,editions,at_once", [("1", "en", False), ("2", "en", True), ("2", "en,fr", False)])
+def test_an_edition_gets_its_share_of_the_processes(tmp_path, monkeypatch, jobs, editions, at_once):
+    """``--jobs 2`` for one edition: its parts at once; for two editions, or ``--jobs 1``: one after another."""
+    import shutil
+
+    from councildoc.cli import main
+
+    for folder in ("source", "templates", "styles"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    calls = tmp_path / "calls"  # written by whichever process lays parts out at once (a worker's too)
+    calls.write_text("")
+    original = pdf_writer._lay_out_at_once
+
+    def recording(*args):
+        with calls.open("a") as record:
+            record.write(f"{args[-1]}\n")
+        return original(*args)
+
+    monkeypatch.setattr(pdf_writer, "_lay_out_at_once", recording)
+    assert main(["--project", str(tmp_path), "--doc", "c-111-3", "--lang", editions, "--format", "pdf",
+                 "--jobs", jobs]) == 0
+    assert calls.read_text().split() == (["2"] if at_once else [])
