@@ -437,10 +437,8 @@ def write_pdf(
     if parts == 1:
         layouts = [lay_out(document, environment, styles_dir, stylesheet, values, variant, None)]
     elif workers <= 1:
-        layouts = []
-        for index in range(parts):
-            layouts.append(lay_out(document, environment, styles_dir, stylesheet, values, variant, index))
-            gc.collect()  # one part's boxes in memory at a time
+        layouts = [lay_out(document, environment, styles_dir, stylesheet, values, variant, index)
+                   for index in range(parts)]  # each part's boxes are let go as it is written
     else:
         layouts = _lay_out_at_once(document, environment, styles_dir, stylesheet, values, variant, workers)
     problems: list[Diagnostic] = []
