@@ -113,15 +113,29 @@ if conf.get("count_layouts"):
 if "keep_notes" in conf:
     import councildoc.writers.pdf as pdf
     pdf.KEEP_NOTES_IN_FIRST_LAYOUT = conf["keep_notes"]
+if "by_parts" in conf:
+    import councildoc.writers.pdf as pdf
+    pdf.BY_PARTS = conf["by_parts"]
+joins = []
+if conf.get("time_joins"):
+    import councildoc.writers.pdfjoin as pdfjoin
+    join_parts = pdfjoin.join_parts
+    def timed_join(*args, **kwargs):
+        start = time.perf_counter()
+        joined = join_parts(*args, **kwargs)
+        joins.append(round(time.perf_counter() - start, 3))
+        return joined
+    pdfjoin.join_parts = timed_join
 from councildoc.cli import main
 status = main(sys.argv[1:])
-own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-# The build's own process (where WeasyPrint lays out, as the floor's own) apart from its children: with
-# --jobs 1 these are Pandoc's runs alone (reading each source, writing each DOCX), whose peak is the
-# Haskell runtime's heap, not the layout's (a child's count starts from its parent's size at the fork).
-print("BENCH " + json.dumps({"status": status, "layouts": layouts, "rss_mb": own / 1024,
-                             "children_rss_mb": children / 1024,
+# VmHWM: the build process's own peak resident set (ru_maxrss keeps, across exec, the resident set
+# of the process that started it: the bench's, which may have read the documents). Its children apart:
+# with --jobs 1 Pandoc's runs (reading each source, writing each DOCX: the Haskell runtime's heap), and
+# the processes that lay an edition's parts out at once (a child's count starts from its parent's size).
+hwm = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:"))
+print("BENCH " + json.dumps({"status": status, "layouts": layouts, "joins": joins, "rss_mb": hwm / 1024,
+                             "own_mb": hwm / 1024, "children_rss_mb": children / 1024,
                              "modules": sorted(m for m in sys.modules if m.split(".")[0] in
                                                ("weasyprint", "jinja2", "lxml", "councildoc"))}))
 """
@@ -154,7 +168,11 @@ def edition(i):
                                                                                   pdf_variant="pdf/ua-1")
     subprocess.run([job["pandoc"], "--sandbox", "-f", "json", "-t", "docx", "--reference-doc", job["reference"],
                     "-o", ast + ".docx", ast], check=True)
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return hwm()
+
+def hwm():
+    # This process's own peak resident set, in kB (ru_maxrss would start from the bench's, across exec).
+    return next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:"))
 
 indices = range(len(job["pages"]))
 if job["processes"] <= 1:
@@ -162,9 +180,8 @@ if job["processes"] <= 1:
 else:
     with get_context("fork").Pool(job["processes"]) as pool:
         peaks = list(pool.imap_unordered(edition, indices, chunksize=1))
-own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # Pandoc (and, forked, the workers)
-print("BENCH " + json.dumps({"rss_mb": max([own, *peaks]) / 1024, "children_rss_mb": children / 1024}))
+print("BENCH " + json.dumps({"rss_mb": max([hwm(), *peaks]) / 1024, "children_rss_mb": children / 1024}))
 """
 
 
@@ -458,41 +475,90 @@ def memory(scratch: Path, pages: int) -> dict:
     return found
 
 
-def parts_potential(scratch: Path, pages: int, annexes: int) -> dict:
-    """How much one edition could gain from laying its parts out at once: each part's print page
-    laid out alone (the others removed), against the whole."""
+WEASYPRINT_PAGES = r"""
+import json, resource, sys, time, weasyprint
+from pathlib import Path
+seconds = {}
+for p in sys.argv[1:]:
+    s = time.perf_counter()
+    r = weasyprint.HTML(filename=p, base_url=str(Path(p).parent) + '/').render()
+    r.write_pdf()
+    seconds[p] = [time.perf_counter() - s, len(r.pages)]
+    r = None
+# VmHWM: this process's own peak (ru_maxrss keeps, across exec, the resident set of the process
+# that forked it: the bench's, which has read the documents)
+hwm = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:"))
+print("BENCH " + json.dumps({"seconds": seconds, "rss_mb": hwm / 1024}))
+"""
+
+
+def by_parts(scratch: Path, pages: int, annexes: int, repeats: int) -> dict:
+    """One edition with annexes (the last 40 % of it in four): councildoc laying its parts out one
+    after another (``--jobs 1``) and at once (``--jobs`` the cores), the PDF alone and every format,
+    with the time of the join; against its single layout, and WeasyPrint alone on the same pages
+    (the whole print page; each part's alone, one after another in one process: the same layouts
+    as councildoc's by parts)."""
     from lxml import html as lxml_html
 
     target = Path(tempfile.mkdtemp(dir=scratch))
     source = synthetic(pages, target, annexes=annexes)
+    found: dict = {}
+
+    def build(jobs: int, formats: str, parts: bool = True) -> Sample:
+        def run():
+            project = copy_project(Path(tempfile.mkdtemp(dir=scratch)), source)
+            extra = ("--format", "pdf") if formats == "pdf" else ()
+            return councildoc_run(project, "--jobs", str(jobs), *extra, conf={"by_parts": parts, "time_joins": True})
+        return fastest(run, repeats)
+
+    for formats in ("pdf", "all"):
+        for jobs in (1, CORES):
+            found[f"{formats}-{jobs}"] = build(jobs, formats)
+    found["pdf-1-whole"] = build(1, "pdf", parts=False)
+
+    def check():  # reading, parsing, transforming and checking the edition, nothing written
+        return councildoc_run(copy_project(Path(tempfile.mkdtemp(dir=scratch)), source), "check")
+    found["check"] = fastest(check, 1)
+
     content = prepare_content(copy_project(target / "p", source))
     whole = Path(content.pages[0])
-    tree = lxml_html.parse(str(whole))
-    parts = tree.xpath("//main/*[contains(concat(' ', @class, ' '), ' part ')]")
-    timings = {}
-    for index, keep in enumerate(parts):
+    split = []
+    for index, keep in enumerate(lxml_html.parse(str(whole)).xpath(PART_XPATH)):
         single = lxml_html.parse(str(whole))
-        for i, element in enumerate(single.xpath("//main/*[contains(concat(' ', @class, ' '), ' part ')]")):
+        for i, element in enumerate(single.xpath(PART_XPATH)):
             if i != index:
+                element.getparent().remove(element)
+        if index:  # the cover goes with the body
+            for element in single.xpath("//header[contains(concat(' ', @class, ' '), ' masthead ')]"):
                 element.getparent().remove(element)
         path = whole.with_name(f"part-{index}.html")
         path.write_bytes(lxml_html.tostring(single, encoding="utf-8", doctype="<!DOCTYPE html>"))
-        timings[keep.get("id")] = path
-    script = ("import sys, time, weasyprint\nfrom pathlib import Path\nfor p in sys.argv[1:]:\n"
-              "    s = time.perf_counter()\n"
-              "    r = weasyprint.HTML(filename=p, base_url=str(Path(p).parent) + '/').render()\n"
-              "    print('T', p, time.perf_counter() - s, len(r.pages))\n")
-    load = load_now()
-    _, result = timed([PYTHON, "-c", script, str(whole), *map(str, timings.values())], cwd=ROOT)
-    lines = [line.split() for line in result.stdout.splitlines() if line.startswith("T ")]
-    seconds = {line[1]: float(line[2]) for line in lines}
-    each = {name: seconds[str(path)] for name, path in timings.items()}
-    # Longest-first onto two cores: the best an edition's layout could come to on two cores.
-    cores = [0.0, 0.0]
-    for value in sorted(each.values(), reverse=True):
-        cores[cores.index(min(cores))] += value
-    return {"whole": seconds[str(whole)], "parts": each, "two_cores": max(cores), "load": load,
-            "pages": int(lines[0][3])}
+        split.append((keep.get("id"), path))
+    for name, pages_ in (("weasyprint-whole", [whole]), ("weasyprint-parts", [p for _, p in split])):
+        def alone(pages_=pages_):
+            _, result = timed([PYTHON, "-c", WEASYPRINT_PAGES, *map(str, pages_)], cwd=ROOT)
+            report = child_report(result)
+            return sum(t for t, _ in report["seconds"].values()), report
+        found[name] = fastest(alone, repeats)
+    seconds = found["weasyprint-parts"].info["seconds"]
+    found["each"] = {name: seconds[str(path)][0] for name, path in split}
+    found["pages"] = found["weasyprint-whole"].info["seconds"][str(whole)][1]
+    return found
+
+
+PART_XPATH = "//main/*[contains(concat(' ', @class, ' '), ' part ')]"
+
+
+def joined_sizes(scratch: Path, source: Path | None) -> dict[str, tuple[int, int]]:
+    """Each real edition's PDF, in bytes: one layout, and by parts joined (each part embeds its own
+    font subsets)."""
+    built = {}
+    for parts in (False, True):
+        project = copy_project(Path(tempfile.mkdtemp(dir=scratch)), source)
+        councildoc_run(project, "--jobs", "1", "--format", "pdf", conf={"by_parts": parts})
+        built[parts] = {path.relative_to(project / "output").parent.as_posix(): path.stat().st_size
+                        for path in sorted((project / "output").glob("*/*/*.pdf"))}
+    return {edition: (size, built[True][edition]) for edition, size in built[False].items()}
 
 
 def many(scratch: Path, count: int, langs: tuple[str, ...], repeats: int) -> dict:
@@ -1005,14 +1071,45 @@ def tables(data: dict, smoke: bool, repeats: int, started: float) -> str:
 
     pot = data.get("parts")
     if pot:
-        parts = ", ".join(f"{k} {v:.1f} s" for k, v in pot["parts"].items())
-        out += [f"### One edition on {CORES} cores: what laying its parts out at once could give", "",
-                f"A synthetic document of {pot['pages']} pages whose last 40 % is in four annexes; each part's print "
-                "page laid out alone (the other parts removed), once:", "",
-                row("whole edition, one layout", "parts laid out alone", "best split over 2 cores", "× one core",
-                    "load"), row("---:", "---", "---:", "---:", "---:"),
-                row(f"{pot['whole']:.2f} s", parts, f"{pot['two_cores']:.2f} s",
-                    f"{pot['two_cores'] / pot['whole']:.2f}", f"{pot['load']:.2f}"), ""]
+        one = pot["pdf-1"]
+
+        def joins(sample: Sample) -> str:
+            return ", ".join(f"{x:.2f}" for x in sample.info["joins"]) or "–"
+
+        each = ", ".join(f"{k} {v:.1f} s" for k, v in pot["each"].items())
+        out += [f"### One edition on {CORES} cores: its parts laid out at once", "",
+                f"A synthetic document of {pot['pages']} pages whose last 40 % is in four annexes. By parts, the "
+                "cover and body and each annex are laid out on their own and the PDFs joined (docs/pdf.md); at "
+                f"`--jobs {CORES}` the edition's parts are laid out {CORES} at a time in forked processes. Peak "
+                "memory is the build process's own peak resident set (`VmHWM`), beside the largest of its child "
+                "processes' (`ru_maxrss`: Pandoc, the processes that lay parts out; a forked child counts the "
+                "pages it shares with the build). WeasyPrint alone lays out and "
+                "writes the same print page whole, and each part's page alone one after another in one process "
+                "(the layouts a build by parts makes).", "",
+                row("measurement", "seconds", "load", "× `--jobs 1`", "join s", "peak MB", "children's MB"),
+                row("---", "---:", "---:", "---:", "---:", "---:", "---:")]
+        for key, what in (("pdf-1-whole", "councildoc, PDF only, `--jobs 1`, one layout of the whole edition"),
+                          ("pdf-1", "councildoc, PDF only, `--jobs 1`: by parts, one after another"),
+                          (f"pdf-{CORES}", f"councildoc, PDF only, `--jobs {CORES}`: by parts, at once"),
+                          ("all-1", "councildoc, every format, `--jobs 1`"),
+                          (f"all-{CORES}", f"councildoc, every format, `--jobs {CORES}`")):
+            sample = pot[key]
+            base = pot["all-1"] if key.startswith("all") else one
+            out.append(row(what, sample, f"{sample.load:.2f}", f"{sample.seconds / base.seconds:.2f}", joins(sample),
+                           f"{sample.info['own_mb']:.0f}", f"{sample.info['children_rss_mb']:.0f}"))
+        sample = pot["check"]
+        out.append(row("councildoc `check`: the edition read and checked, nothing laid out", sample,
+                       f"{sample.load:.2f}", "–", "–", f"{sample.info['own_mb']:.0f}", "–"))
+        for key, what in (("weasyprint-whole", "WeasyPrint alone, the whole page"),
+                          ("weasyprint-parts", f"WeasyPrint alone, each part's page ({each})")):
+            sample = pot[key]
+            out.append(row(what, sample, f"{sample.load:.2f}", "–", "–", f"{sample.info['rss_mb']:.0f}", "–"))
+        out += ["", "The size of each real edition's PDF, one layout against by parts joined (each part embeds the "
+                "subsets of the fonts it uses):", "", row("edition", "one layout, bytes", "joined, bytes", "×"),
+                row("---", "---:", "---:", "---:")]
+        for edition, (alone, joined) in pot["sizes"].items():
+            out.append(row(edition, f"{alone:,}", f"{joined:,}", f"{joined / alone:.2f}"))
+        out.append("")
 
     crowd = data.get("many")
     if crowd:
@@ -1078,10 +1175,20 @@ def targets(data: dict) -> list[str]:
             lines.append(row("peak memory under 400 MB at 200 pages", status(peak < 400, f"{peak:.0f} MB")))
     pot = data.get("parts")
     if pot:
+        ratio = pot[f"pdf-{CORES}"].seconds / pot["pdf-1"].seconds
         lines.append(row(f"one 200-page edition on {CORES} cores in ≤ 0.65× its one-core time", status(
-            False, f"parts are not laid out in parallel yet; the best it could give is "
-                   f"{pot['two_cores'] / pot['whole']:.2f}× (largest part {max(pot['parts'].values()):.1f} s of "
-                   f"{pot['whole']:.1f} s), before joining the parts")))
+            ratio <= 0.65, f"{pot['pages']} pages, PDF only: {ratio:.2f}× (`--jobs {CORES}` against `--jobs 1`; "
+                           f"{pot[f'pdf-{CORES}'].seconds / pot['pdf-1-whole'].seconds:.2f}× one layout); "
+                           f"every format: {pot[f'all-{CORES}'].seconds / pot['all-1'].seconds:.2f}×; "
+                           f"largest part {max(pot['each'].values()):.1f} s of {pot['weasyprint-whole'].seconds:.1f} s "
+                           "for WeasyPrint alone")))
+        rss, own = pot["pdf-1"].info["own_mb"], pot["weasyprint-parts"].info["rss_mb"]
+        lines.append(row("by parts: peak memory ≤ 1.2× WeasyPrint's own for the same layouts, under 400 MB at "
+                         "200 pages", status(rss <= 1.2 * own and rss < 400,
+                                             f"{rss:.0f} MB, {rss / own:.2f}× WeasyPrint's {own:.0f} MB for the parts' "
+                                             f"pages one after another (one layout: "
+                                             f"{pot['pdf-1-whole'].info['own_mb']:.0f} MB, WeasyPrint's "
+                                             f"{pot['weasyprint-whole'].info['rss_mb']:.0f} MB)")))
     crowd = data.get("many")
     if crowd:
         noop = crowd["no-op"].seconds
@@ -1157,7 +1264,8 @@ def main() -> int:
             data["memory"] = memory(scratch, 3 if args.smoke else 200)
         if "parts" not in skip:
             say("parts")
-            data["parts"] = parts_potential(scratch, 4 if args.smoke else 200, 4)
+            data["parts"] = by_parts(scratch, 4 if args.smoke else 200, 4, 1 if args.smoke else min(repeats, 2))
+            data["parts"]["sizes"] = joined_sizes(scratch, source)
         if "many" not in skip:
             say("many documents")
             data["many"] = many(scratch, 3 if args.smoke else 100, ("en", "fr") if args.smoke else ("en", "es", "fr"),

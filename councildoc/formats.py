@@ -36,6 +36,9 @@ class RenderContext:
     """Every language edition of the document (the web page links to the others)."""
     published: tuple[str, ...] = ()
     """The formats the build writes of every edition (the web page links to the others)."""
+    pdf_workers: int = 1
+    """How many processes may lay out the parts of the edition's PDF at once (``pipeline._run_jobs``
+    gives each edition its share of ``--jobs``; 1: one after another, in the build's process)."""
     _environment: jinja2.Environment | None = field(default=None, repr=False)
 
     @property
@@ -108,7 +111,8 @@ def render_html(document: Document, context: RenderContext) -> tuple[str, list[D
 def render_pdf(document: Document, context: RenderContext) -> tuple[bytes | None, list[Diagnostic]]:
     from .writers.pdf import write_pdf
 
-    return write_pdf(document, context.environment, context.styles_dir, context.pdf_variant)
+    return write_pdf(document, context.environment, context.styles_dir, context.pdf_variant,
+                     workers=context.pdf_workers)
 
 
 def render_docx(document: Document, context: RenderContext) -> tuple[bytes | None, list[Diagnostic]]:

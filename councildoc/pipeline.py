@@ -195,10 +195,11 @@ def write_together(outputs: dict[Path, str | bytes]) -> None:
 
 
 def render_context(project: Project, pdf_variant: str | None = None, editions: tuple[str, ...] = (),
-                   published: tuple[str, ...] = ()) -> formats_registry.RenderContext:
+                   published: tuple[str, ...] = (), pdf_workers: int = 1) -> formats_registry.RenderContext:
     """What the writers read from the project: its templates and styles, the document's editions and
-    the formats the build writes of each."""
-    return formats_registry.RenderContext(project.templates_dir, project.styles_dir, pdf_variant, editions, published)
+    the formats the build writes of each, and how many processes may lay out one PDF's parts."""
+    return formats_registry.RenderContext(project.templates_dir, project.styles_dir, pdf_variant, editions, published,
+                                          pdf_workers)
 
 
 def cannot_write(project: Project, path: Path, exc: OSError, left: str = "nothing of this edition") -> Diagnostic:
@@ -267,8 +268,9 @@ class JobResult:
     format's writing (``-v`` prints them)."""
 
 
-def run_job(root: Path, job: Job, write: bool, pdf_variant: str | None) -> JobResult:
-    """READING → PARSING → TRANSFORMING → WRITING of one edition (in a worker process)."""
+def run_job(root: Path, job: Job, write: bool, pdf_variant: str | None, workers: int = 1) -> JobResult:
+    """READING → PARSING → TRANSFORMING → WRITING of one edition (in a worker process); ``workers``:
+    how many processes may lay out its PDF's parts at once."""
     start = time.perf_counter()
     project = Project(root)
     sources = next(d for d in project.documents() if d.name == job.document)
@@ -284,7 +286,7 @@ def run_job(root: Path, job: Job, write: bool, pdf_variant: str | None) -> JobRe
     if write and job.formats:
         # The edition is the unit: every format is rendered in memory, and all are written
         # together only when every one succeeded; otherwise its earlier outputs stay as they are.
-        context = render_context(project, pdf_variant, tuple(sorted(sources.editions)), job.published)
+        context = render_context(project, pdf_variant, tuple(sorted(sources.editions)), job.published, workers)
         outputs: dict[Path, str | bytes] = {}
         with frozen():  # the model and the modules: not walked by each collection of the layout
             for fmt in job.formats:
@@ -523,12 +525,18 @@ def _relative(project: Project, path: Path) -> str:
 
 def _run_jobs(root: Path, todo: list[Job], write: bool, pdf_variant: str | None, jobs: int,
               progress: Callable[[JobResult], None] | None) -> list[JobResult]:
-    """RUN: the jobs, ``jobs`` at a time in worker processes; one job's errors never hide another's."""
+    """RUN: the jobs, ``jobs`` at a time in worker processes; one job's errors never hide another's.
+
+    Each edition gets ``jobs // len(todo)`` processes (at least one) to lay out its PDF's parts at
+    once: ``--jobs 2`` with one edition to build lays its body and annexes out two at a time; with
+    as many editions as processes or more, each edition's parts are laid out one after another
+    (the editions already fill the processes). Nothing runs in parallel at ``--jobs 1``."""
     tell = progress or (lambda result: None)
+    workers = max(1, jobs // max(1, len(todo)))
     if jobs <= 1 or len(todo) <= 1:
         results = []
         for job in todo:
-            results.append(run_job(root, job, write, pdf_variant))
+            results.append(run_job(root, job, write, pdf_variant, workers))
             tell(results[-1])
         return results
     results = []
@@ -537,7 +545,7 @@ def _run_jobs(root: Path, todo: list[Job], write: bool, pdf_variant: str | None,
         import weasyprint  # noqa: F401
     with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=multiprocessing.get_context("fork")) \
             as pool:
-        futures = {pool.submit(run_job, root, job, write, pdf_variant): job for job in todo}
+        futures = {pool.submit(run_job, root, job, write, pdf_variant, workers): job for job in todo}
         for future in as_completed(futures):
             try:
                 result = future.result()

@@ -281,10 +281,11 @@ def test_the_continued_line_is_set_in_the_first_layout(layouts):
     """By a named string (``continued_strings_css``): no second layout to place it page by page."""
     from councildoc.writers.pdf import write_pdf
 
-    pdf, problems = write_pdf(build(LONG), make_environment(ROOT / "templates"), ROOT / "styles")
+    document = build(LONG)
+    pdf, problems = write_pdf(document, make_environment(ROOT / "templates"), ROOT / "styles")
     assert not problems
     assert "Table 2 (continued)" in _page_heads(pdf)
-    assert len(layouts) == 1
+    assert len(layouts) == len(document.parts) == 2  # one layout of each part: the body, the annex
 
 
 def _wide(columns: int, attributes: str) -> str:

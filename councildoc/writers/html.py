@@ -404,10 +404,11 @@ def part_context(part: Part, part_writer: HtmlWriter, lang: str, index: int) -> 
 def page_context(
     document: Document, stylesheet: str, *, for_print: bool = False, relaxed: frozenset[str] = frozenset(),
     editions: tuple[str, ...] = (), published: tuple[str, ...] = (),
-    writer: Callable[[HtmlContext], HtmlWriter] = HtmlWriter,
+    writer: Callable[[HtmlContext], HtmlWriter] = HtmlWriter, only: int | None = None,
 ) -> dict:
     """Everything the page template shows, already rendered or plain; ``writer`` makes each part's
-    writer (the in-place redline's writes its changes, see ``writers.redline_html``)."""
+    writer (the in-place redline's writes its changes, see ``writers.redline_html``). ``only``: the
+    page of that part alone (the body's with the cover), which the PDF writer lays out by parts."""
     meta = document.meta
     language = document.language
     body = document.body
@@ -421,8 +422,9 @@ def page_context(
             "print_call": WORD_JOINER + body_writer.note_call(note.number) if for_print else Markup(""),
         }
     parts = [part_context(part, writer(HtmlContext(part, part.language, for_print, relaxed)), meta.lang, index)
-             for index, part in enumerate(document.parts)]
+             for index, part in enumerate(document.parts) if only is None or index == only]
     return {
+        "cover": only is None or document.parts[only].kind == "body",
         "lang": meta.lang,
         "symbol": meta.symbol,
         "original": f"{language.original} {language.language_name(meta.original_lang)}",
@@ -471,8 +473,10 @@ def write_html(
     relaxed: frozenset[str] = frozenset(),
     editions: tuple[str, ...] = (),
     published: tuple[str, ...] = (),
+    only: int | None = None,
 ) -> str:
-    """The page of one edition, as text; ``for_print`` gives the page WeasyPrint lays out."""
+    """The page of one edition, as text; ``for_print`` gives the page WeasyPrint lays out; ``only``
+    gives the page of the ``only``-th part alone (see :func:`page_context`)."""
     context = page_context(document, stylesheet, for_print=for_print, relaxed=relaxed, editions=editions,
-                           published=published)
+                           published=published, only=only)
     return environment.get_template(PAGE_TEMPLATE).render(context)

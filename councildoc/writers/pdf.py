@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import logging
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -31,6 +32,7 @@ from ..transforms import iter_paragraphs
 from ..visitor import Visitor
 from .html import write_html
 from .keep_notes import notes_kept
+from .pdfjoin import PART_LINK, PartPdf
 
 PRINT_STYLESHEET = "council-print.css"
 FONT_DIR = Path("/usr/share/fonts/truetype/liberation2")
@@ -356,11 +358,41 @@ def html_to_pdf(page: str, styles_dir: Path, where: SourcePos) -> tuple[bytes | 
     return (None if problems else pdf), problems
 
 
+BY_PARTS = True
+"""Lay an edition with annexes out part by part (the cover and body, then each annex: each begins
+on a new page with its own numbering), the parts' PDFs joined (:mod:`.pdfjoin`), with one process
+as with several: an edition's bytes then do not depend on ``--jobs`` or on how many editions a
+build rebuilds (laid out at once, the parts give the bytes they give one after another). False:
+one layout of the whole edition, with one process (docs/pdf.md gives what each costs)."""
+
+
+@dataclass
+class _Layout:
+    """One layout's outcome: its PDF, or the problems that stopped it (page numbers its own)."""
+
+    pdf: bytes | None
+    problems: list[Diagnostic]
+    misplaced: list[tuple[str, int, int]]
+    """(call anchor, page of the call, page of the note), counted from this layout's first page."""
+    page_count: int
+    labels: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+    """Its page-label runs (:func:`page_labels`)."""
+    part: PartPdf | None = None
+    """What the join needs (a part's layout only)."""
+
+
+_FORKED: tuple | None = None
+"""What a forked worker lays out a part of (set in the parent before the workers fork)."""
+
+
 def write_pdf(
     document: Document,
     environment: jinja2.Environment,
     styles_dir: Path,
     variant: str | None = None,
+    *,
+    workers: int = 1,
+    by_parts: bool | None = None,
 ) -> tuple[bytes | None, list[Diagnostic]]:
     """The PDF of one edition, or the diagnostics that stopped it.
 
@@ -371,6 +403,12 @@ def write_pdf(
     page), the paragraph holding the call and the one ending its page are laid out
     again with widows and orphans relaxed to one line, and the layout is checked again.
 
+    An edition with annexes is laid out by parts (``by_parts``, default :data:`BY_PARTS`),
+    ``workers`` parts at a time in forked processes (largest first) when ``workers`` > 1, one
+    after another otherwise, and the parts' PDFs joined (:mod:`.pdfjoin`); an edition without
+    annexes, or ``by_parts=False``, is one layout. The diagnostics name the pages of the PDF
+    either way, with the number each prints.
+
     ``variant`` is one of ``--pdf-variant``'s (:data:`WEASYPRINT_VARIANTS`); None is the default,
     a tagged PDF/UA-1.
     """
@@ -380,8 +418,6 @@ def write_pdf(
     if missing:
         hint = "run ./setup.sh (Debian package fonts-liberation2)"
         return None, [error(where, f"font not installed: {missing[0]}", hint)]
-    from weasyprint import HTML
-
     stylesheet = (styles_dir / PRINT_STYLESHEET).read_text(encoding="utf-8")
     values, unset = layout_values(stylesheet)
     if unset:
@@ -395,6 +431,89 @@ def write_pdf(
         return None, [error(place(name), f":root must set --{name} to a length (such as 2.5cm or 12pt)",
                             "textconv reads the PDF's pages back by these values, which the PDF carries")
                       for name in unset]
+    import weasyprint  # noqa: F401 - imported before the workers fork, once
+
+    parts = len(document.parts) if (BY_PARTS if by_parts is None else by_parts) else 1
+    if parts == 1:
+        layouts = [lay_out(document, environment, styles_dir, stylesheet, values, variant, None)]
+    elif workers <= 1:
+        layouts = [lay_out(document, environment, styles_dir, stylesheet, values, variant, index)
+                   for index in range(parts)]  # each part's boxes are let go as it is written
+    else:
+        layouts = _lay_out_at_once(document, environment, styles_dir, stylesheet, values, variant, workers)
+    problems: list[Diagnostic] = []
+    first = 0
+    for layout in layouts:
+        problems += layout.problems
+        for call, call_page, note_page in layout.misplaced:
+            problems.append(error(where, f"note {call} is called on {page_name(first, call_page, layout.labels)} "
+                                         f"but printed on {page_name(first, note_page, layout.labels)}"))
+        first += layout.page_count
+    if problems or any(layout.pdf is None for layout in layouts):
+        return None, problems
+    if parts == 1:
+        return layouts[0].pdf, []
+    from .pdfjoin import join_parts
+
+    try:
+        pdf, missing_anchors = join_parts([layout.part for layout in layouts])
+    except Exception as exc:  # noqa: BLE001 - pikepdf's failure becomes a diagnostic that quotes it
+        return None, [error(where, f"the parts' PDFs could not be joined: {exc}")]
+    problems = [error(where, f"WeasyPrint: No anchor #{anchor} for internal URI reference")
+                for anchor in dict.fromkeys(missing_anchors)]
+    return (None if problems else pdf), problems
+
+
+def page_name(first: int, number: int, labels: list[tuple[int, dict[str, str]]]) -> str:
+    """Page ``number`` of a layout whose first page is the PDF's ``first + 1``-th, as an editor finds
+    it: the PDF's page number (a viewer's "go to page") and the number its running head prints
+    (its page label: "page 12 (Annex, page 3)")."""
+    runs = [(start, label) for start, label in labels if start <= number - 1]
+    if not runs:
+        return f"page {first + number}"
+    start, label = runs[-1]
+    printed = label.get("P", "") + (str(number - start) if "S" in label else "")
+    return f"page {first + number} ({printed.strip()})"
+
+
+def _lay_out_forked(index: int) -> _Layout:
+    return lay_out(*_FORKED, index)
+
+
+def _lay_out_at_once(document, environment, styles_dir, stylesheet, values, variant, workers) -> list[_Layout]:
+    """Every part laid out in forked worker processes, the largest first (by its paragraphs and
+    table rows: the body, usually, which sets the time)."""
+    global _FORKED
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    sizes = {index: sum(1 for _ in iter_paragraphs(part.children)) + sum(len(t.rows) for t in part.tables) // 3
+             for index, part in enumerate(document.parts)}
+    _FORKED = (document, environment, styles_dir, stylesheet, values, variant)
+    where = SourcePos(document.path, 1, 1)
+    try:
+        with ProcessPoolExecutor(max_workers=min(workers, len(sizes)),
+                                 mp_context=multiprocessing.get_context("fork")) as pool:
+            futures = {index: pool.submit(_lay_out_forked, index)
+                       for index in sorted(sizes, key=lambda i: (-sizes[i], i))}
+            layouts = []
+            for index in range(len(sizes)):
+                try:
+                    layouts.append(futures[index].result())
+                except Exception as exc:  # noqa: BLE001 - a worker that died: the edition fails, with why
+                    layouts.append(_Layout(None, [error(where, f"the layout of part {index + 1} failed: {exc}")],
+                                           [], 0))
+            return layouts
+    finally:
+        _FORKED = None
+
+
+def lay_out(document: Document, environment: jinja2.Environment, styles_dir: Path, stylesheet: str,
+            values: dict[str, float], variant: str | None, only: int | None) -> _Layout:
+    """One layout, checked and written: the whole edition (``only`` None) or its ``only``-th part."""
+    from weasyprint import HTML
+
+    where = SourcePos(document.path, 1, 1)
     paragraphs = call_paragraphs(document)
     order = {p.anchor: i for i, p in enumerate(p for part in document.parts for p in iter_paragraphs(part.children))}
     relaxed: frozenset[str] = frozenset()
@@ -403,10 +522,12 @@ def write_pdf(
     collector = _Collect()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collector)
+    part = None
     try:
         for attempt in range(1, MAX_LAYOUT_PASSES + 1):
             lines_css = continued_strings_css(document) if continued is None else continued_css(continued)
-            page = write_html(document, environment, stylesheet + lines_css, for_print=True, relaxed=relaxed)
+            page = write_html(document, environment, stylesheet + lines_css, for_print=True, relaxed=relaxed,
+                              only=only)
             with notes_kept(KEEP_NOTES_IN_FIRST_LAYOUT):
                 rendered = HTML(
                     string=page,
@@ -433,20 +554,35 @@ def write_pdf(
         # The layout the pages were set by, for textconv to read them back by (only this entry:
         # the page's other <meta> names stay out of the PDF, as before).
         rendered.metadata.custom = {LAYOUT_KEY: layout_entry(values)}
+        labels = page_labels(rendered, document)
+        if only is not None:
+            _links_out_of_part(rendered)
+            part = PartPdf(b"", [(page.height, page.bookmarks) for page in rendered.pages], labels)
         archival = [no_interpolation] if (variant or "").startswith("pdf/a") else []
         with tags_from_html():
             pdf = rendered.write_pdf(pdf_variant=variant, uncompressed_pdf=False, custom_metadata=True,
-                                     finisher=finish(label_pages(page_labels(rendered, document)),
-                                                     plain_metadata, unambiguous_stream_ends, *archival))
+                                     finisher=finish(label_pages(labels), plain_metadata, unambiguous_stream_ends,
+                                                     *archival))
     except Exception as exc:  # WeasyPrint's failure becomes a diagnostic that quotes it
-        return None, [error(where, f"WeasyPrint could not lay out the PDF: {exc}")]
+        return _Layout(None, [error(where, f"WeasyPrint could not lay out the PDF: {exc}")], [], 0)
     finally:
         logger.removeHandler(collector)
     problems = [error(where, f"WeasyPrint: {message}") for message in dict.fromkeys(collector.messages)]
     problems += wide_tables(rendered, document)
-    for call, call_page, note_page in misplaced:
-        problems.append(error(where, f"note {call} is called on page {call_page} but printed on page {note_page}"))
-    return (None if problems else pdf), problems
+    if part is not None:
+        part.pdf = pdf
+    return _Layout(pdf, problems, misplaced, len(rendered.pages), labels, part)
+
+
+def _links_out_of_part(rendered) -> None:
+    """A link to an anchor this layout does not hold (it is in another part) becomes a URI
+    action to :data:`~.pdfjoin.PART_LINK` + the anchor, which the join makes a link to the named
+    destination: WeasyPrint would drop it."""
+    held = {anchor for page in rendered.pages for anchor in page.anchors}
+    for page in rendered.pages:
+        page.links = [("external", PART_LINK + target, rectangle, box)
+                      if kind == "internal" and target not in held else (kind, target, rectangle, box)
+                      for kind, target, rectangle, box in page.links]
 
 
 # ---- What WeasyPrint 70 leaves out of the PDF's structure: page labels, languages, notes ----------
