@@ -41,7 +41,7 @@ from .metadata import (
     parse_document_info,
     read_front_matter,
 )
-from .pandoc import PANDOC_READER, PANDOC_TIMEOUT, pandoc_path, run_pandoc
+from .pandoc import PANDOC_READER, PANDOC_TIMEOUT, pandoc_path, read_pandoc, run_pandoc
 from .syntax import REFERENCE_KINDS
 
 __all__ = [
@@ -69,17 +69,24 @@ def parse_edition(
         return None, diagnostics + refused
     edition = catalogue.load(front.lang)
     grids, _ = find_grid_tables(source)  # a malformed one was refused by check_before_pandoc
-    text, mapped = splice_text(front.pandoc_text(source), source, grids)
-    ast, message = run_pandoc(text)
-    if ast is None:
-        return None, [*diagnostics, error(source.pos(front.body_line), f"Pandoc could not read the file: {message}")]
-    lost = splice_ast(ast, source, grids)
+    spliced, mapped = splice_text(front.pandoc_text(source), source, grids)
+    ast, message = read_pandoc(spliced)
+    del spliced
+    blocks = ast.whole() if ast is not None and grids else None  # grid tables are spliced into the whole tree
+    if ast is None or ast.failure:
+        return None, [*diagnostics, error(source.pos(front.body_line),
+                                          f"Pandoc could not read the file: {message or ast.failure}")]
+    lost = splice_ast({"blocks": blocks}, source, grids) if grids else []
     if lost:
         return None, diagnostics + lost
 
     converter = Converter(mapped, front.lang)
-    title, subtitle = converter.title(ast.get("meta", {}), front.fields)
-    parts = converter.parts(ast["blocks"], source.pos(front.body_line), edition, catalogue)
+    title, subtitle = converter.title(ast.meta, front.fields)
+    parts = converter.parts(ast.blocks(), source.pos(front.body_line), edition, catalogue)  # a block at a time
+    del blocks
+    if ast.failure:  # a block nested too deep to decode: as if Pandoc's JSON had not been read
+        return None, [*diagnostics, error(source.pos(front.body_line),
+                                          f"Pandoc could not read the file: {ast.failure}")]
     diagnostics += converter.diagnostics + check_after_conversion(source, parts, converter.labels)
     metadata = edition_metadata(front, info, title, subtitle, edition)
     return Document(name, source.path, metadata, edition, catalogue, tuple(parts)), diagnostics

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import itertools
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -157,24 +158,43 @@ class Converter:
             return None
         return self.inlines(nodes, fields[key].pos)
 
-    def parts(self, blocks: list[Node], pos: SourcePos, edition: languages.Language,
+    def parts(self, blocks: Iterable[Node], pos: SourcePos, edition: languages.Language,
               catalogue: languages.Catalogue) -> list[Part]:
-        """The body, then each ``::: {.annex}`` div."""
-        body_nodes: list[Node] = []
-        annex_nodes: list[tuple[Node, Attributes, SourcePos]] = []
-        for raw in blocks:
-            node, attrs, here = self.unwrap(raw, pos)
+        """The body, then each ``::: {.annex}`` div.
+
+        ``blocks`` is read once, in order, each block converted as it comes and not kept (Pandoc's
+        JSON is decoded a block at a time: :class:`.pandoc.Ast`). The diagnostics come in the same
+        order as if the blocks had been sorted first: body text after an annex, then the body's,
+        then each annex's.
+        """
+        before, self.diagnostics = self.diagnostics, []
+        misplaced: list[Diagnostic] = []
+        first_annex: list[tuple[Node, Attributes, SourcePos]] = []
+        remaining = iter(blocks)
+
+        def body() -> Iterator[Node]:  # the blocks up to the first annex
+            for raw in remaining:
+                node, attrs, here = self.unwrap(raw, pos)
+                if pandoc.kind(node) == "Div" and "annex" in attrs.get("classes", []):
+                    first_annex.append((node, attrs, here))
+                    return
+                yield raw
+
+        parts = [Part("body", self.part_children(body(), pos, annex=False), tuple(self.notes), pos,
+                      self.lang, edition)]
+        converted = [self.diagnostics]
+        annexes = iter([first_annex.pop()] if first_annex else [])  # the list keeps none: converted, it is freed
+        for node, attrs, here in itertools.chain(annexes, (self.unwrap(raw, pos) for raw in remaining)):
             if pandoc.kind(node) == "Div" and "annex" in attrs.get("classes", []):
-                annex_nodes.append((node, attrs, here))
-            elif annex_nodes:
-                self.diagnostics.append(
+                self.diagnostics = []
+                parts.append(self.annex(node, attrs, here, edition, catalogue))
+                converted.append(self.diagnostics)
+            else:
+                misplaced.append(
                     error(here, "body text after an annex", "annexes come last: move this before the first annex")
                 )
-            else:
-                body_nodes.append(raw)
-        parts = [Part("body", self.part_children(body_nodes, pos, annex=False), tuple(self.notes), pos,
-                      self.lang, edition)]
-        parts += [self.annex(node, attrs, here, edition, catalogue) for node, attrs, here in annex_nodes]
+            del node
+        self.diagnostics = before + misplaced + [d for found in converted for d in found]
         return parts
 
     def annex(self, node: Node, attrs: Attributes, here: SourcePos, edition: languages.Language,
@@ -245,13 +265,13 @@ class Converter:
             return node, {"id": "", "classes": []}, self.pos_of(attr.pairs, pos)
         return node, {"id": "", "classes": []}, pos
 
-    def unwrap_all(self, nodes: list[Node], pos: SourcePos) -> Iterator[tuple[Node, Attributes, SourcePos]]:
+    def unwrap_all(self, nodes: Iterable[Node], pos: SourcePos) -> Iterator[tuple[Node, Attributes, SourcePos]]:
         for node in nodes:
             yield self.unwrap(node, pos)
 
     # -- blocks ---------------------------------------------------------------
 
-    def part_children(self, nodes: list[Node], pos: SourcePos, *, annex: bool) -> tuple[Block | Section, ...]:
+    def part_children(self, nodes: Iterable[Node], pos: SourcePos, *, annex: bool) -> tuple[Block | Section, ...]:
         """Paragraphs and nested sections from a flat run of blocks."""
         outline = _Outline(annex)
         for node, attrs, here in self.unwrap_all(nodes, pos):

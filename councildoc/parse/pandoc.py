@@ -42,8 +42,8 @@ def pandoc_path() -> str:
     return pypandoc.get_pandoc_path()
 
 
-def run_pandoc(text: str) -> tuple[dict | None, str]:
-    """Pandoc's JSON AST of ``text``, or the message Pandoc gave.
+def _pandoc_json(text: str) -> tuple[str | None, str]:
+    """Pandoc's JSON of ``text`` as text, or None and the message Pandoc gave.
 
     Pandoc runs sandboxed: nothing a source says can make it read a file or fetch a URL.
     It is called directly (half the time of a call through pypandoc's helpers).
@@ -59,11 +59,111 @@ def run_pandoc(text: str) -> tuple[dict | None, str]:
         return None, str(exc).strip()
     if result.returncode != 0:
         return None, result.stderr.decode("utf-8", errors="replace").strip()
+    return result.stdout.decode("utf-8", "surrogatepass"), ""  # as json.loads decodes bytes
+
+
+TOO_DEEP = "the document nests too deep to read"
+
+
+def run_pandoc(text: str) -> tuple[dict | None, str]:
+    """Pandoc's JSON AST of ``text``, decoded whole, or the message Pandoc gave."""
+    found, message = _pandoc_json(text)
+    if found is None:
+        return None, message
     try:
         with paused():  # a tree of millions of lists and dicts, no cycle: see councildoc.collector
-            return json.loads(result.stdout), ""
+            return json.loads(found), ""
     except RecursionError:
-        return None, "the document nests too deep to read"
+        return None, TOO_DEEP
+
+
+_DECODER = json.JSONDecoder()
+_SPACE = re.compile(r"[ \t\n\r]*")
+_KEY = r'[ \t\n\r]*SEP[ \t\n\r]*"KEY"[ \t\n\r]*:[ \t\n\r]*'
+_VERSION, _META, _BLOCKS = (re.compile(_KEY.replace("SEP", sep).replace("KEY", key))
+                            for sep, key in (("[{]", "pandoc-api-version"), (",", "meta"), (",", "blocks")))
+"""Pandoc's top-level keys, in the order it writes them."""
+
+
+class Ast:
+    """Pandoc's JSON AST read a top-level block at a time.
+
+    Decoded whole, Pandoc's JSON is a tree of Python lists and dicts about twelve times its text
+    (at 200 pages: 22.7 MB of JSON, some 280 MB of objects), alive until the last block is
+    converted: it set the build's peak memory, not the model built from it (a few MB). Here
+    only ``meta`` is decoded at once; :meth:`blocks` decodes each top-level block when the
+    converter reaches it, and the converter drops it once converted. Pandoc writes
+    ``{"pandoc-api-version": …, "meta": …, "blocks": [...]}`` in that order; JSON in another
+    shape is decoded whole. :meth:`whole` decodes every block at once (splicing grid tables in needs them).
+    """
+
+    def __init__(self, text: str, meta: dict, start: int | None, whole: list | None = None) -> None:
+        self.meta = meta
+        self.failure: str | None = None
+        """Set when a block nests too deep to decode: nothing is built from the document then."""
+        self._text: str | None = text if start is not None else None
+        self._start = start
+        self._whole = whole
+
+    @classmethod
+    def read(cls, text: str) -> tuple[Ast | None, str]:
+        """The AST of Pandoc's JSON ``text``, or None and why."""
+        try:
+            with paused():  # see councildoc.collector
+                if version := _VERSION.match(text):
+                    _, at = _DECODER.raw_decode(text, version.end())
+                    if meta_key := _META.match(text, at):
+                        meta, at = _DECODER.raw_decode(text, meta_key.end())
+                        if (blocks_key := _BLOCKS.match(text, at)) and text.startswith("[", blocks_key.end()):
+                            return cls(text, meta, blocks_key.end() + 1), ""
+                whole = json.loads(text)
+                return cls("", whole.get("meta", {}), None, whole["blocks"]), ""
+        except RecursionError:
+            return None, TOO_DEEP
+
+    def blocks(self) -> Iterator[Node]:
+        """The top-level blocks in order, each decoded when asked for (once: the text is then dropped)."""
+        if self._whole is not None:
+            whole, self._whole = self._whole, None
+            whole.reverse()
+            while whole:
+                yield whole.pop()
+            return
+        text, at, self._text = self._text, self._start, None
+        assert text is not None and at is not None, "the blocks are read once"
+        at = _SPACE.match(text, at).end()
+        if text.startswith("]", at):
+            return
+        while True:
+            try:
+                with paused():
+                    block, at = _DECODER.raw_decode(text, at)
+            except RecursionError:
+                self.failure = TOO_DEEP
+                return
+            yield block
+            del block
+            at = _SPACE.match(text, at).end()
+            if text.startswith(",", at):
+                at = _SPACE.match(text, at + 1).end()
+            else:
+                return
+
+    def whole(self) -> list[Node] | None:
+        """Every block decoded (what splicing grid tables in needs), or None if one nests too deep."""
+        blocks = list(self.blocks())
+        if self.failure:
+            return None
+        self._whole = blocks
+        return blocks
+
+
+def read_pandoc(text: str) -> tuple[Ast | None, str]:
+    """Pandoc's AST of ``text``, read lazily (:class:`Ast`), or None and the message Pandoc gave."""
+    found, message = _pandoc_json(text)
+    if found is None:
+        return None, message
+    return Ast.read(found)
 
 
 # --------------------------------------------------------------------------
