@@ -116,6 +116,10 @@ if "keep_notes" in conf:
 if "by_parts" in conf:
     import councildoc.writers.pdf as pdf
     pdf.BY_PARTS = conf["by_parts"]
+if conf.get("overlap") is False:  # the PDF's parts laid out at once, but the other formats only after it
+    import dataclasses
+    import councildoc.formats as formats
+    formats.REGISTRY["pdf"] = dataclasses.replace(formats.REGISTRY["pdf"], start=None)
 joins = []
 if conf.get("time_joins"):
     import councildoc.writers.pdfjoin as pdfjoin
@@ -504,16 +508,18 @@ def by_parts(scratch: Path, pages: int, annexes: int, repeats: int) -> dict:
     source = synthetic(pages, target, annexes=annexes)
     found: dict = {}
 
-    def build(jobs: int, formats: str, parts: bool = True) -> Sample:
+    def build(jobs: int, formats: str, parts: bool = True, overlap: bool = True) -> Sample:
         def run():
             project = copy_project(Path(tempfile.mkdtemp(dir=scratch)), source)
             extra = ("--format", "pdf") if formats == "pdf" else ()
-            return councildoc_run(project, "--jobs", str(jobs), *extra, conf={"by_parts": parts, "time_joins": True})
+            return councildoc_run(project, "--jobs", str(jobs), *extra,
+                                  conf={"by_parts": parts, "time_joins": True, "overlap": overlap})
         return fastest(run, repeats)
 
     for formats in ("pdf", "all"):
         for jobs in (1, CORES):
             found[f"{formats}-{jobs}"] = build(jobs, formats)
+    found[f"all-{CORES}-after"] = build(CORES, "all", overlap=False)
     found["pdf-1-whole"] = build(1, "pdf", parts=False)
 
     def check():  # reading, parsing, transforming and checking the edition, nothing written
@@ -1080,7 +1086,8 @@ def tables(data: dict, smoke: bool, repeats: int, started: float) -> str:
         out += [f"### One edition on {CORES} cores: its parts laid out at once", "",
                 f"A synthetic document of {pot['pages']} pages whose last 40 % is in four annexes. By parts, the "
                 "cover and body and each annex are laid out on their own and the PDFs joined (docs/pdf.md); at "
-                f"`--jobs {CORES}` the edition's parts are laid out {CORES} at a time in forked processes. Peak "
+                f"`--jobs {CORES}` the edition's parts are laid out {CORES} at a time in forked processes, while the "
+                "edition's own process writes its other formats (HTML, DOCX, review text, AKN). Peak "
                 "memory is the build process's own peak resident set (`VmHWM`), beside the largest of its child "
                 "processes' (`ru_maxrss`: Pandoc, the processes that lay parts out; a forked child counts the "
                 "pages it shares with the build). WeasyPrint alone lays out and "
@@ -1092,7 +1099,10 @@ def tables(data: dict, smoke: bool, repeats: int, started: float) -> str:
                           ("pdf-1", "councildoc, PDF only, `--jobs 1`: by parts, one after another"),
                           (f"pdf-{CORES}", f"councildoc, PDF only, `--jobs {CORES}`: by parts, at once"),
                           ("all-1", "councildoc, every format, `--jobs 1`"),
-                          (f"all-{CORES}", f"councildoc, every format, `--jobs {CORES}`")):
+                          (f"all-{CORES}-after", f"councildoc, every format, `--jobs {CORES}`: the parts at once, "
+                                                 "the other formats after them"),
+                          (f"all-{CORES}", f"councildoc, every format, `--jobs {CORES}`: the other formats written "
+                                           "while the parts are laid out")):
             sample = pot[key]
             base = pot["all-1"] if key.startswith("all") else one
             out.append(row(what, sample, f"{sample.load:.2f}", f"{sample.seconds / base.seconds:.2f}", joins(sample),
@@ -1175,11 +1185,13 @@ def targets(data: dict) -> list[str]:
             lines.append(row("peak memory under 400 MB at 200 pages", status(peak < 400, f"{peak:.0f} MB")))
     pot = data.get("parts")
     if pot:
-        ratio = pot[f"pdf-{CORES}"].seconds / pot["pdf-1"].seconds
+        ratio = pot[f"all-{CORES}"].seconds / pot["all-1"].seconds  # the edition: every format
         lines.append(row(f"one 200-page edition on {CORES} cores in ≤ 0.65× its one-core time", status(
-            ratio <= 0.65, f"{pot['pages']} pages, PDF only: {ratio:.2f}× (`--jobs {CORES}` against `--jobs 1`; "
-                           f"{pot[f'pdf-{CORES}'].seconds / pot['pdf-1-whole'].seconds:.2f}× one layout); "
-                           f"every format: {pot[f'all-{CORES}'].seconds / pot['all-1'].seconds:.2f}×; "
+            ratio <= 0.65, f"{pot['pages']} pages, every format: {ratio:.2f}× (`--jobs {CORES}` against `--jobs 1`; "
+                           f"the other formats after the PDF instead of meanwhile: "
+                           f"{pot[f'all-{CORES}-after'].seconds / pot['all-1'].seconds:.2f}×); PDF only: "
+                           f"{pot[f'pdf-{CORES}'].seconds / pot['pdf-1'].seconds:.2f}× "
+                           f"({pot[f'pdf-{CORES}'].seconds / pot['pdf-1-whole'].seconds:.2f}× one layout); "
                            f"largest part {max(pot['each'].values()):.1f} s of {pot['weasyprint-whole'].seconds:.1f} s "
                            "for WeasyPrint alone")))
         rss, own = pot["pdf-1"].info["own_mb"], pot["weasyprint-parts"].info["rss_mb"]

@@ -13,7 +13,7 @@ import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     import jinja2
@@ -52,6 +52,17 @@ class RenderContext:
 
 
 Render = Callable[["Document", RenderContext], "tuple[str | bytes | None, list[Diagnostic]]"]
+Start = Callable[["Document", RenderContext], "Pending | None"]
+
+
+class Pending(Protocol):
+    """An output under way in other processes (:class:`councildoc.writers.pdf.PendingPdf`)."""
+
+    def result(self) -> tuple[str | bytes | None, list[Diagnostic]]:
+        """Wait for it: the bytes, or the diagnostics that stopped it."""
+
+    def close(self) -> None:
+        """Stop it, its result no longer wanted: no process is left behind."""
 
 
 @dataclass(frozen=True)
@@ -66,12 +77,24 @@ class Format:
     """What it is, for ``--help``."""
     writer: str
     """``module:function`` of its writer, a :data:`Render`."""
+    start: str | None = None
+    """``module:function`` of a :data:`Start` that hands the output to worker processes and returns at
+    once (a :class:`Pending`; None when the context gives it no processes): the build's process then
+    writes the edition's other formats meanwhile (``pipeline.run_job``)."""
 
     def render(self, document: Document, context: RenderContext) -> tuple[str | bytes | None, list[Diagnostic]]:
         """The bytes (or text) of ``document`` in this format, or the diagnostics that stopped it."""
         module, function = self.writer.split(":")
         writer: Render = getattr(importlib.import_module(module), function)
         return writer(document, context)
+
+    def begin(self, document: Document, context: RenderContext) -> Pending | None:
+        """The output handed to worker processes (:attr:`start`), or None: it is made by :meth:`render`."""
+        if self.start is None:
+            return None
+        module, function = self.start.split(":")
+        start: Start = getattr(importlib.import_module(module), function)
+        return start(document, context)
 
 
 PDF_VARIANTS = ("pdf/ua-1", "pdf/a-2b", "untagged")
@@ -115,6 +138,16 @@ def render_pdf(document: Document, context: RenderContext) -> tuple[bytes | None
                      workers=context.pdf_workers)
 
 
+def start_pdf(document: Document, context: RenderContext):
+    """The PDF's parts handed to ``context.pdf_workers`` processes (None with one: :func:`render_pdf`)."""
+    if context.pdf_workers <= 1:
+        return None
+    from .writers.pdf import start_pdf
+
+    return start_pdf(document, context.environment, context.styles_dir, context.pdf_variant,
+                     workers=context.pdf_workers)
+
+
 def render_docx(document: Document, context: RenderContext) -> tuple[bytes | None, list[Diagnostic]]:
     from .writers.docx import write_docx
 
@@ -134,7 +167,8 @@ def render_akn(document: Document, context: RenderContext) -> tuple[bytes | None
 
 
 register(Format("html", ".html", "the web page", "councildoc.formats:render_html"))
-register(Format("pdf", ".pdf", "the print-ready PDF, by WeasyPrint", "councildoc.formats:render_pdf"))
+register(Format("pdf", ".pdf", "the print-ready PDF, by WeasyPrint", "councildoc.formats:render_pdf",
+                "councildoc.formats:start_pdf"))
 register(Format("docx", ".docx", "the editable Word document, by Pandoc", "councildoc.formats:render_docx"))
 register(Format("txt", ".txt", "the review text people diff", "councildoc.formats:render_text"))
 register(Format("akn", ".akn", "Akoma Ntoso 3.0 XML, for archives", "councildoc.formats:render_akn"))

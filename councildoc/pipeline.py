@@ -225,8 +225,51 @@ def render(document: Document, fmt: str, context: formats_registry.RenderContext
     try:
         return formats_registry.REGISTRY[fmt].render(document, context)
     except TemplateError as exc:  # the project's templates: sandboxed, and their errors are diagnostics
-        return None, [error(SourcePos("templates", getattr(exc, "lineno", None) or 1, 1),
-                            f"the template failed: {exc}")]
+        return None, [template_failed(exc)]
+
+
+def template_failed(exc: Exception) -> Diagnostic:
+    return error(SourcePos("templates", getattr(exc, "lineno", None) or 1, 1), f"the template failed: {exc}")
+
+
+def render_all(document: Document, fmts: tuple[str, ...], context: formats_registry.RenderContext,
+               phases: dict[str, float]) -> dict[str, tuple[str | bytes | None, list[Diagnostic]]]:
+    """Every output of one edition, in memory, in the order of ``fmts`` (its diagnostics' order).
+
+    A format that can be handed to worker processes (the PDF's parts, when the edition has
+    processes to spare: :attr:`~councildoc.formats.Format.start`) is started first; this process
+    writes the other formats meanwhile, then waits for it. With one process, each is made here in
+    turn. Whatever stops this process (an error, an interrupt) stops the workers too."""
+    from jinja2 import TemplateError
+
+    results: dict[str, tuple[str | bytes | None, list[Diagnostic]]] = {}
+    pending: dict[str, formats_registry.Pending] = {}
+    seconds = dict.fromkeys(fmts, 0.0)
+    try:
+        with frozen():  # the model and the modules: not walked by each collection of the layout
+            for fmt in fmts:
+                began = time.perf_counter()
+                try:
+                    started = formats_registry.REGISTRY[fmt].begin(document, context)
+                except TemplateError as exc:
+                    started, results[fmt] = None, (None, [template_failed(exc)])
+                if started is not None:
+                    pending[fmt] = started
+                seconds[fmt] += time.perf_counter() - began
+            for fmt in fmts:
+                if fmt not in pending and fmt not in results:
+                    began = time.perf_counter()
+                    results[fmt] = render(document, fmt, context)
+                    seconds[fmt] += time.perf_counter() - began
+            for fmt, started in pending.items():
+                began = time.perf_counter()
+                results[fmt] = started.result()
+                seconds[fmt] += time.perf_counter() - began  # what this process spent on it: starting, waiting
+    finally:
+        for started in pending.values():
+            started.close()
+    phases.update({f"writing {fmt}": seconds[fmt] for fmt in fmts})
+    return {fmt: results[fmt] for fmt in fmts}
 
 
 class Progress(Protocol):
@@ -288,18 +331,14 @@ def run_job(root: Path, job: Job, write: bool, pdf_variant: str | None, workers:
         # together only when every one succeeded; otherwise its earlier outputs stay as they are.
         context = render_context(project, pdf_variant, tuple(sorted(sources.editions)), job.published, workers)
         outputs: dict[Path, str | bytes] = {}
-        with frozen():  # the model and the modules: not walked by each collection of the layout
-            for fmt in job.formats:
-                began = time.perf_counter()
-                data, problems = render(document, fmt, context)
-                phases[f"writing {fmt}"] = time.perf_counter() - began
-                diagnostics += problems
-                if data is not None:
-                    path = project.output_path(job.document, job.lang, fmt)
-                    outputs[path] = data
-                    if fmt == "html":  # the page shows its figures' images from beside it
-                        outputs.update({path.parent / figure.file_name: figure.data
-                                        for part in document.parts for figure in part.figures})
+        for fmt, (data, problems) in render_all(document, job.formats, context, phases).items():
+            diagnostics += problems
+            if data is not None:
+                path = project.output_path(job.document, job.lang, fmt)
+                outputs[path] = data
+                if fmt == "html":  # the page shows its figures' images from beside it
+                    outputs.update({path.parent / figure.file_name: figure.data
+                                    for part in document.parts for figure in part.figures})
         formats = [project.output_path(job.document, job.lang, fmt) for fmt in job.formats]
         if all(path in outputs for path in formats) and not has_errors(diagnostics):
             try:

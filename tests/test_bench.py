@@ -48,6 +48,9 @@ def test_benchmark_smoke_run_writes_its_tables_into_the_docs(tmp_path):
     for row in ("| floor, 1 process(es) |", "| councildoc, full cold build, `--jobs 1` |",
                 "| councildoc, rebuild with nothing changed |", "| councildoc, one-word edit to the French edition |"):
         assert row in out
+    # One edition on the cores: its other formats written while its parts are laid out, and after them.
+    assert "the other formats written while the parts are laid out |" in out
+    assert "the parts at once, the other formats after them |" in out
     edit = next(line for line in out.splitlines() if "one-word edit to the French" in line)
     assert "fr/mc-inf-298.pdf" in edit and "es/" not in edit, "only the edited edition is rebuilt"
     # What the docs say a no-op never loads, the no-op run reports it did not load.

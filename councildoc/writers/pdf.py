@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import logging
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -412,12 +413,54 @@ def write_pdf(
     ``variant`` is one of ``--pdf-variant``'s (:data:`WEASYPRINT_VARIANTS`); None is the default,
     a tagged PDF/UA-1.
     """
+    return start_pdf(document, environment, styles_dir, variant, workers=workers, by_parts=by_parts).result()
+
+
+class PendingPdf:
+    """A PDF under way: its parts laid out in worker processes (or already laid out, with one
+    process), the build's process free meanwhile. :meth:`result` waits for the parts, checks and
+    joins them; :meth:`close` stops the workers of a PDF whose result is no longer wanted (an
+    error or an interrupt in the build's process): no process is left behind either way."""
+
+    def __init__(self, outcome: Callable[[], tuple[bytes | None, list[Diagnostic]]],
+                 stop: Callable[[], None] = lambda: None) -> None:
+        self._outcome = outcome
+        self._stop = stop
+
+    @classmethod
+    def done(cls, data: bytes | None, problems: list[Diagnostic]) -> PendingPdf:
+        return cls(lambda: (data, problems))
+
+    def result(self) -> tuple[bytes | None, list[Diagnostic]]:
+        """The PDF, or the diagnostics that stopped it (waiting for the parts still being laid out)."""
+        try:
+            return self._outcome()
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        stop, self._stop = self._stop, (lambda: None)
+        stop()
+
+
+def start_pdf(
+    document: Document,
+    environment: jinja2.Environment,
+    styles_dir: Path,
+    variant: str | None = None,
+    *,
+    workers: int = 1,
+    by_parts: bool | None = None,
+) -> PendingPdf:
+    """:func:`write_pdf` begun: with ``workers`` > 1 and parts to lay out, the parts are handed to
+    forked worker processes and the build's process returns at once (to write the edition's other
+    formats meanwhile: ``pipeline.run_job``); otherwise the PDF is made here, one layout after another."""
     where = SourcePos(document.path, 1, 1)
     variant = WEASYPRINT_VARIANTS[variant]
     missing = missing_fonts()
     if missing:
         hint = "run ./setup.sh (Debian package fonts-liberation2)"
-        return None, [error(where, f"font not installed: {missing[0]}", hint)]
+        return PendingPdf.done(None, [error(where, f"font not installed: {missing[0]}", hint)])
     stylesheet = (styles_dir / PRINT_STYLESHEET).read_text(encoding="utf-8")
     values, unset = layout_values(stylesheet)
     if unset:
@@ -428,9 +471,9 @@ def write_pdf(
                          (1, 0))
             return SourcePos(str(styles_dir / PRINT_STYLESHEET), found[0], found[1] + 1)
 
-        return None, [error(place(name), f":root must set --{name} to a length (such as 2.5cm or 12pt)",
-                            "textconv reads the PDF's pages back by these values, which the PDF carries")
-                      for name in unset]
+        return PendingPdf.done(None, [error(place(name), f":root must set --{name} to a length (such as 2.5cm or "
+                                            "12pt)", "textconv reads the PDF's pages back by these values, which the "
+                                            "PDF carries") for name in unset])
     import weasyprint  # noqa: F401 - imported before the workers fork, once
 
     parts = len(document.parts) if (BY_PARTS if by_parts is None else by_parts) else 1
@@ -440,7 +483,15 @@ def write_pdf(
         layouts = [lay_out(document, environment, styles_dir, stylesheet, values, variant, index)
                    for index in range(parts)]  # each part's boxes are let go as it is written
     else:
-        layouts = _lay_out_at_once(document, environment, styles_dir, stylesheet, values, variant, workers)
+        pool = _lay_out_at_once(document, environment, styles_dir, stylesheet, values, variant, workers)
+        return PendingPdf(lambda: _joined(document, pool.layouts()), pool.stop)
+    return PendingPdf.done(*_joined(document, layouts))
+
+
+def _joined(document: Document, layouts: list[_Layout]) -> tuple[bytes | None, list[Diagnostic]]:
+    """The layouts' problems, pages named as the joined PDF's; or their PDFs joined (one layout: its PDF)."""
+    where = SourcePos(document.path, 1, 1)
+    parts = len(layouts)
     problems: list[Diagnostic] = []
     first = 0
     for layout in layouts:
@@ -480,9 +531,9 @@ def _lay_out_forked(index: int) -> _Layout:
     return lay_out(*_FORKED, index)
 
 
-def _lay_out_at_once(document, environment, styles_dir, stylesheet, values, variant, workers) -> list[_Layout]:
-    """Every part laid out in forked worker processes, the largest first (by its paragraphs and
-    table rows: the body, usually, which sets the time)."""
+def _lay_out_at_once(document, environment, styles_dir, stylesheet, values, variant, workers) -> _PartPool:
+    """Every part handed to forked worker processes, the largest first (by its paragraphs and table
+    rows: the body, usually, which sets the time); the pool returned at once."""
     global _FORKED
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -490,22 +541,54 @@ def _lay_out_at_once(document, environment, styles_dir, stylesheet, values, vari
     sizes = {index: sum(1 for _ in iter_paragraphs(part.children)) + sum(len(t.rows) for t in part.tables) // 3
              for index, part in enumerate(document.parts)}
     _FORKED = (document, environment, styles_dir, stylesheet, values, variant)
-    where = SourcePos(document.path, 1, 1)
+    pool = ProcessPoolExecutor(max_workers=min(workers, len(sizes)), mp_context=multiprocessing.get_context("fork"))
     try:
-        with ProcessPoolExecutor(max_workers=min(workers, len(sizes)),
-                                 mp_context=multiprocessing.get_context("fork")) as pool:
-            futures = {index: pool.submit(_lay_out_forked, index)
-                       for index in sorted(sizes, key=lambda i: (-sizes[i], i))}
-            layouts = []
-            for index in range(len(sizes)):
-                try:
-                    layouts.append(futures[index].result())
-                except Exception as exc:  # noqa: BLE001 - a worker that died: the edition fails, with why
-                    layouts.append(_Layout(None, [error(where, f"the layout of part {index + 1} failed: {exc}")],
-                                           [], 0))
-            return layouts
+        # A "fork" pool starts all its workers at the first submit: they hold _FORKED from then on.
+        futures = {index: pool.submit(_lay_out_forked, index) for index in sorted(sizes, key=lambda i: (-sizes[i], i))}
+    except BaseException:
+        _stop_pool(pool)
+        raise
     finally:
         _FORKED = None
+    return _PartPool(pool, [futures[index] for index in range(len(sizes))], SourcePos(document.path, 1, 1))
+
+
+@dataclass
+class _PartPool:
+    """The worker processes laying out an edition's parts, and each part's future, in the parts' order."""
+
+    pool: object
+    futures: list
+    where: SourcePos
+
+    def layouts(self) -> list[_Layout]:
+        """Each part's layout, waited for; a worker that died is its part's diagnostic."""
+        layouts = []
+        for index, future in enumerate(self.futures):
+            try:
+                layouts.append(future.result())
+            except Exception as exc:  # noqa: BLE001 - a worker that died: the edition fails, with why
+                layouts.append(_Layout(None, [error(self.where, f"the layout of part {index + 1} failed: {exc}")],
+                                       [], 0))
+        self.pool.shutdown(wait=True)
+        return layouts
+
+    def stop(self) -> None:
+        _stop_pool(self.pool)
+
+
+def _stop_pool(pool) -> None:
+    """No worker left behind: the parts not begun cancelled, those under way stopped, every worker
+    waited for (reaped). After :meth:`_PartPool.layouts` there is nothing left to stop."""
+    # ProcessPoolExecutor.terminate_workers() is Python 3.14's; before it, its processes by their
+    # table, taken before shutdown() lets go of it.
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    for process in processes:
+        process.join()
 
 
 def lay_out(document: Document, environment: jinja2.Environment, styles_dir: Path, stylesheet: str,
