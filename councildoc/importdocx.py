@@ -778,13 +778,9 @@ class Importer:
         if kind == "note":
             self.note_fields.append(self.note_of[name])
             return f"\x00notefield{len(self.note_fields) - 1}\x00"
-        label = self.bookmark_labels.get(name)
-        if label is None:
-            self.warn(para, f"a cross-reference field to '{name}', which is no numbered heading or paragraph: "
-                            f"its text '{shown}' is kept (DOCX paragraph {para.index}: '{plain(para.inlines)[:60]}')")
-            return shown
-        self.used.add(label)
-        return f"@{label}"
+        return self.reference_to(self.bookmark_labels.get(name), para, shown,
+                                 f"a cross-reference field to '{name}', which is no numbered heading or "
+                                 f"paragraph: its text '{shown}' is kept")
 
     def resolve(self, kind: str, typed: str, part: int, targets: dict, para: Para) -> str:
         if kind == "note":
@@ -792,10 +788,15 @@ class Importer:
             return f"\x00noteref{len(self.note_refs) - 1}\x00"
         key = marker_key(typed) if kind == "para" else typed
         label = targets.get((0 if kind == "annex" else part, kind, key)) or targets.get((0, kind, key))
+        return self.reference_to(label, para, typed,
+                                 f"'{typed}' ({kind}) refers to nothing in the document: it is left as text")
+
+    def reference_to(self, label: str | None, para: Para, text: str, problem: str) -> str:
+        """A reference to ``label``; with no label, ``text`` as it was, and ``problem`` said with the
+        DOCX paragraph it is in."""
         if label is None:
-            self.warn(para, f"'{typed}' ({kind}) refers to nothing in the document: it is left as text "
-                            f"(DOCX paragraph {para.index}: '{plain(para.inlines)[:60]}')")
-            return typed
+            self.warn(para, f"{problem} (DOCX paragraph {para.index}: '{plain(para.inlines)[:60]}')")
+            return text
         self.used.add(label)
         return f"@{label}"
 

@@ -167,6 +167,22 @@ def test_a_table_is_reported_not_dropped_in_silence(project, tmp_path, capsys):
         f"{docx}:6:1: warning: a table: councildoc has no such element yet, its content is not imported\n")
 
 
+def test_a_typed_reference_to_nothing_is_kept_as_text_and_reported_with_its_paragraph(project, tmp_path, capsys):
+    """"paragraph 9" in a document of two paragraphs points at nothing: its text stays as typed, and the
+    warning names it and the DOCX paragraph (its rank and first words) it is in."""
+    import pypandoc
+
+    docx = tmp_path / "dangling.docx"
+    pypandoc.convert_text("MC/TEST/9\n\n12 November 2009\n\nThe title\n\nI\\. ONE\n\n1\\. Text.\n\n"
+                          "2\\. See paragraph 9 and paragraph 1.\n", "docx", format="markdown", outputfile=str(docx))
+    assert main(["import", str(docx), "--doc", "t", "--lang", "en", "--session", "1", "--project", str(project)]) == 0
+    assert capsys.readouterr().err == (
+        f"{docx}:6:1: warning: '9' (para) refers to nothing in the document: it is left as text "
+        "(DOCX paragraph 6: '2. See paragraph 9 and paragraph 1.')\n")
+    source = (project / "source/t/en.md").read_text(encoding="utf-8")
+    assert "See paragraph 9 and paragraph @para:" in source
+
+
 def test_a_project_language_brings_its_reference_words_without_code(project, tmp_path, capsys):
     """The words a typed reference begins with are language data: a Portuguese project's own language file
     (tests/fixtures/fourth-language) is all it takes for "ver nota 1" and "parágrafo 2" to become references."""
